@@ -1,0 +1,104 @@
+/**
+ * Error codes. The first fifteen are FastAPI Users' `ErrorCode` values, sent verbatim as `detail`
+ * (spec §2.1); the rest are added by Portcullis (DESIGN §4) or used between layers.
+ *
+ * @example
+ * ```ts
+ * if (isPortcullisError(err) && err.code === ErrorCode.LOGIN_BAD_CREDENTIALS) { ... }
+ * ```
+ */
+export const ErrorCode = {
+  REGISTER_INVALID_PASSWORD: 'REGISTER_INVALID_PASSWORD',
+  REGISTER_USER_ALREADY_EXISTS: 'REGISTER_USER_ALREADY_EXISTS',
+  OAUTH_NOT_AVAILABLE_EMAIL: 'OAUTH_NOT_AVAILABLE_EMAIL',
+  OAUTH_USER_ALREADY_EXISTS: 'OAUTH_USER_ALREADY_EXISTS',
+  OAUTH_INVALID_STATE: 'OAUTH_INVALID_STATE',
+  LOGIN_BAD_CREDENTIALS: 'LOGIN_BAD_CREDENTIALS',
+  LOGIN_USER_NOT_VERIFIED: 'LOGIN_USER_NOT_VERIFIED',
+  RESET_PASSWORD_BAD_TOKEN: 'RESET_PASSWORD_BAD_TOKEN',
+  RESET_PASSWORD_INVALID_PASSWORD: 'RESET_PASSWORD_INVALID_PASSWORD',
+  VERIFY_USER_BAD_TOKEN: 'VERIFY_USER_BAD_TOKEN',
+  VERIFY_USER_ALREADY_VERIFIED: 'VERIFY_USER_ALREADY_VERIFIED',
+  UPDATE_USER_EMAIL_ALREADY_EXISTS: 'UPDATE_USER_EMAIL_ALREADY_EXISTS',
+  UPDATE_USER_INVALID_PASSWORD: 'UPDATE_USER_INVALID_PASSWORD',
+  ACCESS_TOKEN_ALREADY_EXPIRED: 'ACCESS_TOKEN_ALREADY_EXPIRED',
+  ACCESS_TOKEN_DECODE_ERROR: 'ACCESS_TOKEN_DECODE_ERROR',
+  // Added by Portcullis.
+  OAUTH_PROVIDER_ERROR: 'OAUTH_PROVIDER_ERROR',
+  OAUTH_ACCOUNT_ALREADY_LINKED: 'OAUTH_ACCOUNT_ALREADY_LINKED',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  // Between layers (a store or the manager tells its caller; routes translate them).
+  USER_ALREADY_EXISTS: 'USER_ALREADY_EXISTS',
+  USER_NOT_EXISTS: 'USER_NOT_EXISTS',
+  USER_INACTIVE: 'USER_INACTIVE',
+  INVALID_PASSWORD: 'INVALID_PASSWORD',
+  INVALID_ID: 'INVALID_ID',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  CONFIGURATION: 'CONFIGURATION',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
+  SERVICE_UNAVAILABLE: 503,
+  USER_NOT_EXISTS: 404,
+  NOT_FOUND: 404,
+  INVALID_ID: 404,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  BODY_TOO_LARGE: 413,
+  CONFIGURATION: 500,
+};
+
+/** Registered symbol, so the brand check survives two copies of this package in one app. */
+const BRAND = Symbol.for('portcullis.error');
+
+export interface PortcullisErrorOptions {
+  /** HTTP status the routes answer with; defaults from the code (400 for most). */
+  status?: number;
+  /** The `reason` of a password-policy failure, sent as `detail.reason`. */
+  reason?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * The one error class of Portcullis. Messages never carry emails, tokens or secrets.
+ *
+ * @example
+ * ```ts
+ * throw new PortcullisError(ErrorCode.INVALID_PASSWORD, 'Password too short', { reason: 'Too short' });
+ * ```
+ */
+export class PortcullisError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly reason: unknown;
+  readonly [BRAND] = true;
+
+  constructor(code: ErrorCode, message?: string, options: PortcullisErrorOptions = {}) {
+    super(message ?? code, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PortcullisError';
+    this.code = code;
+    this.status = options.status ?? DEFAULT_STATUS[code] ?? 400;
+    this.reason = options.reason;
+  }
+}
+
+/** True for any PortcullisError, including one thrown by another installed copy of the package. */
+export function isPortcullisError(value: unknown): value is PortcullisError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/**
+ * Thrown by `validatePassword` to reject a password; `reason` reaches the client as
+ * `{"detail": {"code": "..._INVALID_PASSWORD", "reason": reason}}` (spec §2.2).
+ */
+export class InvalidPasswordError extends PortcullisError {
+  constructor(reason: unknown) {
+    super(ErrorCode.INVALID_PASSWORD, 'Password rejected by the password policy', { reason });
+    this.name = 'InvalidPasswordError';
+  }
+}

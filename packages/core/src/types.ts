@@ -1,0 +1,94 @@
+/**
+ * Records and store contracts. Field names are snake_case on purpose: they are FastAPI Users'
+ * column names and wire names (spec §1.1, §10.2), so a record goes to the wire and the
+ * database without a mapping layer, and custom fields round-trip under the same name.
+ */
+
+/** A user id as stores hand it out: a UUID string by default, an integer or ObjectId hex as options. */
+export type UserId = string | number;
+
+/** The fields every user has (spec §1.1); apps add their own fields next to them. */
+export interface BaseUser {
+  id: UserId;
+  email: string;
+  hashed_password: string;
+  is_active: boolean;
+  is_superuser: boolean;
+  is_verified: boolean;
+}
+
+/** A user record with the app's custom fields. */
+export type User = BaseUser & { [field: string]: unknown };
+
+/** An OAuth account linked to a user (spec §1.1). */
+export interface OAuthAccount {
+  id: UserId;
+  oauth_name: string;
+  access_token: string;
+  expires_at: number | null;
+  refresh_token: string | null;
+  account_id: string;
+  account_email: string;
+}
+
+/** What the manager hands a store to create a user; unset flags take the store's defaults. */
+export type UserCreateData = {
+  email: string;
+  hashed_password: string;
+  is_active?: boolean;
+  is_superuser?: boolean;
+  is_verified?: boolean;
+} & { [field: string]: unknown };
+
+/** A partial update; `id` is never part of it. */
+export type UserUpdateData = Partial<Omit<BaseUser, 'id'>> & { [field: string]: unknown };
+
+export type OAuthAccountData = Omit<OAuthAccount, 'id'>;
+
+export interface UpdateCondition {
+  /**
+   * Compare-and-set: apply the update only if the stored `hashed_password` still equals this
+   * value. Makes reset tokens single-use under concurrency (DESIGN §5).
+   */
+  hashedPassword?: string;
+}
+
+/**
+ * Storage for users. Every method is required. Errors a store must raise as PortcullisError:
+ * `USER_ALREADY_EXISTS` when the case-insensitive unique email is violated (the database
+ * enforces it, so races have exactly one winner), `SERVICE_UNAVAILABLE` when the database
+ * cannot be reached.
+ */
+export interface UserStore<U extends User = User> {
+  /** The user with this id, or null. `id` has been parsed by the store's id codec. */
+  get(id: UserId): Promise<U | null>;
+  /** Case-insensitive lookup (spec §10.1). */
+  getByEmail(email: string): Promise<U | null>;
+  getByOAuthAccount(oauthName: string, accountId: string): Promise<U | null>;
+  create(data: UserCreateData): Promise<U>;
+  /** Returns the updated user, or null when the condition failed or the user is gone. */
+  update(user: U, data: UserUpdateData, condition?: UpdateCondition): Promise<U | null>;
+  delete(user: U): Promise<void>;
+  addOAuthAccount(user: U, data: OAuthAccountData): Promise<U>;
+  updateOAuthAccount(user: U, account: OAuthAccount, data: Partial<OAuthAccountData>): Promise<U>;
+  /** Parses an id from a path or a token; null when it is not an id of this store. */
+  parseId(value: string): UserId | null;
+}
+
+/** A row of the access-token table (spec §9.4). */
+export interface AccessTokenRecord {
+  token: string;
+  user_id: UserId;
+  created_at: Date;
+}
+
+/** Storage for the database strategy's opaque tokens. */
+export interface AccessTokenStore {
+  /** The token, or null; with `maxAge`, only a token created at or after that instant. */
+  getByToken(token: string, maxAge?: Date): Promise<AccessTokenRecord | null>;
+  create(data: { token: string; user_id: UserId }): Promise<AccessTokenRecord>;
+  /** Deletes in one atomic step; true when this call removed it. */
+  delete(token: string): Promise<boolean>;
+  /** Deletes every token of a user ("log out everywhere"); returns how many. */
+  deleteAllForUser(userId: UserId): Promise<number>;
+}
