@@ -1,1 +1,2 @@
-export {};
+// The one Node bridge (IncomingMessage ↔ Request/Response) under every Node adapter.
+export { parsedBodyOf, type ToRequestOptions, toRequest, writeResponse } from './bridge';

@@ -1,0 +1,91 @@
+import {
+  buildOpenApi,
+  createAuthBackend,
+  createBearerTransport,
+  createCookieTransport,
+  createDatabaseStrategy,
+  createJwtStrategy,
+  createPortcullis,
+  docsHtml,
+  type Mounts,
+  type Portcullis,
+  type PortcullisHandler,
+} from '@portcullis/core';
+import { openDatabase } from './database';
+import { createMailer } from './mailer';
+import { validatePassword } from './policy';
+import type { DemoSettings } from './settings';
+
+const LIFETIME_SECONDS = 3600;
+
+export interface Demo {
+  portcullis: Portcullis;
+  mounts: Mounts;
+  handler: PortcullisHandler;
+  /** The OpenAPI document, built once. */
+  openapi: Record<string, unknown>;
+  /** The HTML of `/docs` (assets under `/docs/assets/`). */
+  docsPage: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The demo app of DESIGN §8, framework-free: every demo (Fastify, Express, Koa) mounts these
+ * routers at these prefixes and serves `/openapi.json` and `/docs`.
+ */
+export async function createDemo(settings: DemoSettings): Promise<Demo> {
+  const db = await openDatabase(settings.databaseUrl);
+  const send = createMailer(settings.outbox);
+  const portcullis = createPortcullis({
+    userManager: {
+      users: db.users,
+      resetPasswordToken: { secret: settings.secret },
+      verificationToken: { secret: settings.secret },
+      validatePassword,
+      hooks: {
+        onAfterForgotPassword: (user, token) => send('reset', user.email, token),
+        onAfterRequestVerify: (user, token) => send('verify', user.email, token),
+      },
+    },
+    // Tried in this order on every protected route (DESIGN §8).
+    backends: [
+      createAuthBackend({
+        name: 'jwt',
+        transport: createBearerTransport({ tokenUrl: 'auth/jwt/login' }),
+        strategy: createJwtStrategy({ secret: settings.secret, lifetimeSeconds: LIFETIME_SECONDS }),
+      }),
+      createAuthBackend({
+        name: 'cookie',
+        transport: createCookieTransport({
+          cookieMaxAge: LIFETIME_SECONDS,
+          cookieSecure: settings.secureCookies,
+        }),
+        strategy: createDatabaseStrategy({
+          store: db.accessTokens,
+          lifetimeSeconds: LIFETIME_SECONDS,
+        }),
+      }),
+    ],
+  });
+  const mounts: Mounts = [
+    ['/auth/jwt', portcullis.authRouter('jwt')],
+    ['/auth/cookie', portcullis.authRouter('cookie')],
+    ['/auth', portcullis.registerRouter()],
+    ['/auth', portcullis.resetPasswordRouter()],
+    ['/auth', portcullis.verifyRouter()],
+    ['/users', portcullis.usersRouter()],
+  ];
+  const handler = portcullis.handler(mounts);
+  const openapi = buildOpenApi(handler.routes, portcullis.backends, {
+    title: 'Portcullis demo',
+    version: '0.0.0',
+  }) as unknown as Record<string, unknown>;
+  return {
+    portcullis,
+    mounts,
+    handler,
+    openapi,
+    docsPage: docsHtml({ openapiUrl: '/openapi.json', assetsPath: '/docs/assets', title: 'Portcullis demo' }),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,44 @@
+import type { CredentialHeaders, Transport } from './transport';
+
+export interface BearerTransportOptions {
+  /** Path of the login route, relative, for the OpenAPI password flow (e.g. `auth/jwt/login`). */
+  tokenUrl: string;
+}
+
+/**
+ * Tokens in `Authorization: Bearer <token>`; login answers 200 `{access_token, token_type}`,
+ * logout 204 (spec §9.1).
+ *
+ * @example
+ * ```ts
+ * const transport = createBearerTransport({ tokenUrl: 'auth/jwt/login' });
+ * ```
+ */
+export function createBearerTransport(options: BearerTransportOptions): Transport {
+  return {
+    kind: 'bearer',
+    readToken(headers: CredentialHeaders): string | null {
+      const header = headers.authorization;
+      if (!header) return null;
+      // Starlette splits at the first space and compares the scheme case-insensitively.
+      const space = header.indexOf(' ');
+      if (space === -1) return null;
+      if (header.slice(0, space).toLowerCase() !== 'bearer') return null;
+      const token = header.slice(space + 1).trim();
+      return token === '' ? null : token;
+    },
+    loginResponse(token: string): Response {
+      return new Response(JSON.stringify({ access_token: token, token_type: 'bearer' }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    },
+    logoutResponse(): Response {
+      return new Response(null, { status: 204 });
+    },
+    securityScheme: {
+      name: 'OAuth2PasswordBearer',
+      scheme: { type: 'oauth2', flows: { password: { tokenUrl: options.tokenUrl, scopes: {} } } },
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/** Parses a Cookie header; empty values count as absent (spec §13). */
+export function readCookie(header: string | null | undefined, name: string): string | null {
+  if (!header) return null;
+  let start = 0;
+  while (start < header.length) {
+    let end = header.indexOf(';', start);
+    if (end === -1) end = header.length;
+    const eq = header.indexOf('=', start);
+    if (eq !== -1 && eq < end && header.slice(start, eq).trim() === name) {
+      let value = header.slice(eq + 1, end).trim();
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      if (value === '') return null;
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
+    start = end + 1;
+  }
+  return null;
+}
+
+export interface CookieAttributes {
+  maxAge?: number | null;
+  path?: string;
+  domain?: string | null;
+  secure?: boolean;
+  httpOnly?: boolean;
+  sameSite?: 'lax' | 'strict' | 'none';
+}
+
+/**
+ * Serialises a Set-Cookie value with attributes in the order Python's cookie serializer emits
+ * them (alphabetical: Domain, HttpOnly, Max-Age, Path, SameSite, Secure; spec §9.2).
+ */
+export function serializeCookie(name: string, value: string, attrs: CookieAttributes): string {
+  const parts = [`${name}=${value}`];
+  if (attrs.domain) parts.push(`Domain=${attrs.domain}`);
+  if (attrs.httpOnly) parts.push('HttpOnly');
+  if (attrs.maxAge !== undefined && attrs.maxAge !== null) parts.push(`Max-Age=${attrs.maxAge}`);
+  if (attrs.path) parts.push(`Path=${attrs.path}`);
+  if (attrs.sameSite) parts.push(`SameSite=${attrs.sameSite}`);
+  if (attrs.secure) parts.push('Secure');
+  return parts.join('; ');
+}

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** An error example shown in the OpenAPI document (spec §12.1). */
+export interface ErrorExample {
+  summary: string;
+  value: unknown;
+}
+
+export interface ResponseDoc {
+  status: number;
+  description: string;
+  /** JSON body schema; a string names a component defined by the builder (e.g. `ErrorModel`). */
+  schema?: z.ZodType | 'ErrorModel' | 'BearerResponse' | 'null';
+  examples?: Record<string, ErrorExample>;
+}
+
+/** What the OpenAPI builder needs to document a route, next to the route itself. */
+export interface RouteDoc {
+  /** Body schema and how it travels. */
+  body?: { kind: 'json' | 'form'; schema: z.ZodType; embedded?: boolean; required?: boolean };
+  query?: { name: string; schema: z.ZodType; required?: boolean }[];
+  /** Responses in documented order; 422 is appended by the builder when the route takes input. */
+  responses: ResponseDoc[];
+  /** The route needs the current user: every backend's security scheme is listed. */
+  secured?: boolean;
+  description?: string;
+}
+
+export interface RouteContext {
+  request: Request;
+  params: Record<string, string>;
+}
+
+/** One route, relative to its router's prefix. */
+export interface Route {
+  readonly method: HttpMethod;
+  /** e.g. `/login` or `/{id}`. */
+  readonly path: string;
+  /** FastAPI Users' route name (`auth:jwt.login`), used for summaries and operation ids. */
+  readonly name: string;
+  readonly doc: RouteDoc;
+  handle(context: RouteContext): Promise<Response>;
+}
+
+/** A group of routes mounted together under one prefix. */
+export interface Router {
+  readonly routes: readonly Route[];
+}

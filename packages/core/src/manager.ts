@@ -1,0 +1,324 @@
+import { ErrorCode, PortcullisError } from './errors';
+import type { UserManagerHooks, ValidatePassword } from './hooks';
+import { createJwtCodec, JwtError, type JwtCodec } from './jwt';
+import { createPasswordHasher, type PasswordHasher, verifyAndUpdate } from './password';
+import { timingSafeEqual } from './random';
+import type { User, UserCreateData, UserStore, UserUpdateData } from './types';
+
+export interface TokenSettings {
+  /** HS256 secret. Use at least 32 random bytes. */
+  secret: string | Uint8Array;
+  /** Default 3600. */
+  lifetimeSeconds?: number;
+  /** Default `portcullis:reset` / `portcullis:verify` (FastAPI Users: `fastapi-users:reset|verify`). */
+  audience?: string;
+}
+
+export interface UserManagerOptions<U extends User = User> {
+  users: UserStore<U>;
+  resetPasswordToken: TokenSettings;
+  verificationToken: TokenSettings;
+  passwordHasher?: PasswordHasher;
+  validatePassword?: ValidatePassword<U>;
+  hooks?: UserManagerHooks<U>;
+}
+
+export interface ActionContext {
+  request?: Request;
+}
+
+export interface WriteContext extends ActionContext {
+  /** Safe writes (public routes) ignore `is_active`, `is_superuser` and `is_verified`. */
+  safe?: boolean;
+}
+
+const PRIVILEGED = ['id', 'is_active', 'is_superuser', 'is_verified', 'oauth_accounts'];
+
+interface SignedToken {
+  codec: JwtCodec;
+  lifetime: number;
+  audience: string;
+}
+
+function signedToken(settings: TokenSettings, fallbackAudience: string): SignedToken {
+  return {
+    codec: createJwtCodec({ secret: settings.secret, algorithm: 'HS256' }),
+    lifetime: settings.lifetimeSeconds ?? 3600,
+    audience: settings.audience ?? fallbackAudience,
+  };
+}
+
+const encoder = new TextEncoder();
+
+function base64url(bytes: ArrayBuffer): string {
+  let binary = '';
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * Registration, login, verification, password reset and deletion (spec §3), over any
+ * `UserStore`. Options are frozen at construction; nothing changes per request.
+ *
+ * @example
+ * ```ts
+ * const manager = new UserManager({
+ *   users: createSqlUserStore(db),
+ *   resetPasswordToken: { secret: SECRET },
+ *   verificationToken: { secret: SECRET },
+ *   hooks: { onAfterRegister: (user) => mailer.welcome(user.email) },
+ * });
+ * ```
+ */
+export class UserManager<U extends User = User> {
+  readonly users: UserStore<U>;
+  readonly passwordHasher: PasswordHasher;
+  readonly #hooks: UserManagerHooks<U>;
+  readonly #validatePassword: ValidatePassword<U> | undefined;
+  readonly #reset: SignedToken;
+  readonly #verify: SignedToken;
+  #fingerprintKey: Promise<CryptoKey> | undefined;
+  readonly #resetSecret: Uint8Array;
+
+  constructor(options: UserManagerOptions<U>) {
+    this.users = options.users;
+    this.passwordHasher = options.passwordHasher ?? createPasswordHasher();
+    this.#hooks = Object.freeze({ ...options.hooks });
+    this.#validatePassword = options.validatePassword;
+    this.#reset = signedToken(options.resetPasswordToken, 'portcullis:reset');
+    this.#verify = signedToken(options.verificationToken, 'portcullis:verify');
+    const secret = options.resetPasswordToken.secret;
+    this.#resetSecret = typeof secret === 'string' ? encoder.encode(secret) : secret;
+  }
+
+  /** The user with this id (a string from a path or token). Throws USER_NOT_EXISTS. */
+  async get(id: string): Promise<U> {
+    const parsed = this.users.parseId(id);
+    const user = parsed === null ? null : await this.users.get(parsed);
+    if (!user) throw new PortcullisError(ErrorCode.USER_NOT_EXISTS, 'User not found');
+    return user;
+  }
+
+  /** Like `get`, but null instead of an error. */
+  async findById(id: string): Promise<U | null> {
+    const parsed = this.users.parseId(id);
+    return parsed === null ? null : this.users.get(parsed);
+  }
+
+  /** Case-insensitive lookup (the store's job; spec §10.1). Throws USER_NOT_EXISTS. */
+  async getByEmail(email: string): Promise<U> {
+    const user = await this.users.getByEmail(email);
+    if (!user) throw new PortcullisError(ErrorCode.USER_NOT_EXISTS, 'User not found');
+    return user;
+  }
+
+  async validatePassword(password: string, user: U | Record<string, unknown>): Promise<void> {
+    if (this.#validatePassword) await this.#validatePassword(password, user);
+  }
+
+  /**
+   * Registers a user (spec §3.3): password policy first, then the duplicate check, then the
+   * store (whose unique index settles races).
+   */
+  async create(input: Record<string, unknown>, context: WriteContext = {}): Promise<U> {
+    const { password, ...rest } = input;
+    if (typeof password !== 'string') {
+      throw new PortcullisError(ErrorCode.INVALID_PASSWORD, 'A password is required', {
+        reason: 'Password is required',
+      });
+    }
+    await this.validatePassword(password, input);
+    if (typeof rest.email !== 'string') throw new PortcullisError(ErrorCode.BAD_REQUEST, 'email');
+    if (await this.users.getByEmail(rest.email)) {
+      throw new PortcullisError(ErrorCode.USER_ALREADY_EXISTS, 'A user with this email exists');
+    }
+    const data: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(rest)) {
+      if (context.safe && PRIVILEGED.includes(key)) continue;
+      if (key === 'id' || key === 'oauth_accounts') continue;
+      // A null flag means "not set": the store's default applies (upstream would write NULL).
+      if (value === null && key.startsWith('is_')) continue;
+      data[key] = value;
+    }
+    data.hashed_password = await this.passwordHasher.hash(password);
+    const user = await this.users.create(data as UserCreateData);
+    await this.#hooks.onAfterRegister?.(user, context.request);
+    return user;
+  }
+
+  /**
+   * Updates a user (spec §3.4). Walks the fields in schema order: a new email is checked for
+   * duplicates and resets `is_verified`; a password is validated and hashed.
+   */
+  async update(input: Record<string, unknown>, user: U, context: WriteContext = {}): Promise<U> {
+    const fields: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(input)) {
+      if (context.safe && PRIVILEGED.includes(key)) continue;
+      if (key === 'id' || key === 'oauth_accounts') continue;
+      fields[key] = value;
+    }
+    const updated = await this.#apply(user, fields);
+    const { password: _omitted, ...visible } = fields;
+    await this.#hooks.onAfterUpdate?.(updated, visible, context.request);
+    return updated;
+  }
+
+  async #apply(user: U, fields: Record<string, unknown>): Promise<U> {
+    const data: UserUpdateData = {};
+    for (const [key, value] of Object.entries(fields)) {
+      if (key === 'email' && typeof value === 'string' && value !== user.email) {
+        // Any existing holder, the same user with other casing included (upstream quirk 6).
+        if (await this.users.getByEmail(value)) {
+          throw new PortcullisError(ErrorCode.USER_ALREADY_EXISTS, 'A user with this email exists');
+        }
+        data.email = value;
+        data.is_verified = false;
+      } else if (key === 'password') {
+        if (typeof value === 'string') {
+          await this.validatePassword(value, user);
+          data.hashed_password = await this.passwordHasher.hash(value);
+        }
+      } else {
+        data[key] = value;
+      }
+    }
+    if (Object.keys(data).length === 0) return user;
+    const updated = await this.users.update(user, data);
+    if (!updated) throw new PortcullisError(ErrorCode.USER_NOT_EXISTS, 'User not found');
+    return updated;
+  }
+
+  /** Deletes a user between the two delete hooks (spec §3.5). */
+  async delete(user: U, context: ActionContext = {}): Promise<void> {
+    await this.#hooks.onBeforeDelete?.(user, context.request);
+    await this.users.delete(user);
+    await this.#hooks.onAfterDelete?.(user, context.request);
+  }
+
+  /**
+   * Checks credentials (spec §3.6). Unknown emails still pay for one hash, so response time does
+   * not reveal which emails exist; a stored hash of an older kind or cost is upgraded.
+   * Activity is the caller's concern.
+   */
+  async authenticate(credentials: { username: string; password: string }): Promise<U | null> {
+    const { username, password } = credentials;
+    // A NUL can never be in a stored email; treat it as an unknown user (DESIGN §3).
+    const user = username.includes('\u0000') ? null : await this.users.getByEmail(username);
+    if (!user) {
+      await this.passwordHasher.hash(password);
+      return null;
+    }
+    const { valid, newHash } = await verifyAndUpdate(this.passwordHasher, password, user.hashed_password);
+    if (!valid) return null;
+    if (newHash) {
+      return (await this.users.update(user, { hashed_password: newHash })) ?? user;
+    }
+    return user;
+  }
+
+  /** Issues a verification token and hands it to `onAfterRequestVerify` (spec §3.7). */
+  async requestVerify(user: U, context: ActionContext = {}): Promise<void> {
+    if (!user.is_active) throw new PortcullisError(ErrorCode.USER_INACTIVE, 'User is inactive');
+    if (user.is_verified) {
+      throw new PortcullisError(ErrorCode.VERIFY_USER_ALREADY_VERIFIED, 'User is already verified');
+    }
+    const { codec, lifetime, audience } = this.#verify;
+    const token = await codec.sign({ sub: String(user.id), email: user.email, aud: audience }, lifetime);
+    await this.#hooks.onAfterRequestVerify?.(user, token, context.request);
+  }
+
+  /**
+   * Marks the user verified (spec §3.7). The token is bound to the email it was issued for, so
+   * it dies when the email changes.
+   */
+  async verify(token: string, context: ActionContext = {}): Promise<U> {
+    const bad = (): PortcullisError =>
+      new PortcullisError(ErrorCode.VERIFY_USER_BAD_TOKEN, 'Invalid verification token');
+    const claims = await this.#decode(this.#verify, token, bad);
+    if (typeof claims.sub !== 'string' || typeof claims.email !== 'string') throw bad();
+    const user = await this.users.getByEmail(claims.email);
+    const id = this.users.parseId(claims.sub);
+    if (!user || id === null || String(id) !== String(user.id)) throw bad();
+    if (user.is_verified) {
+      throw new PortcullisError(ErrorCode.VERIFY_USER_ALREADY_VERIFIED, 'User is already verified');
+    }
+    const verified = (await this.users.update(user, { is_verified: true })) ?? user;
+    await this.#hooks.onAfterVerify?.(verified, context.request);
+    return verified;
+  }
+
+  /** Issues a reset token bound to the current password hash (spec §3.8). */
+  async forgotPassword(user: U, context: ActionContext = {}): Promise<void> {
+    if (!user.is_active) throw new PortcullisError(ErrorCode.USER_INACTIVE, 'User is inactive');
+    const { codec, lifetime, audience } = this.#reset;
+    const claims = {
+      sub: String(user.id),
+      password_fgpt: await this.#fingerprint(user.hashed_password),
+      aud: audience,
+    };
+    const token = await codec.sign(claims, lifetime);
+    await this.#hooks.onAfterForgotPassword?.(user, token, context.request);
+  }
+
+  /**
+   * Sets a new password from a reset token (spec §3.8). The password policy runs before the
+   * write (a rejected password leaves the token usable), and the write is a compare-and-set on
+   * the old hash, so of two concurrent uses of one token exactly one wins.
+   */
+  async resetPassword(token: string, password: string, context: ActionContext = {}): Promise<U> {
+    const bad = (): PortcullisError =>
+      new PortcullisError(ErrorCode.RESET_PASSWORD_BAD_TOKEN, 'Invalid reset token');
+    const claims = await this.#decode(this.#reset, token, bad);
+    if (typeof claims.sub !== 'string' || typeof claims.password_fgpt !== 'string') throw bad();
+    const user = await this.findById(claims.sub);
+    if (!user) throw bad();
+    const expected = await this.#fingerprint(user.hashed_password);
+    if (!timingSafeEqual(expected, claims.password_fgpt)) throw bad();
+    if (!user.is_active) throw bad();
+    await this.validatePassword(password, user);
+    const hashed = await this.passwordHasher.hash(password);
+    const updated = await this.users.update(
+      user,
+      { hashed_password: hashed },
+      { hashedPassword: user.hashed_password },
+    );
+    if (!updated) throw bad();
+    await this.#hooks.onAfterResetPassword?.(updated, context.request);
+    return updated;
+  }
+
+  /** Runs `onAfterLogin`; the routes call it once the transport built the response. */
+  async onAfterLogin(user: U, request?: Request, response?: Response): Promise<void> {
+    await this.#hooks.onAfterLogin?.(user, request, response);
+  }
+
+  async #decode(
+    settings: SignedToken,
+    token: string,
+    bad: () => PortcullisError,
+  ): Promise<Record<string, unknown>> {
+    try {
+      return await settings.codec.verify(token, settings.audience);
+    } catch (error) {
+      if (error instanceof JwtError) throw bad();
+      throw error;
+    }
+  }
+
+  /**
+   * A keyed digest of the stored hash: any change of the hash (reset, PATCH, login-time rehash)
+   * changes it, which makes reset tokens single-use (spec §3.8, quirk 10). Upstream hashes the
+   * hash with argon2; an HMAC keyed by the reset secret gives the same guarantee in microseconds.
+   */
+  async #fingerprint(hashedPassword: string): Promise<string> {
+    this.#fingerprintKey ??= crypto.subtle.importKey(
+      'raw',
+      this.#resetSecret as Uint8Array<ArrayBuffer>,
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    const mac = await crypto.subtle.sign('HMAC', await this.#fingerprintKey, encoder.encode(hashedPassword));
+    return base64url(mac);
+  }
+}

@@ -1,0 +1,143 @@
+import { type AuthResult, type CurrentUserOptions, resolveCurrentUser } from './auth/authenticator';
+import { type AuthenticationBackend, assertUniqueBackendNames } from './auth/backend';
+import type { CredentialHeaders } from './auth/transport';
+import { ErrorCode, PortcullisError } from './errors';
+import { DEFAULT_BODY_LIMIT } from './http/body';
+import { createHandler, type Mounts, type PortcullisHandler } from './http/handler';
+import type { Router } from './http/route';
+import { UserManager, type UserManagerOptions } from './manager';
+import { type AuthRouterOptions, createAuthRouter } from './routes/auth-router';
+import type { RouteDeps } from './routes/deps';
+import { createRegisterRouter } from './routes/register-router';
+import { createResetPasswordRouter } from './routes/reset-password-router';
+import { createUsersRouter, type UsersRouterOptions } from './routes/users-router';
+import { createVerifyRouter } from './routes/verify-router';
+import { createUserSchemas, type UserSchemas, type UserSchemasOptions } from './schemas';
+import type { User } from './types';
+
+export interface PortcullisOptions<U extends User = User> {
+  /** A manager, or the options to build one. */
+  userManager: UserManager<U> | UserManagerOptions<U>;
+  /** Tried in this order when resolving the current user (spec §5). */
+  backends: readonly AuthenticationBackend<U>[];
+  /** The app's extra user fields (read, create, update). */
+  userSchemas?: UserSchemasOptions;
+  /** Largest accepted request body in bytes (413 beyond). Default 1 MiB. */
+  bodyLimit?: number;
+}
+
+/** A guard bound to its requirements: resolve it per request from two headers. */
+export interface CurrentUserGuard<U extends User = User> {
+  readonly options: Readonly<CurrentUserOptions>;
+  (headers: CredentialHeaders): Promise<AuthResult<U>>;
+}
+
+export interface Portcullis<U extends User = User> {
+  readonly userManager: UserManager<U>;
+  readonly backends: readonly AuthenticationBackend<U>[];
+  readonly schemas: UserSchemas;
+  /** `/login` and `/logout` for the named backend. */
+  authRouter(backend: string, options?: AuthRouterOptions): Router;
+  registerRouter(): Router;
+  resetPasswordRouter(): Router;
+  verifyRouter(): Router;
+  usersRouter(options?: UsersRouterOptions): Router;
+  /** A guard with FastAPI Users' 401/403 rules; create it once, call it per request. */
+  currentUser(options?: CurrentUserOptions): CurrentUserGuard<U>;
+  /** One-off header-level resolution (no Request is built). */
+  authenticate(headers: CredentialHeaders, options?: CurrentUserOptions): Promise<AuthResult<U>>;
+  /** Mounts routers under prefixes into one Fetch-API handler. */
+  handler(mounts: Mounts): PortcullisHandler;
+  /** A user as responses show it. */
+  serialize(user: U): Record<string, unknown>;
+}
+
+/**
+ * Resolves and freezes the configuration once, and hands out routers and guards.
+ *
+ * @example
+ * ```ts
+ * const portcullis = createPortcullis({
+ *   userManager: { users, resetPasswordToken: { secret }, verificationToken: { secret } },
+ *   backends: [jwtBackend],
+ * });
+ * const handler = portcullis.handler([
+ *   ['/auth/jwt', portcullis.authRouter('jwt')],
+ *   ['/auth', portcullis.registerRouter()],
+ *   ['/users', portcullis.usersRouter()],
+ * ]);
+ * ```
+ */
+export function createPortcullis<U extends User = User>(
+  options: PortcullisOptions<U>,
+): Portcullis<U> {
+  const manager =
+    options.userManager instanceof UserManager
+      ? options.userManager
+      : new UserManager(options.userManager);
+  const backends = Object.freeze([...options.backends]);
+  assertUniqueBackendNames(backends);
+  const schemas = createUserSchemas(options.userSchemas);
+  const readFields = Object.keys(schemas.read.shape);
+  const lookup = { findById: (id: string) => manager.findById(id) };
+
+  const authenticate = (
+    headers: CredentialHeaders,
+    guard: CurrentUserOptions = {},
+  ): Promise<AuthResult<U>> => resolveCurrentUser(backends, lookup, headers, guard);
+
+  const serialize = (user: U): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const field of readFields) out[field] = user[field] ?? null;
+    return out;
+  };
+
+  const deps: RouteDeps<U> = Object.freeze({
+    manager,
+    backends,
+    schemas,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    serialize,
+    async requireUser(request: Request, guard: CurrentUserOptions) {
+      const result = await authenticate(
+        { authorization: request.headers.get('authorization'), cookie: request.headers.get('cookie') },
+        guard,
+      );
+      if (!result.ok) {
+        throw new PortcullisError(result.status === 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.FORBIDDEN);
+      }
+      if (result.user === null || result.token === null || result.backend === null) {
+        throw new PortcullisError(ErrorCode.UNAUTHORIZED);
+      }
+      return { user: result.user, token: result.token, backend: result.backend };
+    },
+  });
+
+  const backendNamed = (name: string): AuthenticationBackend<U> => {
+    const backend = backends.find((b) => b.name === name);
+    if (!backend) {
+      throw new PortcullisError(ErrorCode.CONFIGURATION, `No authentication backend named "${name}"`);
+    }
+    return backend;
+  };
+
+  return Object.freeze({
+    userManager: manager,
+    backends,
+    schemas,
+    authRouter: (name: string, routerOptions?: AuthRouterOptions) =>
+      createAuthRouter(deps, backendNamed(name), routerOptions),
+    registerRouter: () => createRegisterRouter(deps),
+    resetPasswordRouter: () => createResetPasswordRouter(deps),
+    verifyRouter: () => createVerifyRouter(deps),
+    usersRouter: (routerOptions?: UsersRouterOptions) => createUsersRouter(deps, routerOptions),
+    currentUser(guard: CurrentUserOptions = {}): CurrentUserGuard<U> {
+      const frozen = Object.freeze({ ...guard });
+      const check = (headers: CredentialHeaders) => authenticate(headers, frozen);
+      return Object.assign(check, { options: frozen });
+    },
+    authenticate,
+    handler: (mounts: Mounts) => createHandler(mounts),
+    serialize,
+  });
+}

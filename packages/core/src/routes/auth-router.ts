@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { AuthenticationBackend } from '../auth/backend';
+import { ErrorCode, PortcullisError } from '../errors';
+import { readFormBody } from '../http/body';
+import type { Route, Router } from '../http/route';
+import type { User } from '../types';
+import { missing, type ValidationIssue, validationError } from '../validation';
+import { errorResponse, example, UNAUTHORIZED_DOC } from './docs';
+import type { RouteDeps } from './deps';
+
+export interface AuthRouterOptions {
+  /** Unverified users cannot log in (400 LOGIN_USER_NOT_VERIFIED) nor log out (403). */
+  requiresVerification?: boolean;
+}
+
+/** OAuth2 password form (spec §6.1); documented in OpenAPI, checked by `readLoginForm`. */
+const loginForm = z
+  .object({
+    grant_type: z.string().regex(/^password$/).nullable().optional(),
+    username: z.string(),
+    password: z.string().meta({ format: 'password' }),
+    scope: z.string().default(''),
+    client_id: z.string().nullable().optional(),
+    client_secret: z.string().nullable().optional().meta({ format: 'password' }),
+  })
+  .meta({ id: 'LoginForm' });
+
+/**
+ * FastAPI reads each form field on its own, in declaration order, and an empty value of a
+ * required field counts as missing (spec §6.1, §13).
+ */
+async function readLoginForm(
+  request: Request,
+  limit: number,
+): Promise<{ username: string; password: string }> {
+  const form = await readFormBody(request, limit);
+  const issues: ValidationIssue[] = [];
+  const grant = form.grant_type;
+  if (grant !== undefined && grant !== '' && grant !== 'password') {
+    issues.push({
+      type: 'string_pattern_mismatch',
+      loc: ['body', 'grant_type'],
+      msg: "String should match pattern '^password$'",
+      input: grant,
+      ctx: { pattern: '^password$' },
+    });
+  }
+  const { username, password } = form;
+  if (!username) issues.push(missing(['body', 'username']));
+  if (!password) issues.push(missing(['body', 'password']));
+  if (issues.length > 0 || !username || !password) throw validationError(issues);
+  return { username, password };
+}
+
+/**
+ * `POST /login` and `POST /logout` for one backend (spec §6.1).
+ */
+export function createAuthRouter<U extends User>(
+  deps: RouteDeps<U>,
+  backend: AuthenticationBackend<U>,
+  options: AuthRouterOptions = {},
+): Router {
+  const verified = options.requiresVerification ?? false;
+  const bearer = backend.transport.kind === 'bearer';
+  const login: Route = {
+    method: 'POST',
+    path: '/login',
+    name: `auth:${backend.name}.login`,
+    doc: {
+      body: { kind: 'form', schema: loginForm, required: true },
+      responses: [
+        bearer
+          ? { status: 200, description: 'Successful Response', schema: 'BearerResponse' }
+          : { status: 200, description: 'Successful Response' },
+        ...(bearer ? [] : [{ status: 204, description: 'No Content' }]),
+        errorResponse(400, 'Bad Request', [
+          example(ErrorCode.LOGIN_BAD_CREDENTIALS, 'Bad credentials or the user is inactive.'),
+          example(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'The user is not verified.'),
+        ]),
+      ],
+    },
+    async handle({ request }) {
+      const credentials = await readLoginForm(request, deps.bodyLimit);
+      const user = await deps.manager.authenticate(credentials);
+      // Inactive users get the same code as bad credentials: no hint either way (quirk 1).
+      if (!user || !user.is_active) {
+        throw new PortcullisError(ErrorCode.LOGIN_BAD_CREDENTIALS, 'Bad credentials');
+      }
+      if (verified && !user.is_verified) {
+        throw new PortcullisError(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'User not verified');
+      }
+      const token = await backend.strategy.writeToken(user);
+      const response = backend.transport.loginResponse(token);
+      await deps.manager.onAfterLogin(user, request, response);
+      return response;
+    },
+  };
+  const logout: Route = {
+    method: 'POST',
+    path: '/logout',
+    name: `auth:${backend.name}.logout`,
+    doc: {
+      secured: true,
+      responses: [
+        { status: 200, description: 'Successful Response' },
+        ...(bearer ? [] : [{ status: 204, description: 'No Content' }]),
+        UNAUTHORIZED_DOC,
+      ],
+    },
+    async handle({ request }) {
+      // Any backend may authenticate the logout; this backend's strategy destroys (quirk 2).
+      const { user, token } = await deps.requireUser(request, { active: true, verified });
+      await backend.strategy.destroyToken(token, user);
+      return backend.transport.logoutResponse();
+    },
+  };
+  return { routes: [login, logout] };
+}

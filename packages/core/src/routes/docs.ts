@@ -1,0 +1,27 @@
+import type { ErrorExample, ResponseDoc } from '../http/route';
+
+/** A named error example as FastAPI Users documents them (spec §12.1). */
+export function example(code: string, summary: string, reason?: string): [string, ErrorExample] {
+  const detail = reason === undefined ? code : { code, reason };
+  return [code, { summary, value: { detail } }];
+}
+
+export function errorResponse(
+  status: number,
+  description: string,
+  examples: [string, ErrorExample][] = [],
+): ResponseDoc {
+  return {
+    status,
+    description,
+    schema: 'ErrorModel',
+    ...(examples.length ? { examples: Object.fromEntries(examples) } : {}),
+  };
+}
+
+export const UNAUTHORIZED_DOC: ResponseDoc = {
+  status: 401,
+  description: 'Missing token or inactive user.',
+};
+export const FORBIDDEN_DOC: ResponseDoc = { status: 403, description: 'Not a superuser.' };
+export const NOT_FOUND_DOC: ResponseDoc = { status: 404, description: 'The user does not exist.' };

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { validateEmail } from './email';
+import type { PydanticIssueParams } from './validation';
+
+function pydanticIssue(type: string, msg: string, ctx?: Record<string, unknown>): PydanticIssueParams {
+  return { pydantic: { type, msg, ...(ctx ? { ctx } : {}) } };
+}
+
+/**
+ * An email field with FastAPI Users' EmailStr semantics (spec §1.3): trimmed, display-name form
+ * reduced to the address, domain lower-cased, special-use domains rejected.
+ */
+export const emailField: z.ZodType<string, string> = z
+  .string()
+  .transform((value, ctx) => {
+    const result = validateEmail(value);
+    if (result.ok) return result.email;
+    ctx.addIssue({
+      code: 'custom',
+      message: result.reason,
+      params: pydanticIssue('value_error', `value is not a valid email address: ${result.reason}`, {
+        reason: result.reason,
+      }),
+    });
+    return z.NEVER;
+  })
+  .meta({ format: 'email' });
+
+const TRUE_WORDS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
+const FALSE_WORDS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
+
+/** Pydantic's lax boolean: `"yes"`, `"0"`, `1` and friends are booleans too. */
+function laxBoolean(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const word = value.toLowerCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word)) return false;
+  }
+  if (value === 1) return true;
+  if (value === 0) return false;
+  return value;
+}
+
+/** A boolean field that accepts what Pydantic's lax mode accepts. */
+export const booleanField: z.ZodType<boolean, boolean> = z.preprocess(laxBoolean, z.boolean()) as never;
+
+const readShape = {
+  id: z.union([z.string(), z.number()]),
+  email: z.string().meta({ format: 'email' }),
+  is_active: z.boolean().default(true),
+  is_superuser: z.boolean().default(false),
+  is_verified: z.boolean().default(false),
+};
+
+const createShape = {
+  email: emailField,
+  password: z.string(),
+  is_active: booleanField.nullable().optional(),
+  is_superuser: booleanField.nullable().optional(),
+  is_verified: booleanField.nullable().optional(),
+};
+
+// Explicit nulls are refused for fields that cannot hold null (a deliberate fix of upstream
+// quirk 8, which writes them and fails with a 500); `password: null` keeps meaning "unchanged".
+const updateShape = {
+  password: z.string().nullable().optional(),
+  email: emailField.optional(),
+  is_active: booleanField.optional(),
+  is_superuser: booleanField.optional(),
+  is_verified: booleanField.optional(),
+};
+
+export type CustomUserFields = Record<string, z.ZodType>;
+
+/** The three user schemas, extended with the app's own fields (each may be optional). */
+export interface UserSchemas {
+  read: z.ZodObject;
+  create: z.ZodObject;
+  update: z.ZodObject;
+  /** Names of the app's custom fields, in declaration order. */
+  customFields: readonly string[];
+}
+
+export interface UserSchemasOptions {
+  /** Fields added to the read schema (what responses show). */
+  read?: CustomUserFields;
+  /** Fields accepted at registration. */
+  create?: CustomUserFields;
+  /** Fields accepted by PATCH; make them optional. */
+  update?: CustomUserFields;
+}
+
+/**
+ * Builds the read, create and update schemas (spec §1.2), extended with the app's fields.
+ *
+ * @example
+ * ```ts
+ * const schemas = createUserSchemas({
+ *   read: { first_name: z.string().nullable() },
+ *   create: { first_name: z.string().optional() },
+ *   update: { first_name: z.string().optional() },
+ * });
+ * ```
+ */
+export function createUserSchemas(options: UserSchemasOptions = {}): UserSchemas {
+  const custom = new Set([
+    ...Object.keys(options.read ?? {}),
+    ...Object.keys(options.create ?? {}),
+    ...Object.keys(options.update ?? {}),
+  ]);
+  return {
+    read: z.object({ ...readShape, ...options.read }).meta({ id: 'UserRead' }),
+    create: z.object({ ...createShape, ...options.create }).meta({ id: 'UserCreate' }),
+    update: z.object({ ...updateShape, ...options.update }).meta({ id: 'UserUpdate' }),
+    customFields: [...custom],
+  };
+}
+
+export const forgotPasswordBody = z.object({ email: emailField });
+export const resetPasswordBody = z.object({ token: z.string(), password: z.string() });
+export const verifyBody = z.object({ token: z.string() });

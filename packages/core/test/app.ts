@@ -1,0 +1,109 @@
+import { createAuthBackend } from '../src/auth/backend';
+import { createBearerTransport } from '../src/auth/bearer-transport';
+import { createCookieTransport } from '../src/auth/cookie-transport';
+import { createDatabaseStrategy } from '../src/auth/database-strategy';
+import { createJwtStrategy } from '../src/auth/jwt-strategy';
+import { InvalidPasswordError } from '../src/errors';
+import type { UserManagerHooks } from '../src/hooks';
+import type { PasswordHasher } from '../src/password';
+import { createPasswordHasher } from '../src/password';
+import { createPortcullis, type Portcullis } from '../src/portcullis';
+import type { PortcullisHandler } from '../src/http/handler';
+import { createMemoryAccessTokenStore, createMemoryUserStore } from './memory-store';
+
+export const SECRET = 'test-secret-test-secret-test-secret!';
+
+export interface TestApp {
+  portcullis: Portcullis;
+  handler: PortcullisHandler;
+  users: ReturnType<typeof createMemoryUserStore>;
+  hooks: Required<UserManagerHooks>;
+  mail: { kind: 'verify' | 'reset'; email: string; token: string }[];
+  /** Sends a request to the handler. */
+  request(method: string, path: string, init?: { json?: unknown; form?: Record<string, string>; body?: string; headers?: Record<string, string> }): Promise<Response>;
+}
+
+/** A cheap hasher for HTTP tests: argon2 with the smallest cost. */
+export function fastHasher(): PasswordHasher {
+  return createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
+}
+
+/**
+ * The demo's layout (DESIGN §8) over in-memory stores: `/auth/jwt`, `/auth/cookie`, `/auth`,
+ * `/users`, with the demo's password policy.
+ */
+export function createTestApp(options: { requiresVerification?: boolean } = {}): TestApp {
+  const users = createMemoryUserStore();
+  const mail: TestApp['mail'] = [];
+  const calls = (): void => undefined;
+  const hooks: Required<UserManagerHooks> = {
+    onAfterRegister: calls,
+    onAfterUpdate: calls,
+    onAfterLogin: calls,
+    onAfterRequestVerify: (user, token) => {
+      mail.push({ kind: 'verify', email: user.email, token });
+    },
+    onAfterVerify: calls,
+    onAfterForgotPassword: (user, token) => {
+      mail.push({ kind: 'reset', email: user.email, token });
+    },
+    onAfterResetPassword: calls,
+    onBeforeDelete: calls,
+    onAfterDelete: calls,
+  };
+  const portcullis = createPortcullis({
+    userManager: {
+      users,
+      passwordHasher: fastHasher(),
+      resetPasswordToken: { secret: SECRET },
+      verificationToken: { secret: SECRET },
+      validatePassword: (password, user) => {
+        if (password.length < 8) throw new InvalidPasswordError('Password should be at least 8 characters');
+        if (typeof user.email === 'string' && password.includes(user.email)) {
+          throw new InvalidPasswordError('Password should not contain e-mail');
+        }
+      },
+      hooks,
+    },
+    backends: [
+      createAuthBackend({
+        name: 'jwt',
+        transport: createBearerTransport({ tokenUrl: 'auth/jwt/login' }),
+        strategy: createJwtStrategy({ secret: SECRET, lifetimeSeconds: 3600 }),
+      }),
+      createAuthBackend({
+        name: 'cookie',
+        transport: createCookieTransport({ cookieMaxAge: 3600 }),
+        strategy: createDatabaseStrategy({ store: createMemoryAccessTokenStore(), lifetimeSeconds: 3600 }),
+      }),
+    ],
+  });
+  const verified = options.requiresVerification ?? false;
+  const handler = portcullis.handler([
+    ['/auth/jwt', portcullis.authRouter('jwt', { requiresVerification: verified })],
+    ['/auth/cookie', portcullis.authRouter('cookie', { requiresVerification: verified })],
+    ['/auth', portcullis.registerRouter()],
+    ['/auth', portcullis.resetPasswordRouter()],
+    ['/auth', portcullis.verifyRouter()],
+    ['/users', portcullis.usersRouter({ requiresVerification: verified })],
+  ]);
+  return {
+    portcullis,
+    handler,
+    users,
+    hooks,
+    mail,
+    request(method, path, init = {}) {
+      const headers = new Headers(init.headers);
+      let body: string | undefined = init.body;
+      if (init.json !== undefined) {
+        body = JSON.stringify(init.json);
+        if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      } else if (init.form) {
+        body = new URLSearchParams(init.form).toString();
+        headers.set('content-type', 'application/x-www-form-urlencoded');
+      }
+      return handler.fetch(new Request(`http://app.test${path}`, { method, headers, body }));
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { Mounts, Portcullis, PortcullisHandler, User } from '@portcullis/core';
+import { toRequest } from '@portcullis/core/node';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import fp from 'fastify-plugin';
+
+export interface PortcullisPluginOptions<U extends User = User> {
+  portcullis: Portcullis<U>;
+  /** Routers and their prefixes, e.g. `[['/auth/jwt', portcullis.authRouter('jwt')]]`. */
+  routes: Mounts;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The user a Portcullis guard resolved, or null. */
+    user: User | null;
+  }
+}
+
+const ALL_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** Fastify's path syntax for core's `{param}` templates. */
+function fastifyPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+async function send(reply: FastifyReply, response: Response): Promise<FastifyReply> {
+  reply.status(response.status);
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') reply.header(name, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) reply.header('set-cookie', cookies);
+  if (!response.body) return reply.send();
+  return reply.send(Buffer.from(await response.arrayBuffer()));
+}
+
+function origin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/**
+ * Core's routes in their own encapsulated context: its content-type parser hands the raw body
+ * stream to core untouched, so malformed bodies get FastAPI's 422 (not Fastify's 400) and the
+ * size limit is core's (DESIGN §2). Nothing leaks into the app's own routes.
+ */
+async function mountRoutes(scope: FastifyInstance, handler: PortcullisHandler): Promise<void> {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const route of handler.routes) {
+    const methods = methodsByPath.get(route.fullPath) ?? new Set<string>();
+    methods.add(route.method);
+    methodsByPath.set(route.fullPath, methods);
+    scope.route({
+      method: route.method,
+      url: fastifyPath(route.fullPath),
+      exposeHeadRoute: false,
+      async handler(request, reply) {
+        const params = request.params as Record<string, string>;
+        const webRequest = toRequest(request.raw, { origin: origin(request) });
+        return send(reply, await handler.run({ route, params }, webRequest));
+      },
+    });
+  }
+  // FastAPI answers 405 for a known path with another method; Fastify would say 404.
+  for (const [path, methods] of methodsByPath) {
+    const others = ALL_METHODS.filter((method) => !methods.has(method));
+    scope.route({
+      method: others,
+      url: fastifyPath(path),
+      exposeHeadRoute: false,
+      async handler(request, reply) {
+        return send(reply, await handler.fetch(toRequest(request.raw, { origin: origin(request) })));
+      },
+    });
+  }
+}
+
+async function portcullisPlugin(
+  fastify: FastifyInstance,
+  options: PortcullisPluginOptions<User>,
+): Promise<void> {
+  if (!fastify.hasRequestDecorator('user')) fastify.decorateRequest('user', null);
+  const handler = options.portcullis.handler(options.routes);
+  await fastify.register(async (scope) => mountRoutes(scope, handler));
+}
+
+/**
+ * Mounts Portcullis routers and decorates `request.user`.
+ *
+ * @example
+ * ```ts
+ * await app.register(portcullis, {
+ *   portcullis: auth,
+ *   routes: [
+ *     ['/auth/jwt', auth.authRouter('jwt')],
+ *     ['/auth', auth.registerRouter()],
+ *     ['/users', auth.usersRouter()],
+ *   ],
+ * });
+ * ```
+ */
+export const portcullis = fp(portcullisPlugin, { name: '@portcullis/fastify', fastify: '5.x' });
