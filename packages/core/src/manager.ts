@@ -2,7 +2,7 @@ import { ErrorCode, PortcullisError } from './errors';
 import type { UserManagerHooks, ValidatePassword } from './hooks';
 import { createJwtCodec, JwtError, type JwtCodec } from './jwt';
 import { createPasswordHasher, type PasswordHasher, verifyAndUpdate } from './password';
-import { timingSafeEqual } from './random';
+import { base64url, timingSafeEqual } from './random';
 import type { User, UserCreateData, UserStore, UserUpdateData } from './types';
 
 export interface TokenSettings {
@@ -49,12 +49,6 @@ function signedToken(settings: TokenSettings, fallbackAudience: string): SignedT
 }
 
 const encoder = new TextEncoder();
-
-function base64url(bytes: ArrayBuffer): string {
-  let binary = '';
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 /**
  * Registration, login, verification, password reset and deletion (spec §3), over any
@@ -319,6 +313,6 @@ export class UserManager<U extends User = User> {
       ['sign'],
     );
     const mac = await crypto.subtle.sign('HMAC', await this.#fingerprintKey, encoder.encode(hashedPassword));
-    return base64url(mac);
+    return base64url(new Uint8Array(mac));
   }
 }

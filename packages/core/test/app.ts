@@ -8,7 +8,7 @@ import type { UserManagerHooks } from '../src/hooks';
 import type { PasswordHasher } from '../src/password';
 import { createPasswordHasher } from '../src/password';
 import { createPortcullis, type Portcullis } from '../src/portcullis';
-import type { PortcullisHandler } from '../src/http/handler';
+import type { Mounts, PortcullisHandler } from '../src/http/handler';
 import { createMemoryAccessTokenStore, createMemoryUserStore } from './memory-store';
 
 export const SECRET = 'test-secret-test-secret-test-secret!';
@@ -16,11 +16,12 @@ export const SECRET = 'test-secret-test-secret-test-secret!';
 export interface TestApp {
   portcullis: Portcullis;
   handler: PortcullisHandler;
+  mounts: Mounts;
   users: ReturnType<typeof createMemoryUserStore>;
   hooks: Required<UserManagerHooks>;
   mail: { kind: 'verify' | 'reset'; email: string; token: string }[];
   /** Sends a request to the handler. */
-  request(method: string, path: string, init?: { json?: unknown; form?: Record<string, string>; body?: string; headers?: Record<string, string> }): Promise<Response>;
+  request(method: string, path: string, init?: { json?: unknown; form?: Record<string, string>; body?: string | Uint8Array; headers?: Record<string, string> }): Promise<Response>;
 }
 
 /** A cheap hasher for HTTP tests: argon2 with the smallest cost. */
@@ -79,23 +80,25 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
     ],
   });
   const verified = options.requiresVerification ?? false;
-  const handler = portcullis.handler([
+  const mounts: Mounts = [
     ['/auth/jwt', portcullis.authRouter('jwt', { requiresVerification: verified })],
     ['/auth/cookie', portcullis.authRouter('cookie', { requiresVerification: verified })],
     ['/auth', portcullis.registerRouter()],
     ['/auth', portcullis.resetPasswordRouter()],
     ['/auth', portcullis.verifyRouter()],
     ['/users', portcullis.usersRouter({ requiresVerification: verified })],
-  ]);
+  ];
+  const handler = portcullis.handler(mounts);
   return {
     portcullis,
     handler,
+    mounts,
     users,
     hooks,
     mail,
     request(method, path, init = {}) {
       const headers = new Headers(init.headers);
-      let body: string | undefined = init.body;
+      let body: string | Uint8Array | undefined = init.body;
       if (init.json !== undefined) {
         body = JSON.stringify(init.json);
         if (!headers.has('content-type')) headers.set('content-type', 'application/json');

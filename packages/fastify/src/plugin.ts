@@ -1,5 +1,5 @@
 import type { Mounts, Portcullis, PortcullisHandler, User } from '@portcullis/core';
-import { toRequest } from '@portcullis/core/node';
+import { releaseUnreadBody, toRequest } from '@portcullis/core/node';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -25,6 +25,7 @@ function fastifyPath(path: string): string {
 
 async function send(reply: FastifyReply, response: Response): Promise<FastifyReply> {
   reply.status(response.status);
+  releaseUnreadBody(reply.request.raw, (name, value) => reply.header(name, value));
   for (const [name, value] of response.headers) {
     if (name !== 'set-cookie') reply.header(name, value);
   }

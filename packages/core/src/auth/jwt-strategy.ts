@@ -1,4 +1,4 @@
-import { createJwtCodec, type JwtAlgorithm } from '../jwt';
+import { createJwtCodec, type JwtAlgorithm, JwtError } from '../jwt';
 import type { User } from '../types';
 import type { Strategy, UserLookup } from './strategy';
 
@@ -36,8 +36,10 @@ export function createJwtStrategy<U extends User = User>(options: JwtStrategyOpt
       let claims: Record<string, unknown>;
       try {
         claims = await codec.verify(token, audience);
-      } catch {
-        return null;
+      } catch (error) {
+        // A bad token is "no user"; a broken key is a configuration error and must surface.
+        if (error instanceof JwtError) return null;
+        throw error;
       }
       return typeof claims.sub === 'string' ? users.findById(claims.sub) : null;
     },

@@ -63,8 +63,13 @@ export function toRequest(req: IncomingMessage, options: ToRequestOptions = {}):
 /**
  * Writes a WHATWG Response to a Node response; every `Set-Cookie` stays a header of its own.
  */
-export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+export async function writeResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: Response,
+): Promise<void> {
   res.statusCode = response.status;
+  releaseUnreadBody(req, (name, value) => res.setHeader(name, value));
   for (const [name, value] of response.headers) {
     if (name === 'set-cookie') continue;
     res.setHeader(name, value);
@@ -93,4 +98,15 @@ export function parsedBodyOf(req: IncomingMessage & { body?: unknown }): ParsedB
   }
   if (type === 'application/json' || type.endsWith('+json')) return { kind: 'json', value: req.body };
   return undefined;
+}
+
+/**
+ * Called before answering: a body the route did not read (a 413, an early 401) is drained and
+ * the connection marked to close, so a keep-alive client's next request is not stuck behind
+ * unread bytes.
+ */
+export function releaseUnreadBody(req: IncomingMessage, setHeader: (name: string, value: string) => void): void {
+  if (req.complete || req.readableEnded) return;
+  setHeader('connection', 'close');
+  req.resume();
 }

@@ -1,2 +1,8 @@
 // The one Node bridge (IncomingMessage ↔ Request/Response) under every Node adapter.
-export { parsedBodyOf, type ToRequestOptions, toRequest, writeResponse } from './bridge';
+export {
+  parsedBodyOf,
+  releaseUnreadBody,
+  type ToRequestOptions,
+  toRequest,
+  writeResponse,
+} from './bridge';

@@ -1,0 +1,272 @@
+import type { JWK, JWTPayload } from 'jose';
+import { errors, exportJWK, importJWK, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
+
+/**
+ * The JWS algorithms a codec can be pinned to (FastAPI Users' JWTStrategy accepts any PyJWT
+ * algorithm; these are the ones Web Crypto offers everywhere).
+ *
+ * @example
+ * ```ts
+ * const algorithm: JwtAlgorithm = 'ES256';
+ * ```
+ */
+export type JwtAlgorithm =
+  | 'HS256'
+  | 'HS384'
+  | 'HS512'
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
+  | 'EdDSA';
+
+/**
+ * Options of {@link createJwtCodec}.
+ *
+ * @example
+ * ```ts
+ * const hmac: JwtCodecOptions = { secret: process.env.SECRET };
+ * const rsa: JwtCodecOptions = { algorithm: 'RS256', secret: privatePkcs8Pem, publicKey: spkiPem };
+ * ```
+ */
+export interface JwtCodecOptions {
+  /** Signing algorithm, also the only one accepted on decode. Default `HS256`. */
+  algorithm?: JwtAlgorithm;
+  /**
+   * Signing key. HS*: a string (used as UTF-8 bytes, like PyJWT), bytes or an HMAC CryptoKey.
+   * Asymmetric: a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`) or a private CryptoKey.
+   */
+  secret: string | Uint8Array | CryptoKey;
+  /**
+   * Verification key for asymmetric algorithms: an SPKI PEM (`-----BEGIN PUBLIC KEY-----`) or a
+   * public CryptoKey. When omitted, it is derived once from the private key (which must then be a
+   * PEM or an extractable CryptoKey).
+   */
+  publicKey?: string | CryptoKey;
+}
+
+/**
+ * Signs and verifies JWTs with one pinned algorithm and keys imported once.
+ *
+ * @example
+ * ```ts
+ * const token = await codec.sign({ sub: user.id, aud: ['portcullis:auth'] }, 3600);
+ * const claims = await codec.verify(token, 'portcullis:auth');
+ * ```
+ */
+export interface JwtCodec {
+  sign(claims: Record<string, unknown>, lifetimeSeconds: number | null): Promise<string>;
+  /** Throws JwtError with kind 'expired' | 'invalid' (bad signature, format, audience, alg, claims). */
+  verify(token: string, audience: string | readonly string[]): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Why a token was refused. Messages never contain the token or its claims.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await codec.verify(token, 'portcullis:reset');
+ * } catch (err) {
+ *   if (err instanceof JwtError && err.kind === 'expired') { ... }
+ * }
+ * ```
+ */
+export class JwtError extends Error {
+  readonly kind: 'expired' | 'invalid';
+
+  constructor(kind: 'expired' | 'invalid', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'JwtError';
+    this.kind = kind;
+  }
+}
+
+const HMAC_HASH: Readonly<Record<string, string>> = {
+  HS256: 'SHA-256',
+  HS384: 'SHA-384',
+  HS512: 'SHA-512',
+};
+
+const ASYMMETRIC = new Set(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+
+/** JWK members that make up a public key (RFC 7518 §6.2.1, §6.3.1; RFC 8037 §2). */
+const PUBLIC_JWK_MEMBERS = ['kty', 'crv', 'n', 'e', 'x', 'y'] as const;
+
+const PEM_PRIVATE = '-----BEGIN PRIVATE KEY-----';
+const PEM_PUBLIC = '-----BEGIN PUBLIC KEY-----';
+
+const encoder = new TextEncoder();
+
+/** A tag check rather than `instanceof`, which fails for keys from another realm or polyfill. */
+function isCryptoKey(value: unknown): value is CryptoKey {
+  return Object.prototype.toString.call(value) === '[object CryptoKey]';
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Memoises an async key import: the first call starts it, every later call shares it. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined;
+  return () => {
+    promise ??= load();
+    return promise;
+  };
+}
+
+interface KeyLoaders {
+  signKey: () => Promise<CryptoKey>;
+  verifyKey: () => Promise<CryptoKey>;
+}
+
+function hmacKeys(hash: string, options: JwtCodecOptions): KeyLoaders {
+  const { secret } = options;
+  if (options.publicKey !== undefined) {
+    throw new TypeError('createJwtCodec: publicKey is only used with asymmetric algorithms');
+  }
+  if (isCryptoKey(secret)) {
+    const key = async (): Promise<CryptoKey> => secret;
+    return { signKey: key, verifyKey: key };
+  }
+  if (typeof secret === 'string' && secret.includes('-----BEGIN')) {
+    // PyJWT refuses PEM material as an HMAC secret: a public key used as an HMAC secret is the
+    // classic algorithm-confusion setup.
+    throw new TypeError('createJwtCodec: a PEM key cannot be an HMAC secret; set `algorithm`');
+  }
+  // Copied now, so a caller mutating its buffer later cannot change the key.
+  const bytes = typeof secret === 'string' ? encoder.encode(secret) : new Uint8Array(secret);
+  if (bytes.length === 0) throw new TypeError('createJwtCodec: secret must not be empty');
+  // jose re-imports a raw Uint8Array secret on every call; one CryptoKey serves every request.
+  const key = once(() =>
+    crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash }, false, ['sign', 'verify']),
+  );
+  return { signKey: key, verifyKey: key };
+}
+
+async function derivePublicKey(privateKey: CryptoKey, algorithm: string): Promise<CryptoKey> {
+  const jwk = await exportJWK(privateKey);
+  const publicJwk: JWK = {};
+  for (const member of PUBLIC_JWK_MEMBERS) {
+    if (jwk[member] !== undefined) publicJwk[member] = jwk[member];
+  }
+  return (await importJWK(publicJwk, algorithm)) as CryptoKey;
+}
+
+function asymmetricKeys(algorithm: string, options: JwtCodecOptions): KeyLoaders {
+  const { secret, publicKey } = options;
+  if (typeof secret === 'string' && !secret.includes(PEM_PRIVATE)) {
+    throw new TypeError(
+      `createJwtCodec: ${algorithm} needs a PKCS#8 PEM secret (${PEM_PRIVATE}); convert other ` +
+        'PEM files with `openssl pkcs8 -topk8 -nocrypt`',
+    );
+  }
+  if (typeof publicKey === 'string' && !publicKey.includes(PEM_PUBLIC)) {
+    throw new TypeError(`createJwtCodec: publicKey must be an SPKI PEM (${PEM_PUBLIC})`);
+  }
+  if (!isCryptoKey(secret) && typeof secret !== 'string') {
+    throw new TypeError(`createJwtCodec: ${algorithm} needs a PEM or CryptoKey secret, not bytes`);
+  }
+  if (publicKey === undefined && isCryptoKey(secret) && !secret.extractable) {
+    throw new TypeError(
+      'createJwtCodec: publicKey is required when the private CryptoKey is not extractable',
+    );
+  }
+
+  const signKey = once(async () =>
+    typeof secret === 'string' ? importPKCS8(secret, algorithm) : secret,
+  );
+  const verifyKey = once(async () => {
+    if (typeof publicKey === 'string') return importSPKI(publicKey, algorithm);
+    if (publicKey !== undefined) return publicKey;
+    // Upstream verifies with `public_key or secret`; Web Crypto cannot verify with a private key,
+    // so the public half is derived instead (once; the extractable copy is dropped right away).
+    const extractable =
+      typeof secret === 'string'
+        ? await importPKCS8(secret, algorithm, { extractable: true })
+        : secret;
+    return derivePublicKey(extractable, algorithm);
+  });
+  return { signKey, verifyKey };
+}
+
+/**
+ * Creates a JWT codec with PyJWT's semantics as FastAPI Users uses them (spec §7): claims are
+ * copied; `exp` = now + lifetime when the lifetime is truthy (null or 0: no `exp`); header
+ * `{ alg, typ: 'JWT' }`. Decoding pins the one algorithm, requires `aud` and accepts the token
+ * when its `aud` (string or array) contains one of the accepted audiences; a token is expired
+ * when `exp <= now` (no leeway); `sub`, if present, must be a string; `iat`, if present, must
+ * not be in the future; unknown `crit` header parameters are refused.
+ *
+ * Keys are checked when the codec is created and imported once, on first use; a bad key makes
+ * `sign`/`verify` reject with a TypeError (a configuration error), never with a JwtError.
+ *
+ * @throws TypeError for an unknown algorithm or a key of the wrong shape.
+ *
+ * @example
+ * ```ts
+ * const codec = createJwtCodec({ secret: process.env.SECRET });
+ * const token = await codec.sign({ sub: '42', aud: ['portcullis:auth'] }, 3600);
+ * const claims = await codec.verify(token, ['portcullis:auth']); // { sub: '42', aud: [...], exp }
+ * ```
+ */
+export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
+  const algorithm = options.algorithm ?? 'HS256';
+  const hmacHash = HMAC_HASH[algorithm];
+  let keys: KeyLoaders;
+  if (hmacHash !== undefined) keys = hmacKeys(hmacHash, options);
+  else if (ASYMMETRIC.has(algorithm)) keys = asymmetricKeys(algorithm, options);
+  else throw new TypeError(`createJwtCodec: unsupported algorithm ${String(algorithm)}`);
+  const { signKey, verifyKey } = keys;
+  const algorithms = [algorithm];
+
+  return Object.freeze({
+    async sign(claims: Record<string, unknown>, lifetimeSeconds: number | null): Promise<string> {
+      const payload = { ...claims } as JWTPayload;
+      if (lifetimeSeconds) {
+        if (!Number.isFinite(lifetimeSeconds)) {
+          throw new TypeError('JwtCodec.sign: lifetimeSeconds must be a finite number or null');
+        }
+        // PyJWT encodes `now + timedelta(lifetime)` as integer seconds, rounded down.
+        payload.exp = Math.floor(Date.now() / 1000 + lifetimeSeconds);
+      }
+      return new SignJWT(payload)
+        .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
+        .sign(await signKey());
+    },
+
+    async verify(
+      token: string,
+      audience: string | readonly string[],
+    ): Promise<Record<string, unknown>> {
+      // Outside the try: a key that fails to import is a configuration error, not a bad token.
+      const key = await verifyKey();
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, key, {
+          algorithms,
+          audience: typeof audience === 'string' ? audience : [...audience],
+        }));
+      } catch (error) {
+        if (error instanceof errors.JWTExpired) {
+          throw new JwtError('expired', 'Token expired', { cause: error });
+        }
+        if (error instanceof errors.JOSEError) {
+          throw new JwtError('invalid', `Invalid token (${error.code})`, { cause: error });
+        }
+        throw error;
+      }
+      // PyJWT checks that jose leaves to the caller (spec §7).
+      if (payload.sub !== undefined && typeof payload.sub !== 'string') {
+        throw new JwtError('invalid', 'Invalid token ("sub" claim must be a string)');
+      }
+      if (payload.iat !== undefined && payload.iat > nowSeconds()) {
+        throw new JwtError('invalid', 'Invalid token ("iat" claim is in the future)');
+      }
+      return payload;
+    },
+  });
+}

@@ -1,0 +1,203 @@
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { randomToken } from './random';
+
+/**
+ * Hashes and verifies user passwords. Pluggable: any object with these four methods can replace
+ * the default one (DESIGN §3, `PasswordHelper`).
+ *
+ * @example
+ * ```ts
+ * const hasher: PasswordHasher = createPasswordHasher();
+ * const stored = await hasher.hash('correct horse battery staple');
+ * await hasher.verify('correct horse battery staple', stored); // true
+ * ```
+ */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** false for a wrong password AND for a hash format it does not know (never throws on junk). */
+  verify(password: string, hash: string): Promise<boolean>;
+  /** true when the stored hash should be replaced on next successful login. */
+  needsRehash(hash: string): boolean;
+  /** A random, unusable-by-humans password (32 random bytes base64url). */
+  generate(): string;
+}
+
+/**
+ * Argon2id cost parameters for new hashes. The defaults are OWASP's (m=19 MiB, t=2, p=1).
+ *
+ * @example
+ * ```ts
+ * // FastAPI Users' (argon2-cffi's) parameters, so its existing hashes are never rehashed:
+ * const options: Argon2Options = { memoryCost: 65536, timeCost: 3, parallelism: 4 };
+ * ```
+ */
+export interface Argon2Options {
+  /** Memory in KiB; at least 8 × parallelism (an argon2 rule). Default 19456 (19 MiB). */
+  memoryCost?: number;
+  /** Number of passes. Default 2. */
+  timeCost?: number;
+  /** Number of lanes, 1 to 255. Default 1. */
+  parallelism?: number;
+}
+
+const DEFAULTS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/**
+ * `Algorithm.Argon2id` of @node-rs/argon2. Its `Algorithm` is an ambient `const enum`, which
+ * `isolatedModules` cannot inline, so the value is spelled out (index.d.ts: Argon2d = 0,
+ * Argon2i = 1, Argon2id = 2).
+ */
+const ARGON2ID = 2;
+
+/** Argon2 version 0x13 (19), the current one; hashes without `v=` are version 0x10. */
+const ARGON2_VERSION = 19;
+
+/**
+ * A PHC argon2 string, `$argon2<type>$[v=N$]m=M,t=T,p=P[,…]$<salt>$<hash>` (spec §8, the shape
+ * pwdlib identifies). Only what the rehash decision needs is captured; the native verifier does
+ * the full parsing.
+ */
+const ARGON2_PHC =
+  /^\$argon2(id|i|d)\$(?:v=(\d{1,3})\$)?m=(\d{1,10}),t=(\d{1,10}),p=(\d{1,3})(?:,[a-z]+=[A-Za-z0-9+/.-]*)*\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+
+/**
+ * A modular-crypt bcrypt string: prefix, two-digit cost, 22 salt + 31 hash characters (spec §8).
+ * `$2x$` (hashes from the buggy pre-2011 crypt_blowfish) is not accepted.
+ */
+const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+
+/** bcrypt only reads the first 72 bytes of a password. */
+const BCRYPT_MAX_BYTES = 72;
+
+const encoder = new TextEncoder();
+
+interface Argon2Params {
+  type: 'id' | 'i' | 'd';
+  version: number;
+  memoryCost: number;
+  timeCost: number;
+}
+
+function parseArgon2(hash: string): Argon2Params | null {
+  const match = ARGON2_PHC.exec(hash);
+  if (!match) return null;
+  const [, type, version, memoryCost, timeCost] = match;
+  return {
+    type: type as Argon2Params['type'],
+    version: version === undefined ? 0x10 : Number(version),
+    memoryCost: Number(memoryCost),
+    timeCost: Number(timeCost),
+  };
+}
+
+function checkInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`createPasswordHasher: ${name} must be an integer from ${min} to ${max}`);
+  }
+}
+
+/**
+ * Creates the default password hasher: argon2id for new hashes; verifies any argon2 PHC hash
+ * (argon2id/i/d, FastAPI Users' `m=65536,t=3,p=4` included) and legacy bcrypt hashes
+ * (`$2a$`, `$2b$`, `$2y$`) so an existing FastAPI Users database logs in unchanged (spec §8).
+ * Hashing and verification always run on the libuv thread pool, never on the event loop.
+ *
+ * `needsRehash` is true for bcrypt, argon2i, argon2d, argon2 version 0x10, and argon2id whose
+ * memory or time cost is below the configured one; an equal or stronger argon2id hash is kept
+ * (never downgraded). Unlike pwdlib, which rehashes on any parameter difference, this lets an app
+ * lower its cost without rewriting every stored hash on the next login.
+ *
+ * bcrypt reads only the first 72 bytes of a password, so a hash made from a long password also
+ * matches every password sharing that prefix. `verify` therefore rejects passwords longer than
+ * 72 UTF-8 bytes against bcrypt hashes. Consequence: a legacy user whose password was longer
+ * than 72 bytes (stored by a library that truncated silently) must reset it.
+ *
+ * `verify` answers false, and never throws, for a hash format it does not know or a corrupt hash.
+ * Upstream raises `UnknownHashError` there (a 500, spec §3.6); a failed login is the safer answer.
+ *
+ * @param options - Argon2id costs for new hashes; defaults m=19456 KiB, t=2, p=1 (OWASP).
+ * @throws RangeError when an option is out of range.
+ *
+ * @example
+ * ```ts
+ * const hasher = createPasswordHasher();
+ * const stored = await hasher.hash('correct horse battery staple');
+ * await hasher.verify('correct horse battery staple', stored); // true
+ * hasher.needsRehash('$2b$12$…'); // true: bcrypt is upgraded on the next login
+ * ```
+ */
+export function createPasswordHasher(options: Argon2Options = {}): PasswordHasher {
+  const memoryCost = options.memoryCost ?? DEFAULTS.memoryCost;
+  const timeCost = options.timeCost ?? DEFAULTS.timeCost;
+  const parallelism = options.parallelism ?? DEFAULTS.parallelism;
+  checkInteger('parallelism', parallelism, 1, 255);
+  checkInteger('memoryCost', memoryCost, 8 * parallelism, 2 ** 32 - 1);
+  checkInteger('timeCost', timeCost, 1, 2 ** 32 - 1);
+  const hashOptions = Object.freeze({ algorithm: ARGON2ID, memoryCost, timeCost, parallelism });
+
+  return Object.freeze({
+    hash(password: string): Promise<string> {
+      return argon2Hash(password, hashOptions);
+    },
+
+    async verify(password: string, hash: string): Promise<boolean> {
+      if (typeof password !== 'string' || typeof hash !== 'string') return false;
+      try {
+        if (ARGON2_PHC.test(hash)) return await argon2Verify(hash, password);
+        if (BCRYPT.test(hash)) {
+          if (encoder.encode(password).length > BCRYPT_MAX_BYTES) return false;
+          return await bcryptVerify(password, hash);
+        }
+      } catch {
+        // The native verifiers throw on malformed salts/digests that pass the shape check;
+        // a corrupt stored hash is a failed login, not a 500.
+        return false;
+      }
+      return false;
+    },
+
+    needsRehash(hash: string): boolean {
+      if (typeof hash !== 'string') return false;
+      if (BCRYPT.test(hash)) return true;
+      const params = parseArgon2(hash);
+      if (!params) return false;
+      return (
+        params.type !== 'id' ||
+        params.version !== ARGON2_VERSION ||
+        params.memoryCost < memoryCost ||
+        params.timeCost < timeCost
+      );
+    },
+
+    generate(): string {
+      return randomToken(32);
+    },
+  });
+}
+
+/**
+ * Verifies a password and, when it is right and the stored hash is of another kind or weaker
+ * than the current settings, hashes it again for the caller to store (pwdlib's
+ * `verify_and_update`, spec §8; used by the manager's rehash-on-login, spec §3.6). Storing the
+ * new hash also invalidates outstanding reset tokens, as upstream (spec §14, quirk 10).
+ *
+ * @returns `valid`: whether the password matches; `newHash`: the hash to store, or null when the
+ * password is wrong or the stored hash is current.
+ *
+ * @example
+ * ```ts
+ * const { valid, newHash } = await verifyAndUpdate(hasher, password, user.hashed_password);
+ * if (valid && newHash) await users.update(user, { hashed_password: newHash });
+ * ```
+ */
+export async function verifyAndUpdate(
+  hasher: PasswordHasher,
+  password: string,
+  hash: string,
+): Promise<{ valid: boolean; newHash: string | null }> {
+  const valid = await hasher.verify(password, hash);
+  if (!valid) return { valid: false, newHash: null };
+  const newHash = hasher.needsRehash(hash) ? await hasher.hash(password) : null;
+  return { valid: true, newHash };
+}
