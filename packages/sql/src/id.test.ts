@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { idCodecFor, integerIdCodec, parseIntegerId, parseUuid, uuidIdCodec } from './id';
+
+const CANONICAL = '6fa459ea-ee8a-3ca4-894e-db77e160355e';
+
+describe('parseUuid', () => {
+  it.each([
+    CANONICAL,
+    '6FA459EA-EE8A-3CA4-894E-DB77E160355E',
+    '6fa459eaee8a3ca4894edb77e160355e',
+    '{6fa459ea-ee8a-3ca4-894e-db77e160355e}',
+    'urn:uuid:6fa459ea-ee8a-3ca4-894e-db77e160355e',
+    '{urn:uuid:6FA459EAEE8A3CA4894EDB77E160355E}',
+    'uuid:6fa459ea-ee8a-3ca4-894e-db77e160355e',
+  ])('accepts %s as Python uuid.UUID() does, canonicalised', (input) => {
+    expect(parseUuid(input)).toBe(CANONICAL);
+  });
+
+  it.each([
+    '',
+    'not-a-uuid',
+    '6fa459ea-ee8a-3ca4-894e-db77e160355',
+    '6fa459ea-ee8a-3ca4-894e-db77e160355e0',
+    '6fa459ea-ee8a-3ca4-894e-db77e160355g',
+    ' 6fa459eaee8a3ca4894edb77e160355e',
+    '6fa459ea_ee8a_3ca4_894e_db77e160355e',
+    '0x6fa459eaee8a3ca4894edb77e160355',
+    'URN:UUID:6fa459ea-ee8a-3ca4-894e-db77e160355e',
+    `${CANONICAL}${'-'.repeat(100)}`,
+  ])('rejects %j', (input) => {
+    expect(parseUuid(input)).toBeNull();
+  });
+});
+
+describe('parseIntegerId', () => {
+  it('accepts ASCII decimal digits', () => {
+    expect(parseIntegerId('0')).toBe(0);
+    expect(parseIntegerId('42')).toBe(42);
+    expect(parseIntegerId('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it.each([' 12 ', '1_000', '+5', '-5', '1e3', '12.0', '0x1f', '١٢', '', '9007199254740992'])(
+    'rejects %j (Python int() would take some of these)',
+    (input) => {
+      expect(parseIntegerId(input)).toBeNull();
+    },
+  );
+});
+
+describe('codecs', () => {
+  it('generates distinct canonical UUIDs', () => {
+    const a = uuidIdCodec.generate();
+    expect(uuidIdCodec.parse(a)).toBe(a);
+    expect(uuidIdCodec.generate()).not.toBe(a);
+  });
+
+  it('never throws on values of the wrong type', () => {
+    for (const value of [null, undefined, {}, [], Symbol('x'), 1.5, -1, Number.NaN, 2n ** 64n]) {
+      expect(uuidIdCodec.parse(value)).toBeNull();
+      expect(integerIdCodec.parse(value)).toBeNull();
+    }
+  });
+
+  it('reads integer ids from numbers and bigints, leaving generation to the database', () => {
+    expect(integerIdCodec.parse(7)).toBe(7);
+    expect(integerIdCodec.parse(7n)).toBe(7);
+    expect(integerIdCodec.generate()).toBeUndefined();
+    expect(idCodecFor('integer')).toBe(integerIdCodec);
+    expect(idCodecFor('uuid')).toBe(uuidIdCodec);
+  });
+});

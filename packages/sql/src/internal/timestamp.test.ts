@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { fromSqlTimestamp, toSqlTimestamp } from './timestamp';
+
+describe('SQLite timestamps', () => {
+  it('writes UTC in SQLAlchemy layout with microsecond width', () => {
+    expect(toSqlTimestamp(new Date('2024-05-01T12:34:56.789Z'))).toBe('2024-05-01 12:34:56.789000');
+    expect(toSqlTimestamp(new Date('2024-05-01T00:00:00.000+02:00'))).toBe(
+      '2024-04-30 22:00:00.000000',
+    );
+  });
+
+  it('round-trips a Date', () => {
+    const now = new Date();
+    expect(fromSqlTimestamp(toSqlTimestamp(now))).toEqual(now);
+  });
+
+  it('sorts as text in time order', () => {
+    const a = toSqlTimestamp(new Date('2024-05-01T09:59:59.999Z'));
+    const b = toSqlTimestamp(new Date('2024-05-01T10:00:00.000Z'));
+    expect(a < b).toBe(true);
+  });
+
+  it.each([
+    ['2024-03-15 12:05:57.105542', '2024-03-15T12:05:57.105Z'],
+    ['2024-03-15 12:05:57', '2024-03-15T12:05:57.000Z'],
+    ['2024-03-15T12:05:57.1Z', '2024-03-15T12:05:57.100Z'],
+    ['2024-03-15T12:05:57.105542+00:00', '2024-03-15T12:05:57.105Z'],
+    ['2024-03-15T14:05:57+02:00', '2024-03-15T12:05:57.000Z'],
+    ['2024-03-15T07:05:57-0500', '2024-03-15T12:05:57.000Z'],
+  ])('reads %s', (input, iso) => {
+    expect(fromSqlTimestamp(input)?.toISOString()).toBe(iso);
+  });
+
+  it('reads Dates and epoch milliseconds', () => {
+    expect(fromSqlTimestamp(new Date(5))?.getTime()).toBe(5);
+    expect(fromSqlTimestamp(1_700_000_000_000)?.toISOString()).toBe('2023-11-14T22:13:20.000Z');
+    expect(fromSqlTimestamp(1_700_000_000_000n)?.getTime()).toBe(1_700_000_000_000);
+  });
+
+  it.each([['yesterday'], [''], [null], [undefined], [{}], [new Date(Number.NaN)], ['2024-03-15']])(
+    'answers null for %j',
+    (input) => {
+      expect(fromSqlTimestamp(input)).toBeNull();
+    },
+  );
+});

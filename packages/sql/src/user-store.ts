@@ -1,0 +1,273 @@
+import type {
+  OAuthAccount,
+  OAuthAccountData,
+  UpdateCondition,
+  User,
+  UserCreateData,
+  UserId,
+  UserStore,
+  UserUpdateData,
+} from '@portcullis/core';
+import { ErrorCode, PortcullisError } from '@portcullis/core';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { toStoreError } from './errors';
+import { idCodecFor } from './id';
+import {
+  OAUTH_ACCOUNT_COLUMNS,
+  pickColumns,
+  rowToOAuthAccount,
+  rowToUser,
+  USER_COLUMNS,
+} from './internal/rows';
+import type { OAuthAccountTable, SqlSchemaOptions, UserTable } from './schema';
+import { asPortcullisDb, assertIdentifier, resolveSchema } from './schema';
+
+export interface SqlUserStoreOptions extends SqlSchemaOptions {
+  /**
+   * Attach `oauth_accounts` (the user's linked accounts, tokens included) to every user the
+   * store returns. Off by default: it costs a query per read. Turn it on when the app mounts
+   * OAuth routes, whose callbacks look through `user.oauth_accounts`.
+   */
+  withOAuthAccounts?: boolean;
+  /**
+   * Extra columns of the user table, added by the app's own migration, that the store reads
+   * and writes under the same names. Values are passed through as the driver returns them
+   * (a boolean column reads back as 0/1 on SQLite).
+   */
+  customColumns?: readonly string[];
+}
+
+const FLAG_DEFAULTS = Object.freeze({ is_active: true, is_superuser: false, is_verified: false });
+
+function withoutUndefined(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
+}
+
+const RESERVED = new Set<string>(['id', 'oauth_accounts', ...USER_COLUMNS]);
+
+function resolveCustomColumns(columns: readonly string[] = []): readonly string[] {
+  for (const column of columns) {
+    assertIdentifier(column, 'customColumns entries');
+    if (RESERVED.has(column)) {
+      throw new PortcullisError(
+        ErrorCode.CONFIGURATION,
+        `customColumns must not repeat a built-in field (${column})`,
+      );
+    }
+  }
+  return Object.freeze([...new Set(columns)]);
+}
+
+/**
+ * A `UserStore` on a Kysely database whose tables were created by `migrateToLatest` with the
+ * same schema options. The case-insensitive unique email is the unique index on
+ * `lower(email)`; lookups compare `lower(email) = lower(?)` so they use it (on SQLite
+ * `lower()` folds ASCII letters only: see the README). Driver errors become
+ * `USER_ALREADY_EXISTS` (email taken) and `SERVICE_UNAVAILABLE` (database unreachable).
+ *
+ * @example
+ * ```ts
+ * const db = openSqlite('./data/app.db');
+ * await migrateToLatest(db);
+ * const users = createSqlUserStore(db, { withOAuthAccounts: true });
+ * const user = await users.create({ email: 'king.arthur@camelot.bt', hashed_password: hash });
+ * await users.getByEmail('KING.ARTHUR@camelot.bt'); // the same user
+ * ```
+ */
+export function createSqlUserStore<DB, U extends User = User>(
+  database: Kysely<DB>,
+  options: SqlUserStoreOptions = {},
+): UserStore<U> {
+  const db = asPortcullisDb(database);
+  const schema = resolveSchema(options);
+  const codec = idCodecFor(schema.idType);
+  const customColumns = resolveCustomColumns(options.customColumns);
+  const withOAuthAccounts = options.withOAuthAccounts === true;
+  const userColumns = new Set<string>([...USER_COLUMNS, ...customColumns]);
+  const accountColumns = new Set<string>(OAUTH_ACCOUNT_COLUMNS);
+  const { user: userTable, oauthAccount: accountTable } = schema.tables;
+  const errorContext = { emailIndex: schema.indexes.userEmailLower };
+
+  async function guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw toStoreError(error, errorContext);
+    }
+  }
+
+  async function accountsOf(userId: UserId): Promise<OAuthAccount[]> {
+    const rows = await db
+      .selectFrom(accountTable)
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('oauth_name')
+      .orderBy('account_id')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => rowToOAuthAccount(row, codec));
+  }
+
+  async function toUser(row: Selectable<UserTable>): Promise<U> {
+    const user = rowToUser(row, codec, customColumns);
+    if (withOAuthAccounts) user.oauth_accounts = await accountsOf(user.id);
+    // The row holds the app's declared columns; U is the app's promise about their types.
+    return user as U;
+  }
+
+  async function read(id: UserId): Promise<U | null> {
+    const row = await db.selectFrom(userTable).selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toUser(row);
+  }
+
+  async function readExisting(id: UserId): Promise<U> {
+    const user = await read(id);
+    if (user === null) {
+      throw new PortcullisError(ErrorCode.USER_NOT_EXISTS, 'The user does not exist');
+    }
+    return user;
+  }
+
+  function requireId(value: unknown): UserId {
+    const id = codec.parse(value);
+    if (id === null) {
+      throw new PortcullisError(ErrorCode.USER_NOT_EXISTS, 'Not an id of this store');
+    }
+    return id;
+  }
+
+  return Object.freeze({
+    get(id: UserId): Promise<U | null> {
+      const parsed = codec.parse(id);
+      return parsed === null ? Promise.resolve(null) : guard(() => read(parsed));
+    },
+
+    getByEmail(email: string): Promise<U | null> {
+      if (typeof email !== 'string') return Promise.resolve(null);
+      return guard(async () => {
+        // The same expression as the unique index, so SQLite searches that index.
+        const row = await db
+          .selectFrom(userTable)
+          .selectAll()
+          .where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(email)])))
+          .executeTakeFirst();
+        return row === undefined ? null : toUser(row);
+      });
+    },
+
+    getByOAuthAccount(oauthName: string, accountId: string): Promise<U | null> {
+      return guard(async () => {
+        const rows = await db
+          .selectFrom(userTable)
+          .selectAll()
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom(accountTable)
+              .select('user_id')
+              .where('oauth_name', '=', oauthName)
+              .where('account_id', '=', accountId),
+          )
+          .limit(2)
+          .execute();
+        // Upstream has no unique (oauth_name, account_id) and fails on two owners; logging in
+        // as an arbitrary one of them would be worse.
+        if (rows.length > 1) {
+          throw new PortcullisError(
+            ErrorCode.OAUTH_ACCOUNT_ALREADY_LINKED,
+            'This OAuth account is linked to more than one user',
+          );
+        }
+        const [row] = rows;
+        return row === undefined ? null : toUser(row);
+      });
+    },
+
+    create(data: UserCreateData): Promise<U> {
+      return guard(async () => {
+        // FastAPI Users' defaults live in Python, not in its DDL: a table it created has no
+        // column defaults, so the store supplies them.
+        const values = pickColumns(
+          { ...FLAG_DEFAULTS, ...withoutUndefined(data) },
+          userColumns,
+        ) as Insertable<UserTable>;
+        const id = codec.generate();
+        if (id !== undefined) values.id = id;
+        // RETURNING hands back the row with the database defaults in one atomic statement.
+        const row = await db
+          .insertInto(userTable)
+          .values(values)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toUser(row);
+      });
+    },
+
+    update(user: U, data: UserUpdateData, condition?: UpdateCondition): Promise<U | null> {
+      const id = codec.parse(user.id);
+      if (id === null) return Promise.resolve(null);
+      const expectedHash = condition?.hashedPassword;
+      const values = pickColumns(data, userColumns) as Updateable<UserTable>;
+      return guard(async () => {
+        if (Object.keys(values).length === 0) {
+          let query = db.selectFrom(userTable).selectAll().where('id', '=', id);
+          if (expectedHash !== undefined) query = query.where('hashed_password', '=', expectedHash);
+          const row = await query.executeTakeFirst();
+          return row === undefined ? null : toUser(row);
+        }
+        // Compare-and-set in the WHERE clause: of two concurrent reset-password calls with
+        // the same old hash, the second matches no row (DESIGN §5).
+        let query = db.updateTable(userTable).set(values).where('id', '=', id);
+        if (expectedHash !== undefined) query = query.where('hashed_password', '=', expectedHash);
+        const row = await query.returningAll().executeTakeFirst();
+        return row === undefined ? null : toUser(row);
+      });
+    },
+
+    delete(user: U): Promise<void> {
+      const id = codec.parse(user.id);
+      if (id === null) return Promise.resolve();
+      // OAuth accounts and access tokens go with it: ON DELETE CASCADE (foreign_keys=ON).
+      return guard(async () => {
+        await db.deleteFrom(userTable).where('id', '=', id).execute();
+      });
+    },
+
+    addOAuthAccount(user: U, data: OAuthAccountData): Promise<U> {
+      return guard(async () => {
+        const userId = requireId(user.id);
+        const values = pickColumns(data, accountColumns) as Insertable<OAuthAccountTable>;
+        values.user_id = userId;
+        const id = codec.generate();
+        if (id !== undefined) values.id = id;
+        await db.insertInto(accountTable).values(values).execute();
+        return readExisting(userId);
+      });
+    },
+
+    updateOAuthAccount(
+      user: U,
+      account: OAuthAccount,
+      data: Partial<OAuthAccountData>,
+    ): Promise<U> {
+      return guard(async () => {
+        const userId = requireId(user.id);
+        const accountId = codec.parse(account.id);
+        const values = pickColumns(data, accountColumns) as Updateable<OAuthAccountTable>;
+        if (accountId !== null && Object.keys(values).length > 0) {
+          // Scoped to the user, so an account id from elsewhere cannot touch another's link.
+          await db
+            .updateTable(accountTable)
+            .set(values)
+            .where('id', '=', accountId)
+            .where('user_id', '=', userId)
+            .execute();
+        }
+        return readExisting(userId);
+      });
+    },
+
+    parseId(value: string): UserId | null {
+      return codec.parse(value);
+    },
+  });
+}
