@@ -14,8 +14,14 @@ export function vitestConfig(name: string, extra: ViteUserConfig['test'] = {}): 
   return {
     resolve: {
       alias: [
-        { find: /^@portcullis\/core\/node$/, replacement: resolve(root, 'packages/core/src/node/index.ts') },
-        { find: /^@portcullis\/(core|sql|fastify|testing|express|koa|redis|mongodb|oauth)$/, replacement: join(root, 'packages/$1/src/index.ts') },
+        {
+          find: /^@portcullis\/core\/node$/,
+          replacement: resolve(root, 'packages/core/src/node/index.ts'),
+        },
+        {
+          find: /^@portcullis\/(core|sql|fastify|testing|express|koa|redis|mongodb|oauth)$/,
+          replacement: join(root, 'packages/$1/src/index.ts'),
+        },
       ],
     },
     test: {

@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  tsconfig: 'tsconfig.build.json',
+  shims: true,
 });

@@ -1,5 +1,5 @@
-import { portcullis, requireUser } from '@portcullis/fastify';
 import { createDocsAssets } from '@portcullis/core/node';
+import { portcullis, requireUser } from '@portcullis/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Demo } from 'portcullis-example-shared';
 
@@ -12,15 +12,24 @@ export async function buildApp(demo: Demo): Promise<FastifyInstance> {
   await app.register(portcullis, { portcullis: demo.portcullis, routes: demo.mounts });
   const assets = createDocsAssets();
   app.get('/openapi.json', async () => demo.openapi);
-  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(demo.docsPage));
+  app.get('/docs', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(demo.docsPage),
+  );
   app.get<{ Params: { file: string } }>('/docs/assets/:file', async (request, reply) => {
     const asset = assets.get(request.params.file);
     if (!asset) return reply.status(404).send({ detail: 'Not Found' });
-    return reply.type(asset.contentType).header('cache-control', 'public, max-age=3600').send(Buffer.from(asset.body));
+    return reply
+      .type(asset.contentType)
+      .header('cache-control', 'public, max-age=3600')
+      .send(Buffer.from(asset.body));
   });
-  app.get('/whoami', { preHandler: requireUser(demo.portcullis, { active: true }) }, async (request) => ({
-    email: request.user?.email ?? null,
-  }));
+  app.get(
+    '/whoami',
+    { preHandler: requireUser(demo.portcullis, { active: true }) },
+    async (request) => ({
+      email: request.user?.email ?? null,
+    }),
+  );
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not Found' }));
   return app;
 }

@@ -1,19 +1,23 @@
 import { parseArgs } from 'node:util';
-import { createPortcullis, isPortcullisError, ErrorCode } from '@portcullis/core';
+import { createPortcullis, ErrorCode, emailField, isPortcullisError } from '@portcullis/core';
 import { openDatabase } from './database';
 import { validatePassword } from './policy';
 import { readSettings } from './settings';
-import { emailField } from '@portcullis/core';
 
-const USAGE =
-  'usage: create-user --email E --password P [--superuser] [--verified] [--inactive]';
+const USAGE = 'usage: create-user --email E --password P [--superuser] [--verified] [--inactive]';
 
 /**
  * `create-user`: creates a user in the store DATABASE_URL names and prints it exactly as
  * `GET /users/{id}` would. Returns the exit code; messages go to stderr.
  */
 export async function runCreateUser(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  let values: { email?: string; password?: string; superuser?: boolean; verified?: boolean; inactive?: boolean };
+  let values: {
+    email?: string;
+    password?: string;
+    superuser?: boolean;
+    verified?: boolean;
+    inactive?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,

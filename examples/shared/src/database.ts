@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { AccessTokenStore, UserStore } from '@portcullis/core';
 import {
   createSqlAccessTokenStore,
   createSqlUserStore,
   migrateToLatest,
   openSqlite,
 } from '@portcullis/sql';
-import type { AccessTokenStore, UserStore } from '@portcullis/core';
 import { SettingsError } from './settings';
 
 export interface DemoDatabase {
@@ -23,14 +23,17 @@ export async function openDatabase(url: string): Promise<DemoDatabase> {
   const scheme = url.slice(0, Math.max(0, url.indexOf(':'))).toLowerCase();
   if (scheme !== 'sqlite') {
     if (['postgres', 'postgresql', 'mysql', 'mariadb', 'mongodb', 'mongodb+srv'].includes(scheme)) {
-      throw new SettingsError(`DATABASE_URL: ${scheme} is not supported by this version of the demo yet`);
+      throw new SettingsError(
+        `DATABASE_URL: ${scheme} is not supported by this version of the demo yet`,
+      );
     }
     throw new SettingsError(
       'DATABASE_URL must look like sqlite:<path>, postgres://…, mysql://… or mongodb://…',
     );
   }
   const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-  if (path === '') throw new SettingsError('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/app.db');
+  if (path === '')
+    throw new SettingsError('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/app.db');
   const file = path === ':memory:' ? path : resolve(path);
   let db: ReturnType<typeof openSqlite>;
   try {

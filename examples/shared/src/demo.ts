@@ -8,6 +8,7 @@ import {
   createPortcullis,
   docsHtml,
   type Mounts,
+  type OpenApiDocument,
   type Portcullis,
   type PortcullisHandler,
 } from '@portcullis/core';
@@ -23,7 +24,7 @@ export interface Demo {
   mounts: Mounts;
   handler: PortcullisHandler;
   /** The OpenAPI document, built once. */
-  openapi: Record<string, unknown>;
+  openapi: OpenApiDocument;
   /** The HTML of `/docs` (assets under `/docs/assets/`). */
   docsPage: string;
   close(): Promise<void>;
@@ -79,13 +80,17 @@ export async function createDemo(settings: DemoSettings): Promise<Demo> {
   const openapi = buildOpenApi(handler.routes, portcullis.backends, {
     title: 'Portcullis demo',
     version: '0.0.0',
-  }) as unknown as Record<string, unknown>;
+  });
   return {
     portcullis,
     mounts,
     handler,
     openapi,
-    docsPage: docsHtml({ openapiUrl: '/openapi.json', assetsPath: '/docs/assets', title: 'Portcullis demo' }),
+    docsPage: docsHtml({
+      openapiUrl: '/openapi.json',
+      assetsPath: '/docs/assets',
+      title: 'Portcullis demo',
+    }),
     close: () => db.close(),
   };
 }

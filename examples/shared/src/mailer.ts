@@ -6,7 +6,9 @@ export type MailKind = 'verify' | 'reset';
  * The demo mailer: the only place allowed to print a token (DESIGN §8). Each message is one
  * JSON line appended to OUTBOX (when set) and printed to stdout.
  */
-export function createMailer(outbox: string | null): (kind: MailKind, email: string, token: string) => void {
+export function createMailer(
+  outbox: string | null,
+): (kind: MailKind, email: string, token: string) => void {
   return (kind, email, token) => {
     const line = `${JSON.stringify({ kind, email, token })}\n`;
     if (outbox) appendFileSync(outbox, line);

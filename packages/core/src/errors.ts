@@ -92,7 +92,11 @@ export class PortcullisError extends Error {
 
 /** True for any PortcullisError, including one thrown by another installed copy of the package. */
 export function isPortcullisError(value: unknown): value is PortcullisError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true
+  );
 }
 
 /**

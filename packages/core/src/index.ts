@@ -1,50 +1,56 @@
 // Setup
-export { createPortcullis } from './portcullis';
-export type { CurrentUserGuard, Portcullis, PortcullisOptions } from './portcullis';
 
-// User manager, hooks and password policy
-export { UserManager } from './manager';
-export type { ActionContext, TokenSettings, UserManagerOptions, WriteContext } from './manager';
-export type { UserManagerHooks, ValidatePassword } from './hooks';
-
+export type { AuthResult, CurrentUserOptions } from './auth/authenticator';
+export type { AuthenticationBackend } from './auth/backend';
 // Authentication backends: transports and strategies
 export { createAuthBackend } from './auth/backend';
-export type { AuthenticationBackend } from './auth/backend';
-export { createBearerTransport } from './auth/bearer-transport';
 export type { BearerTransportOptions } from './auth/bearer-transport';
-export { createCookieTransport } from './auth/cookie-transport';
+export { createBearerTransport } from './auth/bearer-transport';
 export type { CookieTransportOptions } from './auth/cookie-transport';
-export type { CredentialHeaders, SecurityScheme, Transport } from './auth/transport';
-export { createJwtStrategy } from './auth/jwt-strategy';
-export type { JwtStrategyOptions } from './auth/jwt-strategy';
-export { createDatabaseStrategy } from './auth/database-strategy';
+export { createCookieTransport } from './auth/cookie-transport';
 export type { DatabaseStrategyOptions } from './auth/database-strategy';
+export { createDatabaseStrategy } from './auth/database-strategy';
+export type { JwtStrategyOptions } from './auth/jwt-strategy';
+export { createJwtStrategy } from './auth/jwt-strategy';
 export type { Strategy, UserLookup } from './auth/strategy';
-export type { AuthResult, CurrentUserOptions } from './auth/authenticator';
-
-// Passwords, tokens, randomness
-export { createPasswordHasher, verifyAndUpdate } from './password';
-export type { Argon2Options, PasswordHasher } from './password';
-export { createJwtCodec, JwtError } from './jwt';
-export type { JwtAlgorithm, JwtCodec, JwtCodecOptions } from './jwt';
-export { randomToken, timingSafeEqual } from './random';
-
+export type { CredentialHeaders, SecurityScheme, Transport } from './auth/transport';
+export type { DocsPageOptions } from './docs-page';
+export { DOCS_INIT_FILE, docsHtml, docsInitScript } from './docs-page';
+export type { EmailValidationResult } from './email';
 // Validation and schemas
 export { validateEmail } from './email';
-export type { EmailValidationResult } from './email';
-export { booleanField, createUserSchemas, emailField } from './schemas';
-export type { CustomUserFields, UserSchemas, UserSchemasOptions } from './schemas';
-export type { ValidationIssue } from './validation';
-
-// HTTP: the Fetch-API handler and route tables
-export { createHandler } from './http/handler';
-export type { MountedRoute, Mounts, PortcullisHandler, RouteMatch } from './http/handler';
-export type { HttpMethod, Route, RouteContext, RouteDoc, Router } from './http/route';
-
+export type { PortcullisErrorOptions } from './errors';
 // Errors
 export { ErrorCode, InvalidPasswordError, isPortcullisError, PortcullisError } from './errors';
-export type { PortcullisErrorOptions } from './errors';
-
+export type { UserManagerHooks, ValidatePassword } from './hooks';
+export type { MountedRoute, Mounts, PortcullisHandler, RouteMatch } from './http/handler';
+// HTTP: the Fetch-API handler and route tables
+export { createHandler } from './http/handler';
+export type { HttpMethod, Route, RouteContext, RouteDoc, Router } from './http/route';
+export type { JwtAlgorithm, JwtCodec, JwtCodecOptions } from './jwt';
+export { createJwtCodec, JwtError } from './jwt';
+export type { ActionContext, TokenSettings, UserManagerOptions, WriteContext } from './manager';
+// User manager, hooks and password policy
+export { UserManager } from './manager';
+export type {
+  JsonSchema,
+  OpenApiBackend,
+  OpenApiDocument,
+  OpenApiInfo,
+  OpenApiMediaType,
+  OpenApiOperation,
+  OpenApiResponse,
+} from './openapi';
+// OpenAPI and the interactive docs page
+export { buildOpenApi } from './openapi';
+export type { Argon2Options, PasswordHasher } from './password';
+// Passwords, tokens, randomness
+export { createPasswordHasher, verifyAndUpdate } from './password';
+export type { CurrentUserGuard, Portcullis, PortcullisOptions } from './portcullis';
+export { createPortcullis } from './portcullis';
+export { randomToken, timingSafeEqual } from './random';
+export type { CustomUserFields, UserSchemas, UserSchemasOptions } from './schemas';
+export { booleanField, createUserSchemas, emailField } from './schemas';
 // Records and store contracts
 export type {
   AccessTokenRecord,
@@ -59,3 +65,4 @@ export type {
   UserStore,
   UserUpdateData,
 } from './types';
+export type { ValidationIssue } from './validation';

@@ -1,6 +1,6 @@
 import { ErrorCode, PortcullisError } from './errors';
 import type { UserManagerHooks, ValidatePassword } from './hooks';
-import { createJwtCodec, JwtError, type JwtCodec } from './jwt';
+import { createJwtCodec, type JwtCodec, JwtError } from './jwt';
 import { createPasswordHasher, type PasswordHasher, verifyAndUpdate } from './password';
 import { base64url, timingSafeEqual } from './random';
 import type { User, UserCreateData, UserStore, UserUpdateData } from './types';
@@ -33,6 +33,7 @@ export interface WriteContext extends ActionContext {
 }
 
 const PRIVILEGED = ['id', 'is_active', 'is_superuser', 'is_verified', 'oauth_accounts'];
+const UPDATE_ORDER = ['password', 'email', 'is_active', 'is_superuser', 'is_verified'];
 
 interface SignedToken {
   codec: JwtCodec;
@@ -159,7 +160,14 @@ export class UserManager<U extends User = User> {
 
   async #apply(user: U, fields: Record<string, unknown>): Promise<U> {
     const data: UserUpdateData = {};
-    for (const [key, value] of Object.entries(fields)) {
+    // Schema order, whatever order the caller used: a new email resets is_verified before an
+    // explicit is_verified applies (spec §3.4).
+    const ordered = [
+      ...UPDATE_ORDER.filter((key) => key in fields),
+      ...Object.keys(fields).filter((key) => !UPDATE_ORDER.includes(key)),
+    ];
+    for (const key of ordered) {
+      const value = fields[key];
       if (key === 'email' && typeof value === 'string' && value !== user.email) {
         // Any existing holder, the same user with other casing included (upstream quirk 6).
         if (await this.users.getByEmail(value)) {
@@ -202,7 +210,11 @@ export class UserManager<U extends User = User> {
       await this.passwordHasher.hash(password);
       return null;
     }
-    const { valid, newHash } = await verifyAndUpdate(this.passwordHasher, password, user.hashed_password);
+    const { valid, newHash } = await verifyAndUpdate(
+      this.passwordHasher,
+      password,
+      user.hashed_password,
+    );
     if (!valid) return null;
     if (newHash) {
       return (await this.users.update(user, { hashed_password: newHash })) ?? user;
@@ -217,7 +229,10 @@ export class UserManager<U extends User = User> {
       throw new PortcullisError(ErrorCode.VERIFY_USER_ALREADY_VERIFIED, 'User is already verified');
     }
     const { codec, lifetime, audience } = this.#verify;
-    const token = await codec.sign({ sub: String(user.id), email: user.email, aud: audience }, lifetime);
+    const token = await codec.sign(
+      { sub: String(user.id), email: user.email, aud: audience },
+      lifetime,
+    );
     await this.#hooks.onAfterRequestVerify?.(user, token, context.request);
   }
 
@@ -312,7 +327,11 @@ export class UserManager<U extends User = User> {
       false,
       ['sign'],
     );
-    const mac = await crypto.subtle.sign('HMAC', await this.#fingerprintKey, encoder.encode(hashedPassword));
+    const mac = await crypto.subtle.sign(
+      'HMAC',
+      await this.#fingerprintKey,
+      encoder.encode(hashedPassword),
+    );
     return base64url(new Uint8Array(mac));
   }
 }

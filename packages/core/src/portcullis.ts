@@ -100,11 +100,16 @@ export function createPortcullis<U extends User = User>(
     serialize,
     async requireUser(request: Request, guard: CurrentUserOptions) {
       const result = await authenticate(
-        { authorization: request.headers.get('authorization'), cookie: request.headers.get('cookie') },
+        {
+          authorization: request.headers.get('authorization'),
+          cookie: request.headers.get('cookie'),
+        },
         guard,
       );
       if (!result.ok) {
-        throw new PortcullisError(result.status === 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.FORBIDDEN);
+        throw new PortcullisError(
+          result.status === 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.FORBIDDEN,
+        );
       }
       if (result.user === null || result.token === null || result.backend === null) {
         throw new PortcullisError(ErrorCode.UNAUTHORIZED);
@@ -116,7 +121,10 @@ export function createPortcullis<U extends User = User>(
   const backendNamed = (name: string): AuthenticationBackend<U> => {
     const backend = backends.find((b) => b.name === name);
     if (!backend) {
-      throw new PortcullisError(ErrorCode.CONFIGURATION, `No authentication backend named "${name}"`);
+      throw new PortcullisError(
+        ErrorCode.CONFIGURATION,
+        `No authentication backend named "${name}"`,
+      );
     }
     return backend;
   };

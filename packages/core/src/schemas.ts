@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { validateEmail } from './email';
 import type { PydanticIssueParams } from './validation';
 
-function pydanticIssue(type: string, msg: string, ctx?: Record<string, unknown>): PydanticIssueParams {
+function pydanticIssue(
+  type: string,
+  msg: string,
+  ctx?: Record<string, unknown>,
+): PydanticIssueParams {
   return { pydantic: { type, msg, ...(ctx ? { ctx } : {}) } };
 }
 
@@ -42,7 +46,10 @@ function laxBoolean(value: unknown): unknown {
 }
 
 /** A boolean field that accepts what Pydantic's lax mode accepts. */
-export const booleanField: z.ZodType<boolean, boolean> = z.preprocess(laxBoolean, z.boolean()) as never;
+export const booleanField: z.ZodType<boolean, boolean> = z.preprocess(
+  laxBoolean,
+  z.boolean(),
+) as never;
 
 const readShape = {
   id: z.union([z.string(), z.number()]),

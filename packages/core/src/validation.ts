@@ -122,10 +122,15 @@ export function toValidationIssues(
 function nulIssues(value: unknown, loc: (string | number)[], out: ValidationIssue[]): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) {
-      out.push({ type: 'string_nul', loc, msg: 'String should not contain the NUL character', input: value });
+      out.push({
+        type: 'string_nul',
+        loc,
+        msg: 'String should not contain the NUL character',
+        input: value,
+      });
     }
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => nulIssues(item, [...loc, i], out));
+    for (const [i, item] of value.entries()) nulIssues(item, [...loc, i], out);
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
       if (key !== 'password') nulIssues(item, [...loc, key], out);
@@ -146,7 +151,8 @@ function checked<T>(data: T): T {
  * `model_attributes_type`).
  */
 export function parseModelBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  if (body === undefined) throw validationError([missing(['body'])]);
+  // FastAPI treats a JSON `null` body like no body at all.
+  if (body === undefined || body === null) throw validationError([missing(['body'])]);
   const result = schema.safeParse(body);
   if (!result.success) throw validationError(toValidationIssues(result.error, body, 'model'));
   return checked(result.data);
@@ -158,7 +164,10 @@ export function parseModelBody<S extends z.ZodType>(schema: S, body: unknown): z
  */
 export function parseEmbeddedBody<S extends z.ZodObject>(schema: S, body: unknown): z.output<S> {
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
-  const source = isObject ? body : {};
+  // FastAPI reads embedded fields with `.get()`: a null value is a missing one.
+  const source = isObject
+    ? Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null))
+    : {};
   const result = schema.safeParse(source);
   if (!result.success) throw validationError(toValidationIssues(result.error, source, 'embedded'));
   return checked(result.data);

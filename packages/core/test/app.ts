@@ -5,10 +5,11 @@ import { createDatabaseStrategy } from '../src/auth/database-strategy';
 import { createJwtStrategy } from '../src/auth/jwt-strategy';
 import { InvalidPasswordError } from '../src/errors';
 import type { UserManagerHooks } from '../src/hooks';
+import type { Mounts, PortcullisHandler } from '../src/http/handler';
 import type { PasswordHasher } from '../src/password';
 import { createPasswordHasher } from '../src/password';
 import { createPortcullis, type Portcullis } from '../src/portcullis';
-import type { Mounts, PortcullisHandler } from '../src/http/handler';
+import { type ContractRequest, toRequestInit } from './contract';
 import { createMemoryAccessTokenStore, createMemoryUserStore } from './memory-store';
 
 export const SECRET = 'test-secret-test-secret-test-secret!';
@@ -21,7 +22,7 @@ export interface TestApp {
   hooks: Required<UserManagerHooks>;
   mail: { kind: 'verify' | 'reset'; email: string; token: string }[];
   /** Sends a request to the handler. */
-  request(method: string, path: string, init?: { json?: unknown; form?: Record<string, string>; body?: string | Uint8Array; headers?: Record<string, string> }): Promise<Response>;
+  request(method: string, path: string, init?: ContractRequest): Promise<Response>;
 }
 
 /** A cheap hasher for HTTP tests: argon2 with the smallest cost. */
@@ -59,7 +60,8 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
       resetPasswordToken: { secret: SECRET },
       verificationToken: { secret: SECRET },
       validatePassword: (password, user) => {
-        if (password.length < 8) throw new InvalidPasswordError('Password should be at least 8 characters');
+        if (password.length < 8)
+          throw new InvalidPasswordError('Password should be at least 8 characters');
         if (typeof user.email === 'string' && password.includes(user.email)) {
           throw new InvalidPasswordError('Password should not contain e-mail');
         }
@@ -75,7 +77,10 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
       createAuthBackend({
         name: 'cookie',
         transport: createCookieTransport({ cookieMaxAge: 3600 }),
-        strategy: createDatabaseStrategy({ store: createMemoryAccessTokenStore(), lifetimeSeconds: 3600 }),
+        strategy: createDatabaseStrategy({
+          store: createMemoryAccessTokenStore(),
+          lifetimeSeconds: 3600,
+        }),
       }),
     ],
   });
@@ -96,17 +101,7 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
     users,
     hooks,
     mail,
-    request(method, path, init = {}) {
-      const headers = new Headers(init.headers);
-      let body: string | Uint8Array | undefined = init.body;
-      if (init.json !== undefined) {
-        body = JSON.stringify(init.json);
-        if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-      } else if (init.form) {
-        body = new URLSearchParams(init.form).toString();
-        headers.set('content-type', 'application/x-www-form-urlencoded');
-      }
-      return handler.fetch(new Request(`http://app.test${path}`, { method, headers, body }));
-    },
+    request: (method, path, init) =>
+      handler.fetch(new Request(`http://app.test${path}`, toRequestInit(method, init))),
   };
 }

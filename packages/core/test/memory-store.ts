@@ -21,7 +21,8 @@ export function createMemoryUserStore(): UserStore & { rows: Map<string, User> }
     [...rows.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
   return {
     rows,
-    parseId: (value: string): UserId | null => (UUID.test(value.toLowerCase()) ? value.toLowerCase() : null),
+    parseId: (value: string): UserId | null =>
+      UUID.test(value.toLowerCase()) ? value.toLowerCase() : null,
     async get(id) {
       const row = rows.get(String(id));
       return row ? { ...row } : null;
@@ -53,7 +54,10 @@ export function createMemoryUserStore(): UserStore & { rows: Map<string, User> }
     async update(user, data: UserUpdateData, condition?: UpdateCondition) {
       const row = rows.get(String(user.id));
       if (!row) return null;
-      if (condition?.hashedPassword !== undefined && row.hashed_password !== condition.hashedPassword) {
+      if (
+        condition?.hashedPassword !== undefined &&
+        row.hashed_password !== condition.hashedPassword
+      ) {
         return null;
       }
       if (typeof data.email === 'string') {

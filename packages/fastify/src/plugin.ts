@@ -25,7 +25,7 @@ function fastifyPath(path: string): string {
 
 async function send(reply: FastifyReply, response: Response): Promise<FastifyReply> {
   reply.status(response.status);
-  releaseUnreadBody(reply.request.raw, (name, value) => reply.header(name, value));
+  releaseUnreadBody(reply.request.raw);
   for (const [name, value] of response.headers) {
     if (name !== 'set-cookie') reply.header(name, value);
   }
@@ -71,7 +71,10 @@ async function mountRoutes(scope: FastifyInstance, handler: PortcullisHandler): 
       url: fastifyPath(path),
       exposeHeadRoute: false,
       async handler(request, reply) {
-        return send(reply, await handler.fetch(toRequest(request.raw, { origin: origin(request) })));
+        return send(
+          reply,
+          await handler.fetch(toRequest(request.raw, { origin: origin(request) })),
+        );
       },
     });
   }

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { afterAll } from 'vitest';
 import { createTestApp } from '../../core/test/app';
-import { defineContractSuite } from '../../core/test/contract';
+import { defineContractSuite, toRequestInit } from '../../core/test/contract';
 import { portcullis } from '../src/index';
 
 const servers: { close(): Promise<unknown> }[] = [];
@@ -18,18 +18,7 @@ defineContractSuite('Fastify plugin', async () => {
   const base = await fastify.listen({ port: 0, host: '127.0.0.1' });
   servers.push(fastify);
   return {
-    request(method, path, init = {}) {
-      const headers = new Headers(init.headers);
-      let body: string | Uint8Array | undefined = init.body;
-      if (init.json !== undefined) {
-        body = JSON.stringify(init.json);
-        if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-      } else if (init.form) {
-        body = new URLSearchParams(init.form).toString();
-        headers.set('content-type', 'application/x-www-form-urlencoded');
-      }
-      return fetch(`${base}${path}`, { method, headers, body });
-    },
+    request: (method, path, init) => fetch(`${base}${path}`, toRequestInit(method, init)),
     async lastToken(kind, email) {
       const mail = app.mail.filter((m) => m.kind === kind && m.email === email).pop();
       if (!mail) throw new Error(`no ${kind} mail for ${email}`);

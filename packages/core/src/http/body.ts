@@ -1,5 +1,6 @@
 import { ErrorCode, PortcullisError } from '../errors';
 import { type ValidationIssue, validationError } from '../validation';
+import { pythonJsonError } from './json-error';
 
 /** What a route reads from a request body before validation. */
 export type ParsedBody =
@@ -69,22 +70,14 @@ function isJsonType(type: string): boolean {
 
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Python's `json` module names the offending offset; V8's message sometimes does too. */
-function jsonErrorIssue(text: string, error: unknown): ValidationIssue {
-  const message = error instanceof Error ? error.message : String(error);
-  const match = /position (\d+)/.exec(message);
-  let position = match ? Number(match[1]) : text.length;
-  if (!match && text.trim().length > 0) {
-    // V8 without a position: point at the first character JSON cannot start with.
-    const first = text.search(/\S/);
-    position = first >= 0 && !/[[{"\-0-9tfn]/.test(text[first] ?? '') ? first : position;
-  }
+function jsonErrorIssue(text: string): ValidationIssue {
+  const { pos, msg } = pythonJsonError(text);
   return {
     type: 'json_invalid',
-    loc: ['body', position],
+    loc: ['body', pos],
     msg: 'JSON decode error',
     input: {},
-    ctx: { error: position >= text.length ? 'Expecting value' : 'Invalid JSON' },
+    ctx: { error: msg },
   };
 }
 
@@ -108,8 +101,8 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
   if (type !== null && !isJsonType(type)) return text;
   try {
     return JSON.parse(text);
-  } catch (error) {
-    throw validationError([jsonErrorIssue(text, error)]);
+  } catch {
+    throw validationError([jsonErrorIssue(text)]);
   }
 }
 
@@ -117,7 +110,10 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
  * Reads an `application/x-www-form-urlencoded` or `multipart/form-data` body (the login form,
  * spec §6.1). Any other content type reads as an empty form, as Starlette does.
  */
-export async function readFormBody(request: Request, limit: number): Promise<Record<string, string>> {
+export async function readFormBody(
+  request: Request,
+  limit: number,
+): Promise<Record<string, string>> {
   const attached = preParsed.get(request);
   if (attached) return attached.kind === 'form' ? attached.value : {};
   const type = mediaType(request);

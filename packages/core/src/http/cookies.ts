@@ -1,6 +1,10 @@
-/** Parses a Cookie header; empty values count as absent (spec §13). */
+/**
+ * Reads one cookie as Starlette does: the last occurrence of the name wins, quotes around the
+ * value are dropped, nothing is percent-decoded, and an empty value counts as absent (spec §13).
+ */
 export function readCookie(header: string | null | undefined, name: string): string | null {
   if (!header) return null;
+  let found: string | null = null;
   let start = 0;
   while (start < header.length) {
     let end = header.indexOf(';', start);
@@ -8,17 +12,13 @@ export function readCookie(header: string | null | undefined, name: string): str
     const eq = header.indexOf('=', start);
     if (eq !== -1 && eq < end && header.slice(start, eq).trim() === name) {
       let value = header.slice(eq + 1, end).trim();
-      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-      if (value === '') return null;
-      try {
-        return decodeURIComponent(value);
-      } catch {
-        return value;
-      }
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+        value = value.slice(1, -1);
+      found = value;
     }
     start = end + 1;
   }
-  return null;
+  return found === '' ? null : found;
 }
 
 export interface CookieAttributes {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import { attachParsedBody, type ParsedBody } from '../http/body';
 
 export interface ToRequestOptions {
@@ -12,6 +11,48 @@ export interface ToRequestOptions {
 }
 
 const NO_BODY = new Set(['GET', 'HEAD']);
+
+/** How to stop feeding a request's body into its web stream and drain it instead. */
+const detachers = new WeakMap<IncomingMessage, () => void>();
+
+/**
+ * The request body as a web stream. Unlike `Readable.toWeb`, cancelling it (core stops at the
+ * size limit) drains the rest instead of destroying the socket, so the client still reads the
+ * 413 and a keep-alive connection stays usable.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let detached = false;
+  let onData: (chunk: Buffer) => void = () => undefined;
+  const detach = (): void => {
+    if (detached) return;
+    detached = true;
+    req.off('data', onData);
+    req.resume();
+  };
+  detachers.set(req, detach);
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      onData = (chunk) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      };
+      req.on('data', onData);
+      req.once('end', () => {
+        if (!detached) controller.close();
+      });
+      req.once('error', (error) => {
+        if (!detached) controller.error(error);
+      });
+      req.pause();
+    },
+    pull() {
+      if (!detached) req.resume();
+    },
+    cancel() {
+      detach();
+    },
+  });
+}
 
 function headersOf(req: IncomingMessage): Headers {
   const headers = new Headers();
@@ -51,7 +92,7 @@ export function toRequest(req: IncomingMessage, options: ToRequestOptions = {}):
   if (!NO_BODY.has(method) && !options.parsedBody) {
     if (options.rawBody) init.body = options.rawBody as Uint8Array<ArrayBuffer>;
     else if (!req.readableEnded) {
-      init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+      init.body = bodyStream(req);
       init.duplex = 'half';
     }
   }
@@ -69,7 +110,7 @@ export async function writeResponse(
   response: Response,
 ): Promise<void> {
   res.statusCode = response.status;
-  releaseUnreadBody(req, (name, value) => res.setHeader(name, value));
+  releaseUnreadBody(req);
   for (const [name, value] of response.headers) {
     if (name === 'set-cookie') continue;
     res.setHeader(name, value);
@@ -96,17 +137,20 @@ export function parsedBodyOf(req: IncomingMessage & { body?: unknown }): ParsedB
     }
     return { kind: 'form', value: form };
   }
-  if (type === 'application/json' || type.endsWith('+json')) return { kind: 'json', value: req.body };
+  if (type === 'application/json' || type.endsWith('+json'))
+    return { kind: 'json', value: req.body };
   return undefined;
 }
 
 /**
- * Called before answering: a body the route did not read (a 413, an early 401) is drained and
- * the connection marked to close, so a keep-alive client's next request is not stuck behind
- * unread bytes.
+ * Called before answering: a body the route did not read (a 413, an early 401) is drained, so
+ * a keep-alive client's next request is not stuck behind unread bytes, and a client still
+ * uploading is not cut off before it reads the answer. The server's request timeout bounds
+ * how long a drain can last.
  */
-export function releaseUnreadBody(req: IncomingMessage, setHeader: (name: string, value: string) => void): void {
+export function releaseUnreadBody(req: IncomingMessage): void {
   if (req.complete || req.readableEnded) return;
-  setHeader('connection', 'close');
-  req.resume();
+  const detach = detachers.get(req);
+  if (detach) detach();
+  else req.resume();
 }

@@ -6,3 +6,4 @@ export {
   toRequest,
   writeResponse,
 } from './bridge';
+export { createDocsAssets, type DocsAsset, type DocsAssets } from './docs-assets';

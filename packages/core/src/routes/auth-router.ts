@@ -5,8 +5,8 @@ import { readFormBody } from '../http/body';
 import type { Route, Router } from '../http/route';
 import type { User } from '../types';
 import { missing, type ValidationIssue, validationError } from '../validation';
-import { errorResponse, example, UNAUTHORIZED_DOC } from './docs';
 import type { RouteDeps } from './deps';
+import { errorResponse, example, UNAUTHORIZED_DOC } from './docs';
 
 export interface AuthRouterOptions {
   /** Unverified users cannot log in (400 LOGIN_USER_NOT_VERIFIED) nor log out (403). */
@@ -16,7 +16,11 @@ export interface AuthRouterOptions {
 /** OAuth2 password form (spec §6.1); documented in OpenAPI, checked by `readLoginForm`. */
 const loginForm = z
   .object({
-    grant_type: z.string().regex(/^password$/).nullable().optional(),
+    grant_type: z
+      .string()
+      .regex(/^password$/)
+      .nullable()
+      .optional(),
     username: z.string(),
     password: z.string().meta({ format: 'password' }),
     scope: z.string().default(''),
@@ -83,7 +87,7 @@ export function createAuthRouter<U extends User>(
       const credentials = await readLoginForm(request, deps.bodyLimit);
       const user = await deps.manager.authenticate(credentials);
       // Inactive users get the same code as bad credentials: no hint either way (quirk 1).
-      if (!user || !user.is_active) {
+      if (!user?.is_active) {
         throw new PortcullisError(ErrorCode.LOGIN_BAD_CREDENTIALS, 'Bad credentials');
       }
       if (verified && !user.is_verified) {

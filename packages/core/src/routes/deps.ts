@@ -1,5 +1,5 @@
-import type { AuthenticationBackend } from '../auth/backend';
 import type { CurrentUserOptions } from '../auth/authenticator';
+import type { AuthenticationBackend } from '../auth/backend';
 import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
 import type { UserManager } from '../manager';
 import type { UserSchemas } from '../schemas';
@@ -27,7 +27,8 @@ export interface RouteDeps<U extends User = User> {
 export function relabel(error: unknown, map: Partial<Record<ErrorCode, ErrorCode>>): never {
   if (isPortcullisError(error)) {
     const code = map[error.code];
-    if (code) throw new PortcullisError(code, error.message, { cause: error, reason: error.reason });
+    if (code)
+      throw new PortcullisError(code, error.message, { cause: error, reason: error.reason });
   }
   throw error;
 }

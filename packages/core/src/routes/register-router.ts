@@ -21,7 +21,10 @@ export function createRegisterRouter<U extends User>(deps: RouteDeps<U>): Router
           responses: [
             { status: 201, description: 'Successful Response', schema: deps.schemas.read },
             errorResponse(400, 'Bad Request', [
-              example(ErrorCode.REGISTER_USER_ALREADY_EXISTS, 'A user with this email already exists.'),
+              example(
+                ErrorCode.REGISTER_USER_ALREADY_EXISTS,
+                'A user with this email already exists.',
+              ),
               example(
                 ErrorCode.REGISTER_INVALID_PASSWORD,
                 'Password validation failed.',

@@ -47,7 +47,12 @@ export function createUsersRouter<U extends User>(
     return user;
   };
 
-  const update = async (request: Request, body: unknown, user: U, safe: boolean): Promise<Response> => {
+  const update = async (
+    request: Request,
+    body: unknown,
+    user: U,
+    safe: boolean,
+  ): Promise<Response> => {
     const input = parseModelBody(deps.schemas.update, body) as Record<string, unknown>;
     try {
       return json(deps.serialize(await deps.manager.update(input, user, { safe, request })));
