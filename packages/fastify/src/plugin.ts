@@ -55,7 +55,8 @@ async function mountRoutes(scope: FastifyInstance, handler: PortcullisHandler): 
     scope.route({
       method: route.method,
       url: fastifyPath(route.fullPath),
-      exposeHeadRoute: false,
+      // HEAD wherever GET, as Starlette does; Fastify drops the body.
+      exposeHeadRoute: route.method === 'GET',
       async handler(request, reply) {
         const params = request.params as Record<string, string>;
         const webRequest = toRequest(request.raw, { origin: origin(request) });

@@ -99,8 +99,10 @@ export function createHandler(mounts: Mounts): PortcullisHandler {
 
   const match = (method: string, pathname: string): RouteMatch | null => {
     const actual = splitPath(pathname);
+    // Starlette answers HEAD wherever it answers GET (the body is dropped by the server).
+    const wanted = method === 'HEAD' ? 'GET' : method;
     for (const entry of compiled) {
-      if (entry.route.method !== method) continue;
+      if (entry.route.method !== wanted) continue;
       const params = matchSegments(entry.segments, actual);
       if (params) return { route: entry.route, params };
     }
@@ -140,7 +142,9 @@ export function createHandler(mounts: Mounts): PortcullisHandler {
         return response;
       }
       try {
-        return await run(found, request);
+        const response = await run(found, request);
+        if (request.method !== 'HEAD') return response;
+        return new Response(null, { status: response.status, headers: response.headers });
       } catch {
         return new Response('Internal Server Error', {
           status: 500,
