@@ -123,6 +123,7 @@ export function createUserSchemas(options: UserSchemasOptions = {}): UserSchemas
   };
 }
 
-export const forgotPasswordBody = z.object({ email: emailField });
+/** `{"email"}`: the body of forgot-password and request-verify-token. */
+export const emailRequestBody = z.object({ email: emailField });
 export const resetPasswordBody = z.object({ token: z.string(), password: z.string() });
 export const verifyBody = z.object({ token: z.string() });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { ErrorCode } from './errors';
-import { createUserSchemas, forgotPasswordBody, resetPasswordBody, verifyBody } from './schemas';
+import { createUserSchemas, emailRequestBody, resetPasswordBody, verifyBody } from './schemas';
 import { parseEmbeddedBody, parseModelBody } from './validation';
 
 const schemas = createUserSchemas({
@@ -192,7 +192,7 @@ describe('parseEmbeddedBody', () => {
   });
 
   test('an invalid email is value_error; a valid one is normalised', () => {
-    expect(issues(() => parseEmbeddedBody(forgotPasswordBody, { email: 'a@b' }))).toMatchObject([
+    expect(issues(() => parseEmbeddedBody(emailRequestBody, { email: 'a@b' }))).toMatchObject([
       {
         type: 'value_error',
         loc: ['body', 'email'],
@@ -200,7 +200,7 @@ describe('parseEmbeddedBody', () => {
         ctx: { reason: expect.any(String) },
       },
     ]);
-    expect(parseEmbeddedBody(forgotPasswordBody, { email: 'Arthur@EXAMPLE.com' })).toEqual({
+    expect(parseEmbeddedBody(emailRequestBody, { email: 'Arthur@EXAMPLE.com' })).toEqual({
       email: 'Arthur@example.com',
     });
   });

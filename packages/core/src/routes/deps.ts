@@ -1,9 +1,14 @@
 import type { CurrentUserOptions } from '../auth/authenticator';
 import type { AuthenticationBackend } from '../auth/backend';
 import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
+import { readJsonBody } from '../http/body';
+import { json } from '../http/response';
+import type { Route } from '../http/route';
 import type { UserManager } from '../manager';
 import type { UserSchemas } from '../schemas';
+import { emailRequestBody } from '../schemas';
 import type { User } from '../types';
+import { parseEmbeddedBody } from '../validation';
 
 /** What every router factory is built from; resolved once by `createPortcullis`. */
 export interface RouteDeps<U extends User = User> {
@@ -35,4 +40,39 @@ export function relabel(error: unknown, map: Partial<Record<ErrorCode, ErrorCode
 
 export function notFound(): PortcullisError {
   return new PortcullisError(ErrorCode.NOT_FOUND, 'Not found');
+}
+
+/**
+ * A route that takes `{"email"}` and always answers 202 `null`, whether or not the address
+ * belongs to anyone, so it cannot be used to probe for accounts (spec §6.3, §6.4). `act` runs
+ * for an existing user; the listed error codes are swallowed.
+ */
+export function emailRequestRoute<U extends User>(
+  deps: RouteDeps<U>,
+  route: { path: string; name: string },
+  act: (user: U, request: Request) => Promise<void>,
+  silent: readonly ErrorCode[],
+): Route {
+  return {
+    method: 'POST',
+    path: route.path,
+    name: route.name,
+    doc: {
+      body: { kind: 'json', schema: emailRequestBody, embedded: true, required: true },
+      responses: [{ status: 202, description: 'Successful Response' }],
+    },
+    async handle({ request }) {
+      const body = await readJsonBody(request, deps.bodyLimit);
+      const { email } = parseEmbeddedBody(emailRequestBody, body);
+      const user = await deps.manager.users.getByEmail(email);
+      if (user) {
+        try {
+          await act(user, request);
+        } catch (error) {
+          if (!isPortcullisError(error) || !silent.includes(error.code)) throw error;
+        }
+      }
+      return json(null, 202);
+    },
+  };
 }

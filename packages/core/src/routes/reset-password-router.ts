@@ -1,12 +1,11 @@
-import { ErrorCode, isPortcullisError } from '../errors';
+import { ErrorCode } from '../errors';
 import { readJsonBody } from '../http/body';
 import { json } from '../http/response';
 import type { Router } from '../http/route';
-import { forgotPasswordBody, resetPasswordBody } from '../schemas';
+import { resetPasswordBody } from '../schemas';
 import type { User } from '../types';
 import { parseEmbeddedBody } from '../validation';
-import type { RouteDeps } from './deps';
-import { relabel } from './deps';
+import { emailRequestRoute, type RouteDeps, relabel } from './deps';
 import { errorResponse, example } from './docs';
 
 /**
@@ -16,28 +15,12 @@ import { errorResponse, example } from './docs';
 export function createResetPasswordRouter<U extends User>(deps: RouteDeps<U>): Router {
   return {
     routes: [
-      {
-        method: 'POST',
-        path: '/forgot-password',
-        name: 'reset:forgot_password',
-        doc: {
-          body: { kind: 'json', schema: forgotPasswordBody, embedded: true, required: true },
-          responses: [{ status: 202, description: 'Successful Response' }],
-        },
-        async handle({ request }) {
-          const body = await readJsonBody(request, deps.bodyLimit);
-          const { email } = parseEmbeddedBody(forgotPasswordBody, body);
-          const user = await deps.manager.users.getByEmail(email);
-          if (user) {
-            try {
-              await deps.manager.forgotPassword(user, { request });
-            } catch (error) {
-              if (!isPortcullisError(error) || error.code !== ErrorCode.USER_INACTIVE) throw error;
-            }
-          }
-          return json(null, 202);
-        },
-      },
+      emailRequestRoute(
+        deps,
+        { path: '/forgot-password', name: 'reset:forgot_password' },
+        (user, request) => deps.manager.forgotPassword(user, { request }),
+        [ErrorCode.USER_INACTIVE],
+      ),
       {
         method: 'POST',
         path: '/reset-password',

@@ -1,17 +1,12 @@
-import { ErrorCode, isPortcullisError } from '../errors';
+import { ErrorCode } from '../errors';
 import { readJsonBody } from '../http/body';
 import { json } from '../http/response';
 import type { Router } from '../http/route';
-import { forgotPasswordBody, verifyBody } from '../schemas';
+import { verifyBody } from '../schemas';
 import type { User } from '../types';
 import { parseEmbeddedBody } from '../validation';
-import type { RouteDeps } from './deps';
+import { emailRequestRoute, type RouteDeps } from './deps';
 import { errorResponse, example } from './docs';
-
-const SILENT: ReadonlySet<string> = new Set([
-  ErrorCode.USER_INACTIVE,
-  ErrorCode.VERIFY_USER_ALREADY_VERIFIED,
-]);
 
 /**
  * `POST /request-verify-token` (always 202) and `POST /verify` (spec §6.4).
@@ -19,28 +14,12 @@ const SILENT: ReadonlySet<string> = new Set([
 export function createVerifyRouter<U extends User>(deps: RouteDeps<U>): Router {
   return {
     routes: [
-      {
-        method: 'POST',
-        path: '/request-verify-token',
-        name: 'verify:request-token',
-        doc: {
-          body: { kind: 'json', schema: forgotPasswordBody, embedded: true, required: true },
-          responses: [{ status: 202, description: 'Successful Response' }],
-        },
-        async handle({ request }) {
-          const body = await readJsonBody(request, deps.bodyLimit);
-          const { email } = parseEmbeddedBody(forgotPasswordBody, body);
-          const user = await deps.manager.users.getByEmail(email);
-          if (user) {
-            try {
-              await deps.manager.requestVerify(user, { request });
-            } catch (error) {
-              if (!isPortcullisError(error) || !SILENT.has(error.code)) throw error;
-            }
-          }
-          return json(null, 202);
-        },
-      },
+      emailRequestRoute(
+        deps,
+        { path: '/request-verify-token', name: 'verify:request-token' },
+        (user, request) => deps.manager.requestVerify(user, { request }),
+        [ErrorCode.USER_INACTIVE, ErrorCode.VERIFY_USER_ALREADY_VERIFIED],
+      ),
       {
         method: 'POST',
         path: '/verify',
