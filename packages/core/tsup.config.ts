@@ -1,12 +1,7 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.build.json',
-  shims: true,
-});
+export default defineConfig(
+  // `shims` gives the CJS build of the docs-assets reader a working `import.meta.url`.
+  packageBuild({ entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' }, shims: true }),
+);
