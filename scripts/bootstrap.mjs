@@ -399,6 +399,8 @@ async function test() {
     ['services', () => run('bash', [join('scripts', 'services.sh')])],
     ['install', install],
     ['build', build],
+    ['packages', () => run('node', [join('scripts', 'check-packages.mjs')])],
+    ['changesets', () => run('node', [join('scripts', 'check-changesets.mjs')])],
     ['lint', () => run('pnpm', ['exec', 'biome', 'check', '.'])],
     [
       'typecheck',
