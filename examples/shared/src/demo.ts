@@ -12,9 +12,12 @@ import {
   type Portcullis,
   type PortcullisHandler,
 } from '@portcullis/core';
+import { createRedisStrategy } from '@portcullis/redis';
 import { openDatabase } from './database';
 import { createMailer } from './mailer';
+import { oidcMounts } from './oidc';
 import { validatePassword } from './policy';
+import { openRedis } from './redis';
 import type { DemoSettings } from './settings';
 
 const LIFETIME_SECONDS = 3600;
@@ -36,6 +39,15 @@ export interface Demo {
  */
 export async function createDemo(settings: DemoSettings): Promise<Demo> {
   const db = await openDatabase(settings.databaseUrl);
+  // REDIS_URL: cookie sessions live in Redis instead of the database (DESIGN §8).
+  const redis = settings.redisUrl
+    ? await openRedis(settings.redisUrl, (message) => {
+        process.stderr.write(`warning: ${message}\n`);
+      }).catch(async (error: unknown) => {
+        await db.close();
+        throw error;
+      })
+    : null;
   const send = createMailer(settings.outbox);
   const portcullis = createPortcullis({
     userManager: {
@@ -61,10 +73,9 @@ export async function createDemo(settings: DemoSettings): Promise<Demo> {
           cookieMaxAge: LIFETIME_SECONDS,
           cookieSecure: settings.secureCookies,
         }),
-        strategy: createDatabaseStrategy({
-          store: db.accessTokens,
-          lifetimeSeconds: LIFETIME_SECONDS,
-        }),
+        strategy: redis
+          ? createRedisStrategy({ redis: redis.redis, lifetimeSeconds: LIFETIME_SECONDS })
+          : createDatabaseStrategy({ store: db.accessTokens, lifetimeSeconds: LIFETIME_SECONDS }),
       }),
     ],
   });
@@ -75,6 +86,8 @@ export async function createDemo(settings: DemoSettings): Promise<Demo> {
     ['/auth', portcullis.resetPasswordRouter()],
     ['/auth', portcullis.verifyRouter()],
     ['/users', portcullis.usersRouter()],
+    // `/auth/oidc` and `/auth/associate/oidc` when OIDC_* is set.
+    ...oidcMounts(portcullis, settings),
   ];
   const handler = portcullis.handler(mounts);
   const openapi = buildOpenApi(handler.routes, portcullis.backends, {
@@ -91,6 +104,9 @@ export async function createDemo(settings: DemoSettings): Promise<Demo> {
       assetsPath: '/docs/assets',
       title: 'Portcullis demo',
     }),
-    close: () => db.close(),
+    close: async () => {
+      await redis?.close();
+      await db.close();
+    },
   };
 }

@@ -9,6 +9,18 @@ export interface DemoSettings {
   publicUrl: string;
   /** False when the demo is served over plain http (then cookies cannot be Secure). */
   secureCookies: boolean;
+  /** The `oidc` OAuth provider, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. */
+  oidc: OidcSettings | null;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** OIDC_ASSOCIATE_BY_EMAIL=1 */
+  associateByEmail: boolean;
+  /** An `http://` issuer on a loopback host (a local test provider). */
+  allowInsecureHttp: boolean;
 }
 
 export class SettingsError extends Error {
@@ -58,5 +70,47 @@ export function readSettings(
     redisUrl: env.REDIS_URL || null,
     publicUrl,
     secureCookies,
+    oidc: readOidcSettings(env, warn),
+  };
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/** OIDC_* (DESIGN §8): all three or none; `http://` only on a loopback host, with a warning. */
+function readOidcSettings(
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): OidcSettings | null {
+  const names = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length === names.length) return null;
+  if (missing.length > 0) {
+    throw new SettingsError(
+      `${names.join(', ')} must be set together (missing: ${missing.join(', ')})`,
+    );
+  }
+  const issuer = env.OIDC_ISSUER as string;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new SettingsError(`OIDC_ISSUER is not a valid URL: "${issuer}"`);
+  }
+  const insecure = url.protocol === 'http:';
+  if (url.protocol !== 'https:' && !(insecure && LOOPBACK.test(url.hostname))) {
+    throw new SettingsError('OIDC_ISSUER must be https:// (http:// only on a loopback host)');
+  }
+  if (insecure) {
+    warn(
+      `OIDC_ISSUER is plain http (${issuer}): OAuth codes and tokens cross the network ` +
+        'unencrypted. Only for a local test provider.',
+    );
+  }
+  return {
+    issuer,
+    clientId: env.OIDC_CLIENT_ID as string,
+    clientSecret: env.OIDC_CLIENT_SECRET as string,
+    associateByEmail: env.OIDC_ASSOCIATE_BY_EMAIL === '1',
+    allowInsecureHttp: insecure,
   };
 }

@@ -10,8 +10,13 @@ export type { CookieTransportOptions } from './auth/cookie-transport';
 export { createCookieTransport } from './auth/cookie-transport';
 export type { DatabaseStrategyOptions } from './auth/database-strategy';
 export { createDatabaseStrategy } from './auth/database-strategy';
+// Revocation: log out everywhere, opt-in JWT revocation
+export type { DestroyAllSessionsResult } from './auth/destroy-all-sessions';
+export { destroyAllSessions } from './auth/destroy-all-sessions';
 export type { JwtStrategyOptions } from './auth/jwt-strategy';
 export { createJwtStrategy } from './auth/jwt-strategy';
+export type { TokenRevocationStore } from './auth/revocation';
+export { createTokenId, tokenIdIssuedAt } from './auth/revocation';
 export type { Strategy, UserLookup } from './auth/strategy';
 export type { CredentialHeaders, SecurityScheme, Transport } from './auth/transport';
 export type { DocsPageOptions } from './docs-page';
@@ -32,6 +37,21 @@ export { createJwtCodec, JwtError } from './jwt';
 export type { ActionContext, TokenSettings, UserManagerOptions, WriteContext } from './manager';
 // User manager, hooks and password policy
 export { UserManager } from './manager';
+// OAuth: provider client contract, account linking, state, CSRF cookie and routers
+export type { OAuthCallbackData, OAuthCallbackOptions } from './oauth/account-link';
+export { oauthAccountRead, publicOAuthAccount, publicOAuthAccounts } from './oauth/account-view';
+export type {
+  AuthorizationUrlParams,
+  ExchangeCodeParams,
+  OAuthClient,
+  OAuthIdentity,
+  OAuthTokens,
+} from './oauth/client';
+export type { CsrfCookieOptions } from './oauth/csrf-cookie';
+export type { OAuthFlowOptions } from './oauth/flow';
+export { pkceChallenge } from './oauth/pkce';
+export type { OAuthState, OAuthStateCodec, OAuthStateOptions } from './oauth/state';
+export { createOAuthStateCodec } from './oauth/state';
 export type {
   JsonSchema,
   OpenApiBackend,
@@ -49,6 +69,8 @@ export { createPasswordHasher, verifyAndUpdate } from './password';
 export type { CurrentUserGuard, Portcullis, PortcullisOptions } from './portcullis';
 export { createPortcullis } from './portcullis';
 export { randomToken, timingSafeEqual } from './random';
+export type { OAuthAssociateRouterOptions } from './routes/oauth-associate-router';
+export type { OAuthRouterOptions } from './routes/oauth-router';
 export type { CustomUserFields, UserSchemas, UserSchemasOptions } from './schemas';
 export { booleanField, createUserSchemas, emailField } from './schemas';
 // Records and store contracts

@@ -1,6 +1,13 @@
 import { ErrorCode, PortcullisError } from './errors';
 import type { UserManagerHooks, ValidatePassword } from './hooks';
 import { createJwtCodec, type JwtCodec, JwtError } from './jwt';
+import {
+  type AccountLinkDeps,
+  linkOnLogin,
+  linkToUser,
+  type OAuthCallbackData,
+  type OAuthCallbackOptions,
+} from './oauth/account-link';
 import { createPasswordHasher, type PasswordHasher, verifyAndUpdate } from './password';
 import { base64url, timingSafeEqual } from './random';
 import type { User, UserCreateData, UserStore, UserUpdateData } from './types';
@@ -299,6 +306,32 @@ export class UserManager<U extends User = User> {
   /** Runs `onAfterLogin`; the routes call it once the transport built the response. */
   async onAfterLogin(user: U, request?: Request, response?: Response): Promise<void> {
     await this.#hooks.onAfterLogin?.(user, request, response);
+  }
+
+  /**
+   * The OAuth login callback (spec §3.9): refreshes a linked account's tokens (keeping the
+   * stored refresh token when the provider sends none), or links by verified email when
+   * `associateByEmail` is set, or creates the user (`onAfterRegister`). Throws
+   * USER_ALREADY_EXISTS for a taken email. Activity is the caller's concern.
+   */
+  async oauthCallback(data: OAuthCallbackData, options: OAuthCallbackOptions = {}): Promise<U> {
+    return linkOnLogin(this.#linkDeps(), data, options);
+  }
+
+  /**
+   * Links a provider account to `user`, then `onAfterUpdate(user, {})` (spec §3.9). Throws
+   * OAUTH_ACCOUNT_ALREADY_LINKED when the account belongs to another user.
+   */
+  async oauthAssociateCallback(
+    user: U,
+    data: OAuthCallbackData,
+    context: ActionContext = {},
+  ): Promise<U> {
+    return linkToUser(this.#linkDeps(), user, data, context);
+  }
+
+  #linkDeps(): AccountLinkDeps<U> {
+    return { users: this.users, passwordHasher: this.passwordHasher, hooks: this.#hooks };
   }
 
   async #decode(

@@ -6,8 +6,15 @@ import { DEFAULT_BODY_LIMIT } from './http/body';
 import { createHandler, type Mounts, type PortcullisHandler } from './http/handler';
 import type { Router } from './http/route';
 import { UserManager, type UserManagerOptions } from './manager';
+import { publicOAuthAccount } from './oauth/account-view';
+import type { OAuthClient } from './oauth/client';
 import { type AuthRouterOptions, createAuthRouter } from './routes/auth-router';
 import type { RouteDeps } from './routes/deps';
+import {
+  createOAuthAssociateRouter,
+  type OAuthAssociateRouterOptions,
+} from './routes/oauth-associate-router';
+import { createOAuthRouter, type OAuthRouterOptions } from './routes/oauth-router';
 import { createRegisterRouter } from './routes/register-router';
 import { createResetPasswordRouter } from './routes/reset-password-router';
 import { createUsersRouter, type UsersRouterOptions } from './routes/users-router';
@@ -42,6 +49,10 @@ export interface Portcullis<U extends User = User> {
   resetPasswordRouter(): Router;
   verifyRouter(): Router;
   usersRouter(options?: UsersRouterOptions): Router;
+  /** OAuth `/authorize` and `/callback` logging in through the named backend (spec §6.6). */
+  oauthRouter(client: OAuthClient, backend: string, options: OAuthRouterOptions): Router;
+  /** OAuth `/authorize` and `/callback` linking an account to the current user (spec §6.7). */
+  oauthAssociateRouter(client: OAuthClient, options: OAuthAssociateRouterOptions): Router;
   /** A guard with FastAPI Users' 401/403 rules; create it once, call it per request. */
   currentUser(options?: CurrentUserOptions): CurrentUserGuard<U>;
   /** One-off header-level resolution (no Request is built). */
@@ -89,6 +100,10 @@ export function createPortcullis<U extends User = User>(
   const serialize = (user: U): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const field of readFields) out[field] = user[field] ?? null;
+    // An app that adds `oauth_accounts` to its read schema still never shows provider tokens.
+    if (Array.isArray(out.oauth_accounts)) {
+      out.oauth_accounts = out.oauth_accounts.map(publicOAuthAccount);
+    }
     return out;
   };
 
@@ -139,6 +154,10 @@ export function createPortcullis<U extends User = User>(
     resetPasswordRouter: () => createResetPasswordRouter(deps),
     verifyRouter: () => createVerifyRouter(deps),
     usersRouter: (routerOptions?: UsersRouterOptions) => createUsersRouter(deps, routerOptions),
+    oauthRouter: (client: OAuthClient, name: string, routerOptions: OAuthRouterOptions) =>
+      createOAuthRouter(deps, client, backendNamed(name), routerOptions),
+    oauthAssociateRouter: (client: OAuthClient, routerOptions: OAuthAssociateRouterOptions) =>
+      createOAuthAssociateRouter(deps, client, routerOptions),
     currentUser(guard: CurrentUserOptions = {}): CurrentUserGuard<U> {
       const frozen = Object.freeze({ ...guard });
       const check = (headers: CredentialHeaders) => authenticate(headers, frozen);

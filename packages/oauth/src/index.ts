@@ -1,1 +1,19 @@
-export {};
+// Errors
+export type { OAuthClientErrorCode } from './errors';
+export { isOAuthClientError, OAuthClientError } from './errors';
+// Clients: generic OAuth 2 and OpenID Connect discovery
+export type { TokenEndpointAuthMethod } from './internal/base-client';
+export type { FetchLike, ProviderHttp, ProviderHttpOptions } from './internal/provider-http';
+export type { ClientCredentials, OAuth2ClientOptions } from './oauth2-client';
+export { createOAuth2Client } from './oauth2-client';
+export type { OpenIdClientOptions } from './openid-client';
+export { createOpenIdClient } from './openid-client';
+// Provider presets
+export type { DiscordClientOptions } from './providers/discord';
+export { createDiscordClient } from './providers/discord';
+export type { GitHubClientOptions } from './providers/github';
+export { createGitHubClient } from './providers/github';
+export type { GoogleClientOptions } from './providers/google';
+export { createGoogleClient } from './providers/google';
+export type { MicrosoftClientOptions } from './providers/microsoft';
+export { createMicrosoftClient } from './providers/microsoft';

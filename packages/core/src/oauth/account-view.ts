@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { User } from '../types';
+
+/**
+ * An OAuth account as responses show it: never the provider's access or refresh token
+ * (DESIGN §5). Upstream's `BaseOAuthAccountMixin` exposes both (spec §1.2); a token that reaches
+ * a browser can be replayed against the provider.
+ *
+ * @example
+ * ```ts
+ * const schemas = createUserSchemas({ read: { oauth_accounts: z.array(oauthAccountRead) } });
+ * ```
+ */
+export const oauthAccountRead = z
+  .object({
+    id: z.union([z.string(), z.number()]),
+    oauth_name: z.string(),
+    account_id: z.string(),
+    account_email: z.string(),
+    expires_at: z.number().int().nullable(),
+  })
+  .meta({ id: 'OAuthAccountRead' });
+
+/**
+ * The public fields of one stored OAuth account, in `oauthAccountRead`'s order.
+ *
+ * @example
+ * ```ts
+ * publicOAuthAccount(account); // { id, oauth_name, account_id, account_email, expires_at }
+ * ```
+ */
+export function publicOAuthAccount(account: unknown): Record<string, unknown> {
+  const row = (typeof account === 'object' && account !== null ? account : {}) as Record<
+    string,
+    unknown
+  >;
+  return {
+    id: row.id ?? null,
+    oauth_name: row.oauth_name ?? null,
+    account_id: row.account_id ?? null,
+    account_email: row.account_email ?? null,
+    expires_at: row.expires_at ?? null,
+  };
+}
+
+/**
+ * A user's linked accounts as responses show them; an empty list when the store loaded none.
+ *
+ * @example
+ * ```ts
+ * const body = { ...portcullis.serialize(user), oauth_accounts: publicOAuthAccounts(user) };
+ * ```
+ */
+export function publicOAuthAccounts(user: User): Record<string, unknown>[] {
+  const accounts = user.oauth_accounts;
+  return Array.isArray(accounts) ? accounts.map(publicOAuthAccount) : [];
+}
