@@ -35,5 +35,9 @@ export function createDatabaseStrategy<U extends User = User>(
     async destroyToken(token: string): Promise<void> {
       await store.delete(token);
     },
+    // Not upstream (spec §9.4 has no "revoke all"): one DELETE by user id.
+    async destroyAllTokens(user: U): Promise<void> {
+      await store.deleteAllForUser(user.id);
+    },
   };
 }

@@ -15,4 +15,10 @@ export interface Strategy<U extends User = User> {
   writeToken(user: U): Promise<string>;
   /** Revokes the token; strategies that cannot (stateless JWT) do nothing. */
   destroyToken(token: string, user: U): Promise<void>;
+  /**
+   * Revokes every token of the user ("log out everywhere"). Absent on strategies that cannot
+   * (a JWT strategy without a revocation store), so a caller can tell instead of believing a
+   * no-op. Call it through `destroyAllSessions`, which covers every backend.
+   */
+  destroyAllTokens?(user: U): Promise<void>;
 }

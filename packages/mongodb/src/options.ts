@@ -1,0 +1,58 @@
+import { ErrorCode, PortcullisError } from '@portcullis/core';
+import { type MongoIdCodec, type MongoIdType, mongoIdCodec } from './id';
+
+/** Collection names. */
+export interface MongoCollectionNames {
+  users: string;
+  accessTokens: string;
+  revocations: string;
+}
+
+/**
+ * The names Beanie gives FastAPI Users' documented models (`User`, `AccessToken`; Beanie names a
+ * collection after its document class, spec §10.3), so an existing database works unchanged;
+ * `JwtRevocation` is ours.
+ */
+export const DEFAULT_COLLECTION_NAMES: Readonly<MongoCollectionNames> = Object.freeze({
+  users: 'User',
+  accessTokens: 'AccessToken',
+  revocations: 'JwtRevocation',
+});
+
+/** Options every store and `ensureIndexes` share; pass the same values to all of them. */
+export interface MongoStoreOptions {
+  collections?: Partial<MongoCollectionNames>;
+  /** Default `objectId`. */
+  idType?: MongoIdType;
+}
+
+export interface ResolvedMongoOptions {
+  readonly collections: Readonly<MongoCollectionNames>;
+  readonly codec: MongoIdCodec;
+}
+
+/** MongoDB collection names: no `$`, no NUL, not empty, not `system.` (MongoDB naming rules). */
+function assertCollectionName(name: unknown, what: string): asserts name is string {
+  if (
+    typeof name !== 'string' ||
+    name === '' ||
+    name.includes('$') ||
+    name.includes('\u0000') ||
+    name.startsWith('system.')
+  ) {
+    throw new PortcullisError(ErrorCode.CONFIGURATION, `${what} is not a valid collection name`);
+  }
+}
+
+/** Validates and freezes the shared options. */
+export function resolveOptions(options: MongoStoreOptions = {}): ResolvedMongoOptions {
+  const collections = { ...DEFAULT_COLLECTION_NAMES, ...options.collections };
+  assertCollectionName(collections.users, 'collections.users');
+  assertCollectionName(collections.accessTokens, 'collections.accessTokens');
+  assertCollectionName(collections.revocations, 'collections.revocations');
+  const idType = options.idType ?? 'objectId';
+  if (idType !== 'objectId' && idType !== 'uuid') {
+    throw new PortcullisError(ErrorCode.CONFIGURATION, 'idType must be "objectId" or "uuid"');
+  }
+  return Object.freeze({ collections: Object.freeze(collections), codec: mongoIdCodec(idType) });
+}

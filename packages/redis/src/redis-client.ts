@@ -1,0 +1,20 @@
+/**
+ * The part of a Redis client the package uses, typed structurally (Kysely's habit for drivers)
+ * so the package has no dependency on ioredis: an ioredis 5 or 6 `Redis` instance fits as is.
+ * Replies must be strings (ioredis' default). Upstream's Redis strategy fails with a 500 when
+ * a client returns bytes (spec §15.10); this package decodes them instead.
+ *
+ * Not for Redis Cluster: a token and its user's index live in different hash slots, and the
+ * scripts that update both must run on one node.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const redis: RedisClientLike = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+ * ```
+ */
+export interface RedisClientLike {
+  get(key: string): Promise<string | Uint8Array | null>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  evalsha(sha1: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
