@@ -1,14 +1,15 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // `cli` is the `portcullis-sql` bin; only the library gets type declarations.
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   sourcemap: true,
   target: 'node20',
   tsconfig: 'tsconfig.build.json',
-  // openSqlite loads the app's better-sqlite3 on first use; it is a devDependency here, which
-  // tsup would otherwise bundle (native addon and all).
-  external: ['better-sqlite3'],
+  // The drivers are the app's optional peers, loaded on first use only; devDependencies here,
+  // which tsup would otherwise bundle (better-sqlite3's native addon and all).
+  external: ['better-sqlite3', 'pg', 'mysql2'],
 });

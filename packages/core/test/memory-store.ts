@@ -14,8 +14,14 @@ import type {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** An in-memory store for core's unit tests; real stores are tested in their packages. */
-export function createMemoryUserStore(): UserStore & { rows: Map<string, User> } {
+/**
+ * An in-memory store for core's unit tests; real stores are tested in their packages. Given
+ * the access-token store, deleting a user also deletes its tokens (the SQL cascade; checked by
+ * STORE-CASCADE-001 of the store suite).
+ */
+export function createMemoryUserStore(
+  options: { accessTokens?: AccessTokenStore } = {},
+): UserStore & { rows: Map<string, User> } {
   const rows = new Map<string, User>();
   const byEmail = (email: string): User | undefined =>
     [...rows.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
@@ -69,6 +75,7 @@ export function createMemoryUserStore(): UserStore & { rows: Map<string, User> }
     },
     async delete(user) {
       rows.delete(String(user.id));
+      await options.accessTokens?.deleteAllForUser(user.id);
     },
     async addOAuthAccount(user, data: OAuthAccountData) {
       const row = rows.get(String(user.id)) as User;

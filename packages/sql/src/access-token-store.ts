@@ -1,6 +1,8 @@
 import type { AccessTokenRecord, AccessTokenStore, UserId } from '@portcullis/core';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import type { Kysely, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import { detectDialect } from './dialect';
 import { toStoreError } from './errors';
 import { idCodecFor } from './id';
 import { decodeId } from './internal/rows';
@@ -13,10 +15,10 @@ export type SqlAccessTokenStoreOptions = SqlSchemaOptions;
 
 /**
  * An `AccessTokenStore` for the database strategy, on the `accesstoken` table. `created_at`
- * is set by the store at insert and stored on SQLite as UTC text
- * (`YYYY-MM-DD HH:MM:SS.ffffff`, FastAPI Users' layout); it comes back as a `Date`.
- * `delete` is one `DELETE … WHERE token = ?`, so of two concurrent logouts exactly one
- * reports `true`.
+ * is set by the store at insert: TIMESTAMPTZ on PostgreSQL, UTC in a DATETIME(6) on
+ * MySQL/MariaDB, UTC text on SQLite (`YYYY-MM-DD HH:MM:SS.ffffff`, FastAPI Users' layout); it
+ * comes back as a `Date`. Tokens compare exactly (binary collation on MySQL). `delete` is one
+ * `DELETE … WHERE token = ?`, so of two concurrent logouts exactly one reports `true`.
  *
  * @example
  * ```ts
@@ -32,8 +34,18 @@ export function createSqlAccessTokenStore<DB>(
 ): AccessTokenStore {
   const db = asPortcullisDb(database);
   const schema = resolveSchema(options);
+  const dialect = detectDialect(db, options.dialect);
   const codec = idCodecFor(schema.idType);
   const table = schema.tables.accessToken;
+  // PostgreSQL binds a Date as an instant. mysql2 would render one in the connection's time
+  // zone, and better-sqlite3 cannot bind one: both get UTC text.
+  const stamp = (date: Date): string | Date =>
+    dialect === 'postgres' ? date : toSqlTimestamp(date);
+  // mysql2 reads DATETIME into a Date in the client's time zone; as text it is read as UTC.
+  const createdAt =
+    dialect === 'mysql'
+      ? sql<string>`cast(${sql.ref('created_at')} as char)`.as('created_at')
+      : sql.ref<string | Date>('created_at').as('created_at');
 
   async function guard<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -43,7 +55,9 @@ export function createSqlAccessTokenStore<DB>(
     }
   }
 
-  function toRecord(row: Selectable<AccessTokenTable>): AccessTokenRecord | null {
+  function toRecord(
+    row: Pick<Selectable<AccessTokenTable>, 'token' | 'user_id' | 'created_at'>,
+  ): AccessTokenRecord | null {
     const createdAt = fromSqlTimestamp(row.created_at);
     // A row whose timestamp cannot be read cannot be checked against a lifetime: unusable.
     if (createdAt === null) return null;
@@ -52,11 +66,14 @@ export function createSqlAccessTokenStore<DB>(
 
   return Object.freeze({
     getByToken(token: string, maxAge?: Date): Promise<AccessTokenRecord | null> {
-      if (typeof token !== 'string') return Promise.resolve(null);
+      if (typeof token !== 'string' || token.includes('\u0000')) return Promise.resolve(null);
       if (maxAge !== undefined && Number.isNaN(maxAge.getTime())) return Promise.resolve(null);
       return guard(async () => {
-        let query = db.selectFrom(table).selectAll().where('token', '=', token);
-        if (maxAge !== undefined) query = query.where('created_at', '>=', toSqlTimestamp(maxAge));
+        let query = db
+          .selectFrom(table)
+          .select(['token', 'user_id', createdAt])
+          .where('token', '=', token);
+        if (maxAge !== undefined) query = query.where('created_at', '>=', stamp(maxAge));
         const row = await query.executeTakeFirst();
         return row === undefined ? null : toRecord(row);
       });
@@ -73,14 +90,14 @@ export function createSqlAccessTokenStore<DB>(
       return guard(async () => {
         await db
           .insertInto(table)
-          .values({ token: data.token, user_id: userId, created_at: toSqlTimestamp(createdAt) })
+          .values({ token: data.token, user_id: userId, created_at: stamp(createdAt) })
           .execute();
         return { token: data.token, user_id: userId, created_at: createdAt };
       });
     },
 
     delete(token: string): Promise<boolean> {
-      if (typeof token !== 'string') return Promise.resolve(false);
+      if (typeof token !== 'string' || token.includes('\u0000')) return Promise.resolve(false);
       return guard(async () => {
         const result = await db.deleteFrom(table).where('token', '=', token).executeTakeFirst();
         return result.numDeletedRows > 0n;

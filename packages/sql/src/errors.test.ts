@@ -67,8 +67,21 @@ describe('classifyDriverError', () => {
     { code: '08006' },
     { code: '57P01' },
     { code: '53300' },
+    { code: '57014' },
+    { code: '40P01' },
+    { code: 'ER_LOCK_DEADLOCK' },
+    { message: 'Connection terminated unexpectedly' },
+    { message: 'Connection terminated due to connection timeout' },
+    { message: 'timeout exceeded when trying to connect' },
+    { message: 'Query read timeout' },
+    { message: 'Client has encountered a connection error and is not queryable' },
     { code: 'PROTOCOL_CONNECTION_LOST' },
+    { code: 'PROTOCOL_SEQUENCE_TIMEOUT' },
+    { code: 'ER_STATEMENT_TIMEOUT' },
+    { message: "Can't add new command when connection is in closed state" },
+    { message: 'Pool is closed.' },
     { code: 'ECONNREFUSED' },
+    { code: 'ETIMEDOUT' },
     { message: 'driver has already been destroyed' },
   ])('calls %j unavailable', (fields) => {
     expect(classifyDriverError(fake(fields))).toEqual({ kind: 'unavailable' });
@@ -92,7 +105,9 @@ describe('classifyDriverError', () => {
     { code: 'SQLITE_CONSTRAINT_NOTNULL' },
     { code: 'SQLITE_NOTADB' },
     { code: '42P01' },
+    { code: '28P01', message: 'password authentication failed for user "app"' },
     { code: 'ER_PARSE_ERROR' },
+    { code: 'ER_DATA_TOO_LONG', message: 'Query read timeout' },
     { message: 'boom' },
   ])('leaves %j alone', (fields) => {
     expect(classifyDriverError(fake(fields))).toBeNull();

@@ -48,26 +48,57 @@ const sqlite: Classifier = (error) => {
   return null;
 };
 
-// node-postgres: SQLSTATE in `code`, the constraint name in `constraint`.
+// node-postgres: SQLSTATE in `code`, the constraint name in `constraint`. 57014 is a query
+// cancelled by statement_timeout: an overloaded database, so a 503 rather than a 500.
 // https://www.postgresql.org/docs/current/errcodes-appendix.html
-const PG_UNAVAILABLE = /^(08...|57P0[1-3]|53300)$/;
+// 40001/40P01 (serialization failure, deadlock) are transient: a 503 says "try again".
+const PG_UNAVAILABLE = /^(08...|57P0[1-3]|57014|53300|40001|40P01)$/;
+// node-postgres and pg-pool raise these without a code when the socket or the pool fails
+// (pg lib/client.js, pg-pool index.js).
+const PG_UNAVAILABLE_MESSAGES = new Set([
+  'Connection terminated unexpectedly',
+  'Connection terminated',
+  'Connection terminated due to connection timeout',
+  'timeout exceeded when trying to connect',
+  'Query read timeout',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'Cannot use a pool after calling end on the pool',
+]);
 const postgres: Classifier = (error) => {
   const code = text(error.code);
   if (code === '23505') return { kind: 'unique', target: text(error.constraint) || undefined };
   if (code === '23503') return { kind: 'foreign-key' };
   if (PG_UNAVAILABLE.test(code)) return { kind: 'unavailable' };
+  if (code === '' && PG_UNAVAILABLE_MESSAGES.has(text(error.message))) {
+    return { kind: 'unavailable' };
+  }
   return null;
 };
 
-// mysql2: symbolic `code` plus numeric `errno`.
+// mysql2: symbolic `code` plus numeric `errno`. Statement timeouts (MariaDB's
+// max_statement_time, MySQL's max_execution_time) mean an overloaded server, as on PostgreSQL;
+// lock timeouts and deadlocks are transient, so a 503 ("try again") too.
 const MYSQL_UNAVAILABLE = new Set([
   'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
   'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK',
+  'ER_STATEMENT_TIMEOUT',
+  'ER_QUERY_TIMEOUT',
+]);
+// mysql2 raises these without a code once a pooled connection or the pool itself is closed.
+const MYSQL_UNAVAILABLE_MESSAGES = new Set([
+  "Can't add new command when connection is in closed state",
+  'Pool is closed.',
 ]);
 const mysql: Classifier = (error) => {
   const code = text(error.code);
+  if (code === '' && MYSQL_UNAVAILABLE_MESSAGES.has(text(error.message))) {
+    return { kind: 'unavailable' };
+  }
   if (code === 'ER_DUP_ENTRY' || error.errno === 1062) {
     // "Duplicate entry '...' for key 'user.ux_user_email_lower'"; the entry holds the value.
     const match = /for key '([^']+)'$/.exec(text(error.message));

@@ -2,13 +2,30 @@
 export type { SqlAccessTokenStoreOptions } from './access-token-store';
 export { createSqlAccessTokenStore } from './access-token-store';
 
+// Connection options and dialects
+export type { SqlConnectOptions } from './connect-options';
+export { redactDatabaseUrl } from './connect-options';
+export type { SqlDialectName } from './dialect';
+export { detectDialect } from './dialect';
+
 // Id codecs
 export type { IdCodec } from './id';
 export { integerIdCodec, parseIntegerId, parseUuid, uuidIdCodec } from './id';
 
 // Migrations
-export type { SqlMigrationOptions } from './migrations';
-export { createMigrationProvider, DEFAULT_MIGRATION_TABLE, migrateToLatest } from './migrations';
+export type { MigrationPlan, PlannedStatement, SqlMigrationOptions } from './migrations';
+export {
+  createMigrationProvider,
+  DEFAULT_MIGRATION_TABLE,
+  migrateToLatest,
+  planMigrations,
+} from './migrations';
+
+// Opening a database: from a URL, MySQL/MariaDB, PostgreSQL
+export { openMysql } from './mysql';
+export type { OpenSqlDatabaseOptions } from './open-database';
+export { dialectOfUrl, openSqlDatabase } from './open-database';
+export { openPostgres } from './postgres';
 
 // Schema
 export type {
@@ -28,6 +45,21 @@ export { DEFAULT_TABLE_NAMES } from './schema';
 export type { SqliteConnectionLike, SqliteConnectionOptions } from './sqlite';
 export { configureSqliteConnection, openSqlite } from './sqlite';
 
+// Custom user fields, declared once with zod
+export type {
+  DefineUserFieldsOptions,
+  SqlColumnKind,
+  SqlUserColumn,
+  SqlUserFields,
+  UserFieldSchemas,
+  ZodSchemaLike,
+} from './user-fields';
+export { defineUserFields } from './user-fields';
+
 // Users and OAuth accounts
 export type { SqlUserStoreOptions } from './user-store';
 export { createSqlUserStore } from './user-store';
+
+// JWT revocation list
+export type { SqlRevocationStore, SqlRevocationStoreOptions } from './revocation-store';
+export { createSqlRevocationStore, REVOCATION_TABLES } from './revocation-store';

@@ -10,8 +10,10 @@ import type {
 } from '@portcullis/core';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { detectDialect } from './dialect';
 import { toStoreError } from './errors';
 import { idCodecFor } from './id';
+import type { CustomColumn } from './internal/rows';
 import {
   OAUTH_ACCOUNT_COLUMNS,
   pickColumns,
@@ -19,8 +21,9 @@ import {
   rowToUser,
   USER_COLUMNS,
 } from './internal/rows';
-import type { OAuthAccountTable, SqlSchemaOptions, UserTable } from './schema';
+import type { OAuthAccountTable, PortcullisDatabase, SqlSchemaOptions, UserTable } from './schema';
 import { asPortcullisDb, assertIdentifier, resolveSchema } from './schema';
+import type { SqlUserFields } from './user-fields';
 
 export interface SqlUserStoreOptions extends SqlSchemaOptions {
   /**
@@ -30,9 +33,14 @@ export interface SqlUserStoreOptions extends SqlSchemaOptions {
    */
   withOAuthAccounts?: boolean;
   /**
+   * The app's own user fields (`defineUserFields`): read and written under their names, values
+   * converted back to the declared kind (booleans, numbers) on every dialect.
+   */
+  userFields?: SqlUserFields;
+  /**
    * Extra columns of the user table, added by the app's own migration, that the store reads
    * and writes under the same names. Values are passed through as the driver returns them
-   * (a boolean column reads back as 0/1 on SQLite).
+   * (a boolean column reads back as 0/1 on SQLite and MySQL); prefer `userFields`.
    */
   customColumns?: readonly string[];
 }
@@ -45,24 +53,33 @@ function withoutUndefined(data: Readonly<Record<string, unknown>>): Record<strin
 
 const RESERVED = new Set<string>(['id', 'oauth_accounts', ...USER_COLUMNS]);
 
-function resolveCustomColumns(columns: readonly string[] = []): readonly string[] {
-  for (const column of columns) {
-    assertIdentifier(column, 'customColumns entries');
-    if (RESERVED.has(column)) {
+function resolveCustomColumns(options: SqlUserStoreOptions): readonly CustomColumn[] {
+  const columns = new Map<string, CustomColumn>();
+  for (const name of options.customColumns ?? []) {
+    assertIdentifier(name, 'customColumns entries');
+    columns.set(name, { name, kind: 'other' });
+  }
+  for (const { name, kind } of options.userFields?.columns ?? []) columns.set(name, { name, kind });
+  for (const name of columns.keys()) {
+    if (RESERVED.has(name)) {
       throw new PortcullisError(
         ErrorCode.CONFIGURATION,
-        `customColumns must not repeat a built-in field (${column})`,
+        `customColumns must not repeat a built-in field (${name})`,
       );
     }
   }
-  return Object.freeze([...new Set(columns)]);
+  return Object.freeze([...columns.values()]);
 }
 
+/** PostgreSQL rejects U+0000 in text; no stored value contains one, so nothing matches. */
+const hasNul = (value: string): boolean => value.includes('\u0000');
+
 /**
- * A `UserStore` on a Kysely database whose tables were created by `migrateToLatest` with the
- * same schema options. The case-insensitive unique email is the unique index on
- * `lower(email)`; lookups compare `lower(email) = lower(?)` so they use it (on SQLite
- * `lower()` folds ASCII letters only: see the README). Driver errors become
+ * A `UserStore` on a Kysely database (PostgreSQL, MySQL/MariaDB or SQLite) whose tables were
+ * created by `migrateToLatest` with the same schema options. The case-insensitive unique email
+ * is enforced by the database: a unique index on `lower(email)` (PostgreSQL, SQLite; lookups
+ * use the same expression) or a `_ci` collation on the column (MySQL/MariaDB). SQLite's
+ * `lower()` folds ASCII letters only: see the README. Driver errors become
  * `USER_ALREADY_EXISTS` (email taken) and `SERVICE_UNAVAILABLE` (database unreachable).
  *
  * @example
@@ -80,10 +97,11 @@ export function createSqlUserStore<DB, U extends User = User>(
 ): UserStore<U> {
   const db = asPortcullisDb(database);
   const schema = resolveSchema(options);
+  const dialect = detectDialect(db, options.dialect);
   const codec = idCodecFor(schema.idType);
-  const customColumns = resolveCustomColumns(options.customColumns);
+  const customColumns = resolveCustomColumns(options);
   const withOAuthAccounts = options.withOAuthAccounts === true;
-  const userColumns = new Set<string>([...USER_COLUMNS, ...customColumns]);
+  const userColumns = new Set<string>([...USER_COLUMNS, ...customColumns.map((c) => c.name)]);
   const accountColumns = new Set<string>(OAUTH_ACCOUNT_COLUMNS);
   const { user: userTable, oauthAccount: accountTable } = schema.tables;
   const errorContext = { emailIndex: schema.indexes.userEmailLower };
@@ -96,8 +114,11 @@ export function createSqlUserStore<DB, U extends User = User>(
     }
   }
 
-  async function accountsOf(userId: UserId): Promise<OAuthAccount[]> {
-    const rows = await db
+  async function accountsOf(
+    userId: UserId,
+    from: Kysely<PortcullisDatabase>,
+  ): Promise<OAuthAccount[]> {
+    const rows = await from
       .selectFrom(accountTable)
       .selectAll()
       .where('user_id', '=', userId)
@@ -108,16 +129,22 @@ export function createSqlUserStore<DB, U extends User = User>(
     return rows.map((row) => rowToOAuthAccount(row, codec));
   }
 
-  async function toUser(row: Selectable<UserTable>): Promise<U> {
+  // `from` is the transaction a row was read in: a second connection could wait on a pool
+  // that has only this one.
+  async function toUser(row: Selectable<UserTable>, from = db): Promise<U> {
     const user = rowToUser(row, codec, customColumns);
-    if (withOAuthAccounts) user.oauth_accounts = await accountsOf(user.id);
+    if (withOAuthAccounts) user.oauth_accounts = await accountsOf(user.id, from);
     // The row holds the app's declared columns; U is the app's promise about their types.
     return user as U;
   }
 
-  async function read(id: UserId): Promise<U | null> {
-    const row = await db.selectFrom(userTable).selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? null : toUser(row);
+  async function read(id: UserId, from: Kysely<PortcullisDatabase> = db): Promise<U | null> {
+    const row = await from
+      .selectFrom(userTable)
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? null : toUser(row, from);
   }
 
   async function readExisting(id: UserId): Promise<U> {
@@ -143,19 +170,28 @@ export function createSqlUserStore<DB, U extends User = User>(
     },
 
     getByEmail(email: string): Promise<U | null> {
-      if (typeof email !== 'string') return Promise.resolve(null);
+      if (typeof email !== 'string' || hasNul(email)) return Promise.resolve(null);
       return guard(async () => {
-        // The same expression as the unique index, so SQLite searches that index.
+        // The same expression as the unique index, so the lookup searches that index; on
+        // MySQL the column's _ci collation makes plain equality case-insensitive.
         const row = await db
           .selectFrom(userTable)
           .selectAll()
-          .where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(email)])))
+          .where((eb) =>
+            dialect === 'mysql'
+              ? eb('email', '=', email)
+              : eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(email)])),
+          )
           .executeTakeFirst();
         return row === undefined ? null : toUser(row);
       });
     },
 
     getByOAuthAccount(oauthName: string, accountId: string): Promise<U | null> {
+      if (typeof oauthName !== 'string' || typeof accountId !== 'string') {
+        return Promise.resolve(null);
+      }
+      if (hasNul(oauthName) || hasNul(accountId)) return Promise.resolve(null);
       return guard(async () => {
         const rows = await db
           .selectFrom(userTable)
@@ -189,16 +225,28 @@ export function createSqlUserStore<DB, U extends User = User>(
         const values = pickColumns(
           { ...FLAG_DEFAULTS, ...withoutUndefined(data) },
           userColumns,
+          dialect,
         ) as Insertable<UserTable>;
         const id = codec.generate();
         if (id !== undefined) values.id = id;
-        // RETURNING hands back the row with the database defaults in one atomic statement.
-        const row = await db
-          .insertInto(userTable)
-          .values(values)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toUser(row);
+        if (dialect !== 'mysql') {
+          // RETURNING hands back the row with the database defaults in one atomic statement.
+          const row = await db
+            .insertInto(userTable)
+            .values(values)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          return toUser(row);
+        }
+        // MySQL has no RETURNING: insert and read back in one transaction, so the row read is
+        // the row written even if another connection updates it right away.
+        return db.transaction().execute(async (trx) => {
+          const result = await trx.insertInto(userTable).values(values).executeTakeFirstOrThrow();
+          const newId = id ?? codec.parse(result.insertId);
+          const user = newId === null ? null : await read(newId, trx);
+          if (user === null) throw new Error('The inserted user could not be read back');
+          return user;
+        });
       });
     },
 
@@ -206,7 +254,7 @@ export function createSqlUserStore<DB, U extends User = User>(
       const id = codec.parse(user.id);
       if (id === null) return Promise.resolve(null);
       const expectedHash = condition?.hashedPassword;
-      const values = pickColumns(data, userColumns) as Updateable<UserTable>;
+      const values = pickColumns(data, userColumns, dialect) as Updateable<UserTable>;
       return guard(async () => {
         if (Object.keys(values).length === 0) {
           let query = db.selectFrom(userTable).selectAll().where('id', '=', id);
@@ -214,12 +262,26 @@ export function createSqlUserStore<DB, U extends User = User>(
           const row = await query.executeTakeFirst();
           return row === undefined ? null : toUser(row);
         }
-        // Compare-and-set in the WHERE clause: of two concurrent reset-password calls with
-        // the same old hash, the second matches no row (DESIGN §5).
-        let query = db.updateTable(userTable).set(values).where('id', '=', id);
-        if (expectedHash !== undefined) query = query.where('hashed_password', '=', expectedHash);
-        const row = await query.returningAll().executeTakeFirst();
-        return row === undefined ? null : toUser(row);
+        if (dialect !== 'mysql') {
+          // Compare-and-set in the WHERE clause: of two concurrent reset-password calls with
+          // the same old hash, the second matches no row (DESIGN §5).
+          let query = db.updateTable(userTable).set(values).where('id', '=', id);
+          if (expectedHash !== undefined) {
+            query = query.where('hashed_password', '=', expectedHash);
+          }
+          const row = await query.returningAll().executeTakeFirst();
+          return row === undefined ? null : toUser(row);
+        }
+        // MySQL has no UPDATE … RETURNING, and its affected-row count depends on the client's
+        // FOUND_ROWS flag. Lock the row first (a locking read sees the latest committed hash,
+        // so the second of two concurrent compare-and-sets finds no row), then write and read.
+        return db.transaction().execute(async (trx) => {
+          let lock = trx.selectFrom(userTable).select('id').where('id', '=', id);
+          if (expectedHash !== undefined) lock = lock.where('hashed_password', '=', expectedHash);
+          if ((await lock.forUpdate().executeTakeFirst()) === undefined) return null;
+          await trx.updateTable(userTable).set(values).where('id', '=', id).execute();
+          return read(id, trx);
+        });
       });
     },
 
@@ -235,7 +297,7 @@ export function createSqlUserStore<DB, U extends User = User>(
     addOAuthAccount(user: U, data: OAuthAccountData): Promise<U> {
       return guard(async () => {
         const userId = requireId(user.id);
-        const values = pickColumns(data, accountColumns) as Insertable<OAuthAccountTable>;
+        const values = pickColumns(data, accountColumns, dialect) as Insertable<OAuthAccountTable>;
         values.user_id = userId;
         const id = codec.generate();
         if (id !== undefined) values.id = id;
@@ -252,7 +314,7 @@ export function createSqlUserStore<DB, U extends User = User>(
       return guard(async () => {
         const userId = requireId(user.id);
         const accountId = codec.parse(account.id);
-        const values = pickColumns(data, accountColumns) as Updateable<OAuthAccountTable>;
+        const values = pickColumns(data, accountColumns, dialect) as Updateable<OAuthAccountTable>;
         if (accountId !== null && Object.keys(values).length > 0) {
           // Scoped to the user, so an account id from elsewhere cannot touch another's link.
           await db

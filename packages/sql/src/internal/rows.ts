@@ -1,4 +1,5 @@
 import type { OAuthAccount, User, UserId } from '@portcullis/core';
+import type { SqlDialectName } from '../dialect';
 import type { IdCodec } from '../id';
 import { toSqlTimestamp } from './timestamp';
 
@@ -31,11 +32,13 @@ export function toBoolean(value: unknown): boolean {
 }
 
 /**
- * A JavaScript value as better-sqlite3 can bind it: it rejects booleans and Dates, so they
- * become 1/0 and our timestamp text.
+ * A JavaScript value as the dialect's driver binds it. better-sqlite3 rejects booleans and
+ * Dates, so they become 1/0 and our timestamp text. mysql2 renders a Date in the connection's
+ * time zone, so MySQL gets UTC text for its DATETIME columns. node-postgres takes both as is.
  */
-export function toSqlValue(value: unknown): unknown {
-  if (typeof value === 'boolean') return value ? 1 : 0;
+export function toSqlValue(value: unknown, dialect: SqlDialectName = 'sqlite'): unknown {
+  if (dialect === 'postgres') return value;
+  if (typeof value === 'boolean') return dialect === 'sqlite' ? (value ? 1 : 0) : value;
   if (value instanceof Date) return toSqlTimestamp(value);
   return value;
 }
@@ -48,12 +51,38 @@ export function toSqlValue(value: unknown): unknown {
 export function pickColumns(
   data: Readonly<Record<string, unknown>>,
   columns: ReadonlySet<string>,
+  dialect: SqlDialectName = 'sqlite',
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
-    if (value !== undefined && columns.has(key)) out[key] = toSqlValue(value);
+    if (value !== undefined && columns.has(key)) out[key] = toSqlValue(value, dialect);
   }
   return out;
+}
+
+/** A custom column the store reads back; `kind` says how to convert the driver's value. */
+export interface CustomColumn {
+  readonly name: string;
+  readonly kind: 'string' | 'integer' | 'number' | 'boolean' | 'other';
+}
+
+/**
+ * A custom column's value as the app declared it: SQLite and MySQL hand booleans back as 0/1,
+ * and drivers may hand numbers back as strings (PostgreSQL NUMERIC, BIGINT).
+ */
+export function fromSqlValue(value: unknown, kind: CustomColumn['kind']): unknown {
+  if (value === null || value === undefined) return null;
+  switch (kind) {
+    case 'boolean':
+      return toBoolean(value);
+    case 'integer':
+    case 'number':
+      return typeof value === 'number' ? value : Number(value);
+    case 'string':
+      return typeof value === 'string' ? value : String(value);
+    default:
+      return value;
+  }
 }
 
 /** An id read from the database in its codec's form (CHAR(36) text, or an integer). */
@@ -63,11 +92,11 @@ export function decodeId(value: unknown, codec: IdCodec): UserId {
   return typeof value === 'number' ? value : String(value);
 }
 
-/** A user row as a `User`: real booleans, the id in its codec's form, custom columns as read. */
+/** A user row as a `User`: real booleans, the id in its codec's form, custom columns typed. */
 export function rowToUser(
   row: Readonly<Record<string, unknown>>,
   codec: IdCodec,
-  customColumns: readonly string[],
+  customColumns: readonly CustomColumn[],
 ): User {
   const user: User = {
     id: decodeId(row.id, codec),
@@ -77,7 +106,7 @@ export function rowToUser(
     is_superuser: toBoolean(row.is_superuser),
     is_verified: toBoolean(row.is_verified),
   };
-  for (const column of customColumns) user[column] = row[column] ?? null;
+  for (const { name, kind } of customColumns) user[name] = fromSqlValue(row[name], kind);
   return user;
 }
 

@@ -1,0 +1,246 @@
+import {
+  createAuthBackend,
+  createBearerTransport,
+  createCookieTransport,
+  createDatabaseStrategy,
+  createJwtStrategy,
+  createPortcullis,
+  ErrorCode,
+} from '@portcullis/core';
+import type { Kysely } from 'kysely';
+import { Migrator, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PortcullisDatabase } from '../src/index';
+import {
+  createMigrationProvider,
+  createSqlAccessTokenStore,
+  createSqlUserStore,
+  DEFAULT_MIGRATION_TABLE,
+  migrateToLatest,
+} from '../src/index';
+import { readColumns } from '../src/internal/introspect';
+import { createTestDatabase, DIALECTS, shippedMigrations, type TestDatabase } from './databases';
+import {
+  ARGON2_HASH,
+  ARGON2_PASSWORD,
+  ARGON2_USER,
+  BCRYPT_HASH,
+  BCRYPT_PASSWORD,
+  BCRYPT_USER,
+  createFastApiUsersTables,
+  insertFastApiUsersRows,
+  UPSTREAM_OAUTH,
+  UPSTREAM_TOKEN,
+} from './fastapi-users';
+
+const SECRET = 'compat-secret-compat-secret-compat-secret';
+
+async function currentSchema(db: Kysely<PortcullisDatabase>): Promise<string | undefined> {
+  const result = await sql<{ s: string | null }>`select current_schema() as s`.execute(db);
+  return result.rows[0]?.s ?? undefined;
+}
+
+/** Runs the shipped migrations up to `name` only, as an older release of this package would. */
+async function migrateTo(
+  db: Kysely<PortcullisDatabase>,
+  dialect: string,
+  name: string,
+): Promise<void> {
+  // Kysely looks for its history table in every schema unless told which (see migrations.ts).
+  const schema = dialect === 'postgres' ? await currentSchema(db) : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: createMigrationProvider(),
+    migrationTableName: DEFAULT_MIGRATION_TABLE,
+    migrationLockTableName: `${DEFAULT_MIGRATION_TABLE}_lock`,
+    migrationTableSchema: schema,
+  });
+  const { error } = await migrator.migrateTo(name);
+  expect(error).toBeUndefined();
+}
+
+function app(db: Kysely<PortcullisDatabase>) {
+  const users = createSqlUserStore(db, { withOAuthAccounts: true });
+  const accessTokens = createSqlAccessTokenStore(db);
+  const portcullis = createPortcullis({
+    userManager: {
+      users,
+      resetPasswordToken: { secret: SECRET },
+      verificationToken: { secret: SECRET },
+    },
+    backends: [
+      createAuthBackend({
+        name: 'jwt',
+        transport: createBearerTransport({ tokenUrl: 'auth/jwt/login' }),
+        strategy: createJwtStrategy({ secret: SECRET, lifetimeSeconds: 3600 }),
+      }),
+      createAuthBackend({
+        name: 'cookie',
+        transport: createCookieTransport({ cookieMaxAge: 3600 }),
+        strategy: createDatabaseStrategy({ store: accessTokens, lifetimeSeconds: 3600 }),
+      }),
+    ],
+  });
+  const handler = portcullis.handler([
+    ['/auth/jwt', portcullis.authRouter('jwt')],
+    ['/users', portcullis.usersRouter()],
+  ]);
+  const request = (path: string, init: RequestInit = {}): Promise<Response> =>
+    handler.fetch(new Request(`http://compat.test${path}`, init));
+  const login = (username: string, password: string): Promise<Response> =>
+    request('/auth/jwt/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username, password }).toString(),
+    });
+  return { users, accessTokens, request, login };
+}
+
+async function storedHash(db: Kysely<PortcullisDatabase>, id: string): Promise<string> {
+  const row = await db
+    .selectFrom('user')
+    .select('hashed_password')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return row.hashed_password;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`a FastAPI Users database on ${dialect}`, () => {
+    let database: TestDatabase;
+    let db: Kysely<PortcullisDatabase>;
+    const createdAt = new Date(Date.now() - 60_000);
+    const longToken = `eyJ${'x'.repeat(4000)}`;
+
+    beforeAll(async () => {
+      database = await createTestDatabase(dialect);
+      db = database.open();
+      await createFastApiUsersTables(db, dialect);
+      await insertFastApiUsersRows(db, dialect, createdAt);
+    });
+    afterAll(() => database.drop());
+
+    it('is adopted by the migrations up to 0003: tables kept, not duplicated', async () => {
+      await migrateTo(db, dialect, '0003_create_accesstoken');
+      // PostgreSQL lists every schema's tables; this test owns the current one.
+      const schema = dialect === 'postgres' ? await currentSchema(db) : undefined;
+      const tables = await db.introspection.getTables();
+      const names = tables
+        .filter((t) => schema === undefined || t.schema === schema)
+        .map((t) => t.name)
+        .filter((n) => !n.startsWith('portcullis_'));
+      expect(names.sort()).toEqual(['accesstoken', 'oauth_account', 'user']);
+      const count = await db.selectFrom('user').select(db.fn.countAll().as('n')).executeTakeFirst();
+      expect(Number(count?.n)).toBe(2);
+      // Case-insensitive uniqueness is in force from 0001 on.
+      await expect(
+        createSqlUserStore(db).create({
+          email: ARGON2_USER.email.toLowerCase(),
+          hashed_password: 'h',
+        }),
+      ).rejects.toMatchObject({ code: ErrorCode.USER_ALREADY_EXISTS });
+    });
+
+    it('upgrades from 0003 to 0004, which widens token columns and keeps every row', async () => {
+      const users = createSqlUserStore(db, { withOAuthAccounts: true });
+      const owner = await users.get(BCRYPT_USER.id);
+      if (owner === null) throw new Error('missing user');
+      const link = { oauth_name: 'microsoft', expires_at: null, account_email: 'g@x.io' };
+      const data = { ...link, access_token: longToken, refresh_token: null, account_id: 'ms-1' };
+      if (dialect !== 'sqlite') {
+        // Upstream's VARCHAR(1024) (spec §16.20); SQLite does not enforce lengths.
+        await expect(users.addOAuthAccount(owner, data)).rejects.toThrow();
+      }
+      const all = await shippedMigrations();
+      expect(await migrateToLatest(db)).toEqual(
+        all.slice(all.indexOf('0004_adopt_existing_tables')),
+      );
+      if (dialect !== 'sqlite') {
+        const accounts = await readColumns(
+          db as unknown as Kysely<unknown>,
+          dialect,
+          'oauth_account',
+        );
+        expect(accounts?.get('access_token')?.dataType).toBe('text');
+        expect(accounts?.get('refresh_token')?.dataType).toBe('text');
+        const tokens = await readColumns(db, dialect, 'accesstoken');
+        expect(tokens?.get('token')?.maxLength).toBe(255);
+      }
+      if (dialect === 'mysql') {
+        const columns = await readColumns(db, dialect, 'user');
+        expect(columns?.get('email')?.collation).toBe('utf8mb4_uca1400_nopad_as_ci');
+        expect(columns?.get('hashed_password')?.collation).toBe('utf8mb4_bin');
+      }
+      const linked = await users.addOAuthAccount(owner, data);
+      const stored = (linked.oauth_accounts as { access_token: string }[])[0];
+      expect(stored?.access_token).toBe(longToken);
+      const adopted = await users.getByOAuthAccount(
+        UPSTREAM_OAUTH.oauth_name,
+        UPSTREAM_OAUTH.account_id,
+      );
+      expect(adopted?.id).toBe(ARGON2_USER.id);
+      expect(await migrateToLatest(db)).toEqual([]);
+    });
+
+    it('logs in a user whose argon2id (m=64 MiB, t=3, p=4) hash FastAPI Users wrote', async () => {
+      const { login, request } = app(db);
+      const response = await login(ARGON2_USER.email.toUpperCase(), ARGON2_PASSWORD);
+      expect(response.status).toBe(200);
+      const { access_token } = (await response.json()) as { access_token: string };
+      const me = await request('/users/me', {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({
+        id: ARGON2_USER.id,
+        email: ARGON2_USER.email,
+        is_superuser: true,
+        is_verified: true,
+      });
+      // Stronger than the default cost: never downgraded.
+      expect(await storedHash(db, ARGON2_USER.id)).toBe(ARGON2_HASH);
+      expect((await login(ARGON2_USER.email, 'wrong-password')).status).toBe(400);
+    });
+
+    it('logs in a bcrypt user and upgrades the stored hash to argon2id', async () => {
+      const { login } = app(db);
+      expect((await login(BCRYPT_USER.email, BCRYPT_PASSWORD)).status).toBe(200);
+      const upgraded = await storedHash(db, BCRYPT_USER.id);
+      expect(upgraded).not.toBe(BCRYPT_HASH);
+      expect(upgraded.startsWith('$argon2id$')).toBe(true);
+      expect((await login(BCRYPT_USER.email, BCRYPT_PASSWORD)).status).toBe(200);
+    });
+
+    it('accepts a database-strategy token FastAPI Users issued, within its lifetime', async () => {
+      const { request, accessTokens } = app(db);
+      const record = await accessTokens.getByToken(
+        UPSTREAM_TOKEN,
+        new Date(Date.now() - 3_600_000),
+      );
+      expect(record?.user_id).toBe(ARGON2_USER.id);
+      // MySQL's TIMESTAMP keeps whole seconds.
+      expect(Math.abs((record?.created_at.getTime() ?? 0) - createdAt.getTime())).toBeLessThan(
+        1000,
+      );
+      expect(await accessTokens.getByToken(UPSTREAM_TOKEN, new Date(Date.now()))).toBeNull();
+      // MySQL's default collation matched tokens in any case until 0004 made the column binary.
+      expect(await accessTokens.getByToken(UPSTREAM_TOKEN.toLowerCase())).toBeNull();
+      const me = await request('/users/me', {
+        headers: { cookie: `fastapiusersauth=${UPSTREAM_TOKEN}` },
+      });
+      expect(me.status).toBe(200);
+      expect(((await me.json()) as { id: string }).id).toBe(ARGON2_USER.id);
+    });
+
+    it('deletes an adopted user with its tokens and OAuth accounts', async () => {
+      const { users, accessTokens } = app(db);
+      const user = await users.get(ARGON2_USER.id);
+      if (user === null) throw new Error('missing user');
+      await users.delete(user);
+      expect(await accessTokens.getByToken(UPSTREAM_TOKEN)).toBeNull();
+      expect(
+        await users.getByOAuthAccount(UPSTREAM_OAUTH.oauth_name, UPSTREAM_OAUTH.account_id),
+      ).toBeNull();
+    });
+  });
+}
