@@ -1,35 +1,39 @@
-import { createDocsAssets } from '@portcullis/core/node';
 import { portcullis, requireUser } from '@portcullis/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Demo } from 'portcullis-example-shared';
+import {
+  createDemoPages,
+  type Demo,
+  errorAnswer,
+  NOT_FOUND,
+  whoami,
+} from 'portcullis-example-shared';
 
 /**
- * The Fastify demo: Portcullis' routers, `/openapi.json`, `/docs` with local assets, and one
- * guarded app route showing `request.user`.
+ * The Fastify demo: Portcullis' routers, the shared pages (`/openapi.json`, `/docs` and its
+ * assets), and one guarded app route showing `request.user`.
  */
 export async function buildApp(demo: Demo): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, forceCloseConnections: 'idle' });
-  await app.register(portcullis, { portcullis: demo.portcullis, routes: demo.mounts });
-  const assets = createDocsAssets();
-  app.get('/openapi.json', async () => demo.openapi);
-  app.get('/docs', async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(demo.docsPage),
-  );
-  app.get<{ Params: { file: string } }>('/docs/assets/:file', async (request, reply) => {
-    const asset = assets.get(request.params.file);
-    if (!asset) return reply.status(404).send({ detail: 'Not Found' });
-    return reply
-      .type(asset.contentType)
-      .header('cache-control', 'public, max-age=3600')
-      .send(Buffer.from(asset.body));
+  // Before the routes: Fastify gives a route the error handler set before it was registered.
+  app.setErrorHandler((error, _request, reply) => {
+    const { status, body } = errorAnswer(error);
+    return reply.status(status).send(body);
   });
+  await app.register(portcullis, { portcullis: demo.portcullis, routes: demo.mounts });
+  const pages = createDemoPages(demo);
+  for (const path of pages.paths) {
+    app.get(path, async (request, reply) => {
+      const page = pages.get(new URL(request.url, 'http://localhost').pathname);
+      if (!page) return reply.callNotFound();
+      if (page.cacheControl) reply.header('cache-control', page.cacheControl);
+      return reply.type(page.contentType).send(page.body);
+    });
+  }
   app.get(
     '/whoami',
     { preHandler: requireUser(demo.portcullis, { active: true }) },
-    async (request) => ({
-      email: request.user?.email ?? null,
-    }),
+    async (request) => whoami(request.user),
   );
-  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not Found' }));
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send(NOT_FOUND));
   return app;
 }

@@ -78,3 +78,17 @@ export async function runCreateUser(argv: string[], env: NodeJS.ProcessEnv): Pro
     await db.close();
   }
 }
+
+/**
+ * The `create-user` entry point every demo shares: runs `runCreateUser` on this process's
+ * arguments and env, and exits with its code.
+ */
+export function createUserCli(): void {
+  runCreateUser(process.argv.slice(2), process.env).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

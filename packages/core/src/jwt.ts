@@ -1,5 +1,12 @@
 import type { JWK, JWTPayload } from 'jose';
 import { errors, exportJWK, importJWK, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
+import { createHmacVerifier, type HmacVerifier } from './internal/hmac-verify';
+import { createSyncHmac } from './internal/sync-hmac';
+import {
+  acceptsAudience,
+  DEFAULT_VERIFIED_TOKEN_CACHE_SIZE,
+  VerifiedTokenCache,
+} from './internal/verified-token-cache';
 
 /**
  * The JWS algorithms a codec can be pinned to (FastAPI Users' JWTStrategy accepts any PyJWT
@@ -45,6 +52,13 @@ export interface JwtCodecOptions {
    * PEM or an extractable CryptoKey).
    */
   publicKey?: string | CryptoKey;
+  /**
+   * How many verified tokens to remember (full token string → claims), so a token seen again
+   * skips the signature check; `aud` and `exp` are still checked on every use, and only tokens
+   * that passed every check are kept. Default 10 000 (a few MB at most); 0 turns it off.
+   * Nothing about the user is cached: the strategies load the user on every request.
+   */
+  verifiedTokenCacheSize?: number;
 }
 
 /**
@@ -58,8 +72,14 @@ export interface JwtCodecOptions {
  */
 export interface JwtCodec {
   sign(claims: Record<string, unknown>, lifetimeSeconds: number | null): Promise<string>;
-  /** Throws JwtError with kind 'expired' | 'invalid' (bad signature, format, audience, alg, claims). */
-  verify(token: string, audience: string | readonly string[]): Promise<Record<string, unknown>>;
+  /**
+   * The token's claims, deep-frozen. Throws JwtError with kind 'expired' | 'invalid' (bad
+   * signature, format, audience, alg, claims).
+   */
+  verify(
+    token: string,
+    audience: string | readonly string[],
+  ): Promise<Readonly<Record<string, unknown>>>;
 }
 
 /**
@@ -105,6 +125,17 @@ function isCryptoKey(value: unknown): value is CryptoKey {
   return Object.prototype.toString.call(value) === '[object CryptoKey]';
 }
 
+/** jose's errors as ours; anything else (a broken key, a bug) is passed on unchanged. */
+function asJwtError(error: unknown): unknown {
+  if (error instanceof errors.JWTExpired) {
+    return new JwtError('expired', 'Token expired', { cause: error });
+  }
+  if (error instanceof errors.JOSEError) {
+    return new JwtError('invalid', `Invalid token (${error.code})`, { cause: error });
+  }
+  return error;
+}
+
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -121,6 +152,8 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 interface KeyLoaders {
   signKey: () => Promise<CryptoKey>;
   verifyKey: () => Promise<CryptoKey>;
+  /** HS* with a byte secret, where the runtime has a synchronous HMAC (issue 7). */
+  fastVerify?: HmacVerifier;
 }
 
 function hmacKeys(hash: string, options: JwtCodecOptions): KeyLoaders {
@@ -144,7 +177,11 @@ function hmacKeys(hash: string, options: JwtCodecOptions): KeyLoaders {
   const key = once(() =>
     crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash }, false, ['sign', 'verify']),
   );
-  return { signKey: key, verifyKey: key };
+  const hmac = createSyncHmac(hash, bytes);
+  const algorithm = options.algorithm ?? 'HS256';
+  return hmac
+    ? { signKey: key, verifyKey: key, fastVerify: createHmacVerifier(algorithm, hmac) }
+    : { signKey: key, verifyKey: key };
 }
 
 async function derivePublicKey(privateKey: CryptoKey, algorithm: string): Promise<CryptoKey> {
@@ -204,6 +241,12 @@ function asymmetricKeys(algorithm: string, options: JwtCodecOptions): KeyLoaders
  * Keys are checked when the codec is created and imported once, on first use; a bad key makes
  * `sign`/`verify` reject with a TypeError (a configuration error), never with a JwtError.
  *
+ * Verified tokens are remembered (`verifiedTokenCacheSize`, issue 7): a client re-sending the
+ * same token costs a map lookup and the `aud`/`exp` checks instead of an HMAC or signature
+ * verification. The answer for any token at any instant is the one a fresh verification gives:
+ * `nbf` and `iat` only move from failing to passing as time goes on, so a token that passed
+ * them once passes them for good, while `aud` and `exp` are checked again on every use.
+ *
  * @throws TypeError for an unknown algorithm or a key of the wrong shape.
  *
  * @example
@@ -220,8 +263,13 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
   if (hmacHash !== undefined) keys = hmacKeys(hmacHash, options);
   else if (ASYMMETRIC.has(algorithm)) keys = asymmetricKeys(algorithm, options);
   else throw new TypeError(`createJwtCodec: unsupported algorithm ${String(algorithm)}`);
-  const { signKey, verifyKey } = keys;
+  const { signKey, verifyKey, fastVerify } = keys;
   const algorithms = [algorithm];
+  const cacheSize = options.verifiedTokenCacheSize ?? DEFAULT_VERIFIED_TOKEN_CACHE_SIZE;
+  if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
+    throw new TypeError('createJwtCodec: verifiedTokenCacheSize must be a whole number >= 0');
+  }
+  const cache = new VerifiedTokenCache(cacheSize);
 
   return Object.freeze({
     async sign(claims: Record<string, unknown>, lifetimeSeconds: number | null): Promise<string> {
@@ -241,23 +289,34 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
     async verify(
       token: string,
       audience: string | readonly string[],
-    ): Promise<Record<string, unknown>> {
-      // Outside the try: a key that fails to import is a configuration error, not a bad token.
-      const key = await verifyKey();
-      let payload: JWTPayload;
+    ): Promise<Readonly<Record<string, unknown>>> {
+      const known = cache.get(token);
+      if (known !== undefined) {
+        // jose's order: audience before expiry, so both paths give the same kind of error.
+        if (!acceptsAudience(known.audiences, audience)) {
+          throw new JwtError('invalid', 'Invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED)');
+        }
+        if (known.expiresAt !== undefined && known.expiresAt <= nowSeconds()) {
+          cache.delete(token);
+          throw new JwtError('expired', 'Token expired');
+        }
+        return known.claims;
+      }
+      const accepted = typeof audience === 'string' ? audience : [...audience];
+      let payload: JWTPayload | undefined;
       try {
-        ({ payload } = await jwtVerify(token, key, {
-          algorithms,
-          audience: typeof audience === 'string' ? audience : [...audience],
-        }));
+        payload = fastVerify?.(token, accepted);
       } catch (error) {
-        if (error instanceof errors.JWTExpired) {
-          throw new JwtError('expired', 'Token expired', { cause: error });
+        throw asJwtError(error);
+      }
+      if (payload === undefined) {
+        // Outside the try: a key that fails to import is a configuration error, not a bad token.
+        const key = await verifyKey();
+        try {
+          ({ payload } = await jwtVerify(token, key, { algorithms, audience: accepted }));
+        } catch (error) {
+          throw asJwtError(error);
         }
-        if (error instanceof errors.JOSEError) {
-          throw new JwtError('invalid', `Invalid token (${error.code})`, { cause: error });
-        }
-        throw error;
       }
       // PyJWT checks that jose leaves to the caller (spec §7).
       if (payload.sub !== undefined && typeof payload.sub !== 'string') {
@@ -266,7 +325,8 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
       if (payload.iat !== undefined && payload.iat > nowSeconds()) {
         throw new JwtError('invalid', 'Invalid token ("iat" claim is in the future)');
       }
-      return payload;
+      // Only a token that passed every check is remembered.
+      return cache.add(token, payload).claims;
     },
   });
 }

@@ -1,3 +1,4 @@
+import { type HttpRequestInit as ContractRequest, toRequestInit } from '@portcullis/testing';
 import { createAuthBackend } from '../src/auth/backend';
 import { createBearerTransport } from '../src/auth/bearer-transport';
 import { createCookieTransport } from '../src/auth/cookie-transport';
@@ -9,7 +10,6 @@ import type { Mounts, PortcullisHandler } from '../src/http/handler';
 import type { PasswordHasher } from '../src/password';
 import { createPasswordHasher } from '../src/password';
 import { createPortcullis, type Portcullis } from '../src/portcullis';
-import { type ContractRequest, toRequestInit } from './contract';
 import { createMemoryAccessTokenStore, createMemoryUserStore } from './memory-store';
 
 export const SECRET = 'test-secret-test-secret-test-secret!';

@@ -1,12 +1,10 @@
 import type { CurrentUserOptions, Portcullis, User } from '@portcullis/core';
-import { isPortcullisError } from '@portcullis/core';
+import { resolveUser } from '@portcullis/core/node';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-
-const PHRASE = { 401: 'Unauthorized', 403: 'Forbidden' } as const;
 
 /**
  * A preHandler that sets `request.user` or answers 401/403 with FastAPI Users' bodies
- * (spec §5). Build it once per set of requirements.
+ * (spec §5), 503 when the store is down. Build it once per set of requirements.
  *
  * @example
  * ```ts
@@ -19,19 +17,8 @@ export function requireUser<U extends User>(
 ): preHandlerAsyncHookHandler {
   const guard = portcullis.currentUser(options);
   return async function portcullisGuard(request: FastifyRequest, reply: FastifyReply) {
-    let result: Awaited<ReturnType<typeof guard>>;
-    try {
-      result = await guard({
-        authorization: request.headers.authorization,
-        cookie: request.headers.cookie,
-      });
-    } catch (error) {
-      if (isPortcullisError(error) && error.status === 503) {
-        return reply.status(503).send({ detail: 'SERVICE_UNAVAILABLE' });
-      }
-      throw error;
-    }
-    if (!result.ok) return reply.status(result.status).send({ detail: PHRASE[result.status] });
-    request.user = result.user;
+    const outcome = await resolveUser(guard, request.headers);
+    if (!outcome.ok) return reply.status(outcome.status).send(outcome.body);
+    request.user = outcome.user;
   };
 }

@@ -1,5 +1,11 @@
 import type { Mounts, Portcullis, PortcullisHandler, User } from '@portcullis/core';
-import { releaseUnreadBody, toRequest } from '@portcullis/core/node';
+import {
+  ANSWERED_METHODS,
+  eachHeader,
+  releaseUnreadBody,
+  routeNodeRequest,
+  toRequest,
+} from '@portcullis/core/node';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -16,8 +22,6 @@ declare module 'fastify' {
   }
 }
 
-const ALL_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-
 /** Fastify's path syntax for core's `{param}` templates. */
 function fastifyPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
@@ -26,11 +30,7 @@ function fastifyPath(path: string): string {
 async function send(reply: FastifyReply, response: Response): Promise<FastifyReply> {
   reply.status(response.status);
   releaseUnreadBody(reply.request.raw);
-  for (const [name, value] of response.headers) {
-    if (name !== 'set-cookie') reply.header(name, value);
-  }
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) reply.header('set-cookie', cookies);
+  eachHeader(response, (name, value) => reply.header(name, value));
   if (!response.body) return reply.send();
   return reply.send(Buffer.from(await response.arrayBuffer()));
 }
@@ -66,16 +66,21 @@ async function mountRoutes(scope: FastifyInstance, handler: PortcullisHandler): 
   }
   // FastAPI answers 405 for a known path with another method; Fastify would say 404.
   for (const [path, methods] of methodsByPath) {
-    const others = ALL_METHODS.filter((method) => !methods.has(method));
+    // HEAD already answers where GET does (exposeHeadRoute); Fastify refuses it twice.
+    const taken = methods.has('GET') ? new Set([...methods, 'HEAD']) : methods;
+    const others = ANSWERED_METHODS.filter((method) => !taken.has(method)) as HTTPMethods[];
     scope.route({
       method: others,
       url: fastifyPath(path),
       exposeHeadRoute: false,
       async handler(request, reply) {
-        return send(
-          reply,
-          await handler.fetch(toRequest(request.raw, { origin: origin(request) })),
-        );
+        // Core routes the path below the plugin's prefix: DELETE /users/me is /users/{id}.
+        const url = new URL(request.url, 'http://localhost');
+        const response = await routeNodeRequest(handler, request.raw, {
+          pathname: url.pathname.slice(scope.prefix.length),
+          origin: origin(request),
+        });
+        return response ? send(reply, response) : reply.callNotFound();
       },
     });
   }

@@ -26,7 +26,9 @@ export { openMysql } from './mysql';
 export type { OpenSqlDatabaseOptions } from './open-database';
 export { dialectOfUrl, openSqlDatabase } from './open-database';
 export { openPostgres } from './postgres';
-
+// JWT revocation list
+export type { SqlRevocationStore, SqlRevocationStoreOptions } from './revocation-store';
+export { createSqlRevocationStore, REVOCATION_TABLES } from './revocation-store';
 // Schema
 export type {
   AccessTokenTable,
@@ -40,11 +42,9 @@ export type {
   UserTable,
 } from './schema';
 export { DEFAULT_TABLE_NAMES } from './schema';
-
 // SQLite connections
 export type { SqliteConnectionLike, SqliteConnectionOptions } from './sqlite';
 export { configureSqliteConnection, openSqlite } from './sqlite';
-
 // Custom user fields, declared once with zod
 export type {
   DefineUserFieldsOptions,
@@ -55,11 +55,6 @@ export type {
   ZodSchemaLike,
 } from './user-fields';
 export { defineUserFields } from './user-fields';
-
 // Users and OAuth accounts
 export type { SqlUserStoreOptions } from './user-store';
 export { createSqlUserStore } from './user-store';
-
-// JWT revocation list
-export type { SqlRevocationStore, SqlRevocationStoreOptions } from './revocation-store';
-export { createSqlRevocationStore, REVOCATION_TABLES } from './revocation-store';

@@ -1,1 +1,26 @@
-export {};
+// HTTP adapter suite
+export type { HttpSuiteApp, HttpSuiteServer } from './http-app';
+export type { HttpContractTarget, HttpSuiteUser } from './http-case';
+export { freshEmail, type HttpRequestInit, toRequestInit } from './http-client';
+export { serveNode } from './http-server';
+export {
+  type HttpAdapterSuiteOptions,
+  type HttpCaseId,
+  type HttpContractCaseId,
+  type HttpContractSuiteOptions,
+  type HttpSkips,
+  httpAdapterSuite,
+  httpCaseIds,
+  httpContractSuite,
+} from './http-suite';
+
+// Store suite
+export type { CustomFieldSamples, StoreSuiteStores } from './store-case';
+export {
+  type StoreCaseId,
+  type StoreSkips,
+  type StoreSuiteCapabilities,
+  type StoreSuiteOptions,
+  storeCaseIds,
+  storeSuite,
+} from './store-suite';

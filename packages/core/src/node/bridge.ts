@@ -8,6 +8,11 @@ export interface ToRequestOptions {
   parsedBody?: ParsedBody;
   /** Origin to resolve the path against; default `http://<Host header>`. */
   origin?: string;
+  /**
+   * The request target as the client sent it, when the host rewrote `req.url` for a mount
+   * (Express's `req.originalUrl`, Koa's `ctx.originalUrl`); default `req.url`.
+   */
+  url?: string;
 }
 
 const NO_BODY = new Set(['GET', 'HEAD']);
@@ -82,11 +87,12 @@ function headersOf(req: IncomingMessage): Headers {
 export function toRequest(req: IncomingMessage, options: ToRequestOptions = {}): Request {
   const method = (req.method ?? 'GET').toUpperCase();
   const origin = options.origin ?? `http://${req.headers.host ?? 'localhost'}`;
+  const target = options.url ?? req.url ?? '/';
   let url: URL;
   try {
-    url = new URL(req.url ?? '/', origin);
+    url = new URL(target, origin);
   } catch {
-    url = new URL(req.url ?? '/', 'http://localhost');
+    url = new URL(target, 'http://localhost');
   }
   const init: RequestInit & { duplex?: 'half' } = { method, headers: headersOf(req) };
   if (!NO_BODY.has(method) && !options.parsedBody) {
@@ -102,7 +108,34 @@ export function toRequest(req: IncomingMessage, options: ToRequestOptions = {}):
 }
 
 /**
- * Writes a WHATWG Response to a Node response; every `Set-Cookie` stays a header of its own.
+ * Calls `set` once per header of `response`. Every `Set-Cookie` is handed over in one array, so
+ * each cookie stays a header of its own: joined with commas, a cookie whose `Expires` holds a
+ * comma would be cut in two (RFC 6265 §3).
+ *
+ * @example
+ * ```ts
+ * eachHeader(response, (name, value) => reply.header(name, value));
+ * ```
+ */
+export function eachHeader(
+  response: Response,
+  set: (name: string, value: string | string[]) => void,
+): void {
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') set(name, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) set('set-cookie', cookies);
+}
+
+/**
+ * Writes a WHATWG Response to a Node response; every `Set-Cookie` stays a header of its own,
+ * after any cookie the app's middleware already set on `res`.
+ *
+ * @example
+ * ```ts
+ * await writeResponse(req, res, await handler.fetch(toRequest(req)));
+ * ```
  */
 export async function writeResponse(
   req: IncomingMessage,
@@ -111,35 +144,73 @@ export async function writeResponse(
 ): Promise<void> {
   res.statusCode = response.status;
   releaseUnreadBody(req);
-  for (const [name, value] of response.headers) {
-    if (name === 'set-cookie') continue;
-    res.setHeader(name, value);
-  }
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  eachHeader(response, (name, value) => {
+    if (name !== 'set-cookie') return res.setHeader(name, value);
+    const earlier = res.getHeader('set-cookie');
+    const before =
+      earlier === undefined ? [] : Array.isArray(earlier) ? earlier : [String(earlier)];
+    res.setHeader(name, [...before, ...value]);
+  });
   const body = response.body ? new Uint8Array(await response.arrayBuffer()) : null;
   if (body) res.setHeader('content-length', body.byteLength);
   res.end(body);
 }
 
+function mediaTypeOf(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
 /**
- * Reads what a host body parser left on `req.body`: JSON objects for JSON requests, string
- * maps for urlencoded forms. Returns undefined when nothing usable was parsed.
+ * Reads what a host body parser left (Express `req.body`, Koa `ctx.request.body`): JSON values
+ * for JSON requests, string maps for urlencoded forms. Returns undefined when the host did not
+ * read the body, or parsed it into something core does not take (then core reads it raw).
+ *
+ * @example
+ * ```ts
+ * const parsedBody = parsedBodyOf(ctx.req, ctx.request.body);
+ * ```
  */
-export function parsedBodyOf(req: IncomingMessage & { body?: unknown }): ParsedBody | undefined {
-  if (req.body === undefined || !req.readableEnded) return undefined;
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === 'application/x-www-form-urlencoded' && typeof req.body === 'object' && req.body) {
+export function parsedBodyOf(
+  req: IncomingMessage,
+  body: unknown = (req as IncomingMessage & { body?: unknown }).body,
+): ParsedBody | undefined {
+  if (body === undefined || !req.readableEnded) return undefined;
+  const type = mediaTypeOf(req);
+  const json = type === 'application/json' || type.endsWith('+json');
+  // Host JSON parsers turn an empty body into `{}` (body-parser, co-body); FastAPI sees no body
+  // at all and answers 422 `loc: ["body"]` (spec §12.2), so an empty body stays absent.
+  if (json && req.headers['content-length'] === '0') return { kind: 'json', value: undefined };
+  if (type === 'application/x-www-form-urlencoded' && typeof body === 'object' && body) {
     const form: Record<string, string> = {};
-    for (const [key, value] of Object.entries(req.body)) {
+    for (const [key, value] of Object.entries(body)) {
       const last = Array.isArray(value) ? value[value.length - 1] : value;
       if (typeof last === 'string') form[key] = last;
     }
     return { kind: 'form', value: form };
   }
-  if (type === 'application/json' || type.endsWith('+json'))
-    return { kind: 'json', value: req.body };
+  if (json) return { kind: 'json', value: body };
   return undefined;
+}
+
+/**
+ * The body options for `toRequest` from what the host left: a parsed body is handed over as is,
+ * bytes or text a raw parser kept (`express.raw()`, `express.text()`) become the raw body.
+ *
+ * @example
+ * ```ts
+ * const request = toRequest(req, { ...hostBodyOptions(req, req.body) });
+ * ```
+ */
+export function hostBodyOptions(
+  req: IncomingMessage,
+  body: unknown,
+): Pick<ToRequestOptions, 'parsedBody' | 'rawBody'> {
+  if (body === undefined || !req.readableEnded) return {};
+  if (body instanceof Uint8Array) return { rawBody: body };
+  const parsedBody = parsedBodyOf(req, body);
+  if (parsedBody) return { parsedBody };
+  if (typeof body === 'string') return { rawBody: new TextEncoder().encode(body) };
+  return {};
 }
 
 /**

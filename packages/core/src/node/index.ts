@@ -1,5 +1,7 @@
 // The one Node bridge (IncomingMessage ↔ Request/Response) under every Node adapter.
 export {
+  eachHeader,
+  hostBodyOptions,
   parsedBodyOf,
   releaseUnreadBody,
   type ToRequestOptions,
@@ -7,3 +9,11 @@ export {
   writeResponse,
 } from './bridge';
 export { createDocsAssets, type DocsAsset, type DocsAssets } from './docs-assets';
+// What every framework adapter shares: routing a request to Portcullis, guarding app routes.
+export { type GuardOutcome, resolveUser } from './resolve-user';
+export {
+  ANSWERED_METHODS,
+  handleNodeRequest,
+  type NodeRouteOptions,
+  routeNodeRequest,
+} from './route-request';

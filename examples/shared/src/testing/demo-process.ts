@@ -5,24 +5,36 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const here = new URL('..', import.meta.url).pathname;
+
+/** One JSON line of the OUTBOX (DESIGN §8). */
+export interface OutboxMail {
+  kind: string;
+  email: string;
+  token: string;
+}
 
 export interface RunningDemo {
   base: string;
-  dir: string;
   env: NodeJS.ProcessEnv;
   child: ChildProcess;
-  stderr: () => string;
+  stdout(): string;
+  stderr(): string;
+  /** Sends the signal and resolves the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** Runs the create-user CLI against the same database. */
   createUser(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
-  outbox(): { kind: string; email: string; token: string }[];
+  outbox(): OutboxMail[];
 }
 
-function demoEnv(dir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+const TSX = ['--import', 'tsx/esm'];
+
+/** A fresh folder, SQLite file and OUTBOX per demo process. */
+function demoEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-demo-'));
   return {
     ...process.env,
     HOST: '127.0.0.1',
+    PORT: '0',
     DATABASE_URL: `sqlite:${join(dir, 'data', 'app.db')}`,
     SECRET: 'demo-test-secret-demo-test-secret-0123',
     OUTBOX: join(dir, 'outbox.jsonl'),
@@ -30,15 +42,16 @@ function demoEnv(dir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   };
 }
 
-/** Starts `src/server.ts` (what `pnpm start` runs) on a free port with its own SQLite file. */
-export async function startDemo(extra: NodeJS.ProcessEnv = {}): Promise<RunningDemo> {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-demo-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const env = demoEnv(dir, { PORT: String(port), ...extra });
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/server.ts'], {
-    cwd: here,
-    env,
-  });
+/**
+ * Starts `src/server.ts` of the demo in `appDir` (what `pnpm start` runs) on a free port, with
+ * its own SQLite file and OUTBOX, and resolves once it says where it listens.
+ */
+export async function startDemo(
+  appDir: string,
+  extra: NodeJS.ProcessEnv = {},
+): Promise<RunningDemo> {
+  const env = demoEnv(extra);
+  const child = spawn(process.execPath, [...TSX, 'src/server.ts'], { cwd: appDir, env });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => {
@@ -47,36 +60,34 @@ export async function startDemo(extra: NodeJS.ProcessEnv = {}): Promise<RunningD
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
   });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const deadline = Date.now() + 20_000;
-  while (!out.includes('listening on')) {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 90_000;
+  let base: string | undefined;
+  while (base === undefined) {
+    base = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+    if (base) break;
     if (child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`demo did not start: ${err}`);
+      child.kill('SIGKILL');
+      throw new Error(`the demo did not start: ${err}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    base: `http://127.0.0.1:${port}`,
-    dir,
+    base,
     env,
     child,
+    stdout: () => out,
     stderr: () => err,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
     async createUser(args) {
       try {
-        const { stdout, stderr } = await run(
-          process.execPath,
-          ['--import', 'tsx/esm', 'src/cli.ts', ...args],
-          {
-            cwd: here,
-            env,
-          },
-        );
+        const { stdout, stderr } = await run(process.execPath, [...TSX, 'src/cli.ts', ...args], {
+          cwd: appDir,
+          env,
+        });
         return { code: 0, stdout, stderr };
       } catch (error) {
         const e = error as { code: number; stdout: string; stderr: string };
@@ -88,7 +99,7 @@ export async function startDemo(extra: NodeJS.ProcessEnv = {}): Promise<RunningD
         return readFileSync(env.OUTBOX as string, 'utf8')
           .split('\n')
           .filter(Boolean)
-          .map((line) => JSON.parse(line));
+          .map((line) => JSON.parse(line) as OutboxMail);
       } catch {
         return [];
       }
@@ -96,16 +107,16 @@ export async function startDemo(extra: NodeJS.ProcessEnv = {}): Promise<RunningD
   };
 }
 
-/** Runs the server entry point expecting it to fail fast. */
+/** Runs the demo's server entry point expecting it to fail fast. */
 export async function startExpectingFailure(
+  appDir: string,
   extra: NodeJS.ProcessEnv,
 ): Promise<{ code: number; stderr: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-demo-'));
   try {
-    await run(process.execPath, ['--import', 'tsx/esm', 'src/server.ts'], {
-      cwd: here,
-      env: demoEnv(dir, { PORT: '0', ...extra }),
-      timeout: 20_000,
+    await run(process.execPath, [...TSX, 'src/server.ts'], {
+      cwd: appDir,
+      env: demoEnv(extra),
+      timeout: 90_000,
     });
     return { code: 0, stderr: '' };
   } catch (error) {

@@ -1,0 +1,3 @@
+import { createUserCli } from 'portcullis-example-shared';
+
+createUserCli();

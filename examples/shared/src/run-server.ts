@@ -1,0 +1,62 @@
+import { createDemo, type Demo } from './demo';
+import { type DemoSettings, readSettings, SettingsError } from './settings';
+
+/** A demo server once it listens. */
+export interface DemoServer {
+  /** The port it listens on (PORT=0 picks a free one). */
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, then closes every connection. */
+  close(): Promise<void>;
+}
+
+/** Builds one framework's app around the demo and listens on `settings.host`/`settings.port`. */
+export type StartDemo = (demo: Demo, settings: DemoSettings) => Promise<DemoServer>;
+
+const warn = (message: string): void => {
+  process.stderr.write(`warning: ${message}\n`);
+};
+
+function fail(error: unknown): never {
+  // A settings problem is the operator's to fix: one line, no stack (DESIGN §8).
+  let message = String(error);
+  if (error instanceof SettingsError) message = error.message;
+  else if (error instanceof Error) message = error.stack ?? error.message;
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(framework: string, start: StartDemo): Promise<void> {
+  const settings = readSettings(process.env, warn);
+  const demo = await createDemo(settings);
+  const server = await start(demo, settings);
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const base = `http://${host}:${server.port}`;
+  process.stdout.write(`Portcullis demo (${framework}) listening on ${base}\n`);
+  process.stdout.write(`Interactive docs: ${base}/docs\n`);
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('Shutting down: finishing the requests in flight\n');
+    server
+      .close()
+      .then(() => demo.close())
+      .then(() => process.exit(0), fail);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+/**
+ * The demo's entry point, the same for every framework: reads the env (DESIGN §8), starts the
+ * app, prints where it listens, and on SIGTERM/SIGINT lets in-flight requests finish, then
+ * exits 0. A bad setting exits 1 with one `error: …` line on stderr.
+ *
+ * @example
+ * ```ts
+ * runServer('express', async (demo, settings) => listenNode(buildApp(demo), settings));
+ * ```
+ */
+export function runServer(framework: string, start: StartDemo): void {
+  main(framework, start).catch(fail);
+}

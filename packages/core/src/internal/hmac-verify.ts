@@ -1,0 +1,56 @@
+import { decodeProtectedHeader, type JWTPayload, UnsecuredJWT } from 'jose';
+import { timingSafeEqual } from '../random';
+
+/**
+ * Checks an HS* token with a synchronous HMAC instead of Web Crypto (see ./sync-hmac.ts), for
+ * the common shape only: a compact JWS of base64url segments whose header pins our algorithm
+ * and has no `crit` or `b64`. Anything else, including a signature that does not match, is
+ * left to jose (`undefined`), so odd or bad tokens get exactly jose's verdict and error.
+ *
+ * A token whose signature matches has its claims validated by jose's own rules (the ones
+ * `jwtVerify` applies: JSON object, `aud`, `exp`, `nbf`, numeric `iat`), by handing the payload
+ * segment to `UnsecuredJWT.decode`: the claim checks are jose's, not a copy of them.
+ */
+export type HmacVerifier = (token: string, audience: string | string[]) => JWTPayload | undefined;
+
+/** One compact segment: base64url characters only (jose refuses non-ASCII signing input). */
+const SEGMENT = /^[A-Za-z0-9_-]+$/;
+/** base64url of `{"alg":"none"}`: the header `UnsecuredJWT.decode` requires. */
+const NONE_HEADER = 'eyJhbGciOiJub25lIn0';
+/** Header segments seen with a valid signature: a codec writes one; a few old ones may linger. */
+const KNOWN_HEADERS = 8;
+
+export function createHmacVerifier(
+  algorithm: string,
+  hmac: (input: string) => string,
+): HmacVerifier {
+  const knownHeaders = new Set<string>();
+
+  const plainHeader = (token: string): boolean => {
+    try {
+      const header = decodeProtectedHeader(token);
+      return header.alg === algorithm && !('crit' in header) && !('b64' in header);
+    } catch {
+      return false;
+    }
+  };
+
+  return (token, audience) => {
+    if (typeof token !== 'string') return undefined;
+    const first = token.indexOf('.');
+    const second = token.indexOf('.', first + 1);
+    if (first < 0 || second < 0 || token.includes('.', second + 1)) return undefined;
+    const header = token.slice(0, first);
+    const payload = token.slice(first + 1, second);
+    const signature = token.slice(second + 1);
+    if (!SEGMENT.test(header) || !SEGMENT.test(payload) || !SEGMENT.test(signature)) {
+      return undefined;
+    }
+    const known = knownHeaders.has(header);
+    if (!known && !plainHeader(token)) return undefined;
+    // The digest is canonical base64url; a token encoding the same bytes otherwise goes to jose.
+    if (!timingSafeEqual(hmac(`${header}.${payload}`), signature)) return undefined;
+    if (!known && knownHeaders.size < KNOWN_HEADERS) knownHeaders.add(header);
+    return UnsecuredJWT.decode(`${NONE_HEADER}.${payload}.`, { audience }).payload;
+  };
+}

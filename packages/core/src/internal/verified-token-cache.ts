@@ -1,0 +1,85 @@
+/**
+ * Remembers tokens whose signature and claims already passed verification, so the hot path
+ * (one client sending the same bearer token on every request) skips the signature check
+ * (issue 7). What it holds is only what the token itself says: never a user, never an
+ * authorization decision. The caller still re-checks `aud` and `exp` on every use, and the
+ * strategy still loads the user on every request, so a deactivated or deleted user is refused
+ * on the very next one.
+ */
+
+/** Claims as they were verified, deep-frozen so no caller can change what the next one sees. */
+export interface VerifiedToken {
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** The token's audiences (`aud` as a string or an array), checked per use. */
+  readonly audiences: readonly string[];
+  /** `exp` in seconds since the epoch; undefined for a token without one. */
+  readonly expiresAt: number | undefined;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/** Default number of tokens kept: about a few MB with tokens of a few hundred bytes. */
+export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+/** Freezes JSON values all the way down (claims come from JSON.parse: no cycles). */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * A bounded map from the full token string to its verified claims. Eviction is first in, first
+ * out: a Map iterates in insertion order, so the oldest entry is the first key. A hot token
+ * pushed out by a flood of new ones is simply verified again once, which keeps a hit free of
+ * any bookkeeping (no re-insertion per use).
+ */
+export class VerifiedTokenCache {
+  readonly #max: number;
+  readonly #entries = new Map<string, VerifiedToken>();
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(token: string): VerifiedToken | undefined {
+    return this.#entries.get(token);
+  }
+
+  /** Stores claims that just passed every check; they are frozen in place. */
+  add(token: string, claims: Record<string, unknown>): VerifiedToken {
+    const { aud, exp } = claims;
+    const entry: VerifiedToken = {
+      claims: deepFreeze(claims),
+      audiences: typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter(isString) : [],
+      expiresAt: typeof exp === 'number' ? exp : undefined,
+    };
+    if (this.#max <= 0) return entry;
+    if (!this.#entries.has(token) && this.#entries.size >= this.#max) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(token, entry);
+    return entry;
+  }
+
+  delete(token: string): void {
+    this.#entries.delete(token);
+  }
+}
+
+/** jose's audience rule: the token's `aud` names at least one of the accepted audiences. */
+export function acceptsAudience(
+  audiences: readonly string[],
+  accepted: string | readonly string[],
+): boolean {
+  if (typeof accepted === 'string') return audiences.includes(accepted);
+  for (const audience of audiences) if (accepted.includes(audience)) return true;
+  return false;
+}

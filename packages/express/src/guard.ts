@@ -1,0 +1,32 @@
+import type { CurrentUserOptions, Portcullis, User } from '@portcullis/core';
+import { resolveUser } from '@portcullis/core/node';
+import type { RequestHandler } from 'express';
+import './augment';
+
+/**
+ * Middleware that sets `req.user` or answers 401/403 with FastAPI Users' bodies (spec §5), 503
+ * when the store is down. Build it once per set of requirements, reuse it on many routes.
+ *
+ * @example
+ * ```ts
+ * app.get('/private', requireUser(auth, { active: true }), (req, res) => {
+ *   res.json({ hello: req.user?.email });
+ * });
+ * ```
+ */
+export function requireUser<U extends User>(
+  portcullis: Portcullis<U>,
+  options: CurrentUserOptions = {},
+): RequestHandler {
+  const guard = portcullis.currentUser(options);
+  return function portcullisGuard(req, res, next) {
+    resolveUser(guard, req.headers).then((outcome) => {
+      if (!outcome.ok) {
+        res.status(outcome.status).json(outcome.body);
+        return;
+      }
+      req.user = outcome.user ?? undefined;
+      next();
+    }, next);
+  };
+}

@@ -1,0 +1,46 @@
+import type { Mounts, Portcullis, User } from '@portcullis/core';
+import { handleNodeRequest } from '@portcullis/core/node';
+import type { RequestHandler } from 'express';
+
+export interface PortcullisRouterOptions<U extends User = User> {
+  portcullis: Portcullis<U>;
+  /** Routers and their prefixes, e.g. `[['/auth/jwt', portcullis.authRouter('jwt')]]`. */
+  routes: Mounts;
+}
+
+/**
+ * Express middleware answering the Portcullis routes; every other path goes on to `next()`.
+ * Mount it anywhere (`app.use('/api', portcullis(...))`): routes match below the mount path.
+ * A body `express.json()` or `express.urlencoded()` already parsed is reused; without them the
+ * raw body streams to core, so malformed JSON gets FastAPI's 422. Errors from hooks go to the
+ * app's error handler.
+ *
+ * @example
+ * ```ts
+ * const app = express();
+ * app.use(
+ *   portcullis({
+ *     portcullis: auth,
+ *     routes: [
+ *       ['/auth/jwt', auth.authRouter('jwt')],
+ *       ['/auth', auth.registerRouter()],
+ *       ['/users', auth.usersRouter()],
+ *     ],
+ *   }),
+ * );
+ * ```
+ */
+export function portcullis<U extends User>(options: PortcullisRouterOptions<U>): RequestHandler {
+  const handler = options.portcullis.handler(options.routes);
+  return function portcullisRouter(req, res, next) {
+    handleNodeRequest(handler, req, res, {
+      pathname: req.path,
+      hostBody: req.body,
+      url: req.originalUrl,
+      // `req.protocol` honours the app's `trust proxy` setting, as the rest of the app sees it.
+      origin: req.host ? `${req.protocol}://${req.host}` : undefined,
+    }).then((handled) => {
+      if (!handled) next();
+    }, next);
+  };
+}
