@@ -400,6 +400,7 @@ async function test() {
     ['install', install],
     ['build', build],
     ['packages', () => run('node', [join('scripts', 'check-packages.mjs')])],
+    ['pack-install', () => run('node', [join('e2e', 'pack-install', 'run.mjs')])],
     ['changesets', () => run('node', [join('scripts', 'check-changesets.mjs')])],
     ['lint', () => run('pnpm', ['exec', 'biome', 'check', '.'])],
     [

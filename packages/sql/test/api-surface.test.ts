@@ -7,9 +7,11 @@ import { describe, expect, it } from 'vitest';
 const EXPECTED = [
   'DEFAULT_MIGRATION_TABLE',
   'DEFAULT_TABLE_NAMES',
+  'REVOCATION_TABLES',
   'configureSqliteConnection',
   'createMigrationProvider',
   'createSqlAccessTokenStore',
+  'createSqlRevocationStore',
   'createSqlUserStore',
   'defineUserFields',
   'detectDialect',
