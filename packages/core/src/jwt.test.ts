@@ -309,7 +309,8 @@ describe('HMAC keys', () => {
     for (let i = 0; i < 5; i++) {
       await codec.verify(await codec.sign({ sub: String(i), aud: AUD }, 60), AUD);
     }
-    expect(importKey).toHaveBeenCalledTimes(1);
+    // Once for Web Crypto; not at all where node:crypto's HMAC does the work (issue 7).
+    expect(importKey.mock.calls.length).toBeLessThanOrEqual(1);
   });
 
   it('refuses unusable configurations up front', () => {

@@ -1,6 +1,6 @@
 import type { JWK, JWTPayload } from 'jose';
 import { errors, exportJWK, importJWK, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
-import { createHmacVerifier, type HmacVerifier } from './internal/hmac-verify';
+import { createHmacSigner, createHmacVerifier, type HmacVerifier } from './internal/hmac-jws';
 import { createSyncHmac } from './internal/sync-hmac';
 import {
   acceptsAudience,
@@ -154,6 +154,7 @@ interface KeyLoaders {
   verifyKey: () => Promise<CryptoKey>;
   /** HS* with a byte secret, where the runtime has a synchronous HMAC (issue 7). */
   fastVerify?: HmacVerifier;
+  fastSign?: (claims: JWTPayload) => string;
 }
 
 function hmacKeys(hash: string, options: JwtCodecOptions): KeyLoaders {
@@ -180,7 +181,12 @@ function hmacKeys(hash: string, options: JwtCodecOptions): KeyLoaders {
   const hmac = createSyncHmac(hash, bytes);
   const algorithm = options.algorithm ?? 'HS256';
   return hmac
-    ? { signKey: key, verifyKey: key, fastVerify: createHmacVerifier(algorithm, hmac) }
+    ? {
+        signKey: key,
+        verifyKey: key,
+        fastVerify: createHmacVerifier(algorithm, hmac),
+        fastSign: createHmacSigner(algorithm, hmac),
+      }
     : { signKey: key, verifyKey: key };
 }
 
@@ -263,7 +269,7 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
   if (hmacHash !== undefined) keys = hmacKeys(hmacHash, options);
   else if (ASYMMETRIC.has(algorithm)) keys = asymmetricKeys(algorithm, options);
   else throw new TypeError(`createJwtCodec: unsupported algorithm ${String(algorithm)}`);
-  const { signKey, verifyKey, fastVerify } = keys;
+  const { signKey, verifyKey, fastVerify, fastSign } = keys;
   const algorithms = [algorithm];
   const cacheSize = options.verifiedTokenCacheSize ?? DEFAULT_VERIFIED_TOKEN_CACHE_SIZE;
   if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) {
@@ -281,6 +287,7 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
         // PyJWT encodes `now + timedelta(lifetime)` as integer seconds, rounded down.
         payload.exp = Math.floor(Date.now() / 1000 + lifetimeSeconds);
       }
+      if (fastSign) return fastSign(payload);
       return new SignJWT(payload)
         .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
         .sign(await signKey());

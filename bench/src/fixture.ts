@@ -1,0 +1,208 @@
+/**
+ * The data every server of a run reads: the same users in SQLite and PostgreSQL, a token per
+ * strategy, and better-auth's own tables with the same user. Made once per run, removed after.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createJwtStrategy, createPasswordHasher, randomToken, type User } from '@portcullis/core';
+import { createRedisStrategy } from '@portcullis/redis';
+import {
+  createSqlAccessTokenStore,
+  createSqlUserStore,
+  migrateToLatest,
+  type PortcullisDatabase,
+} from '@portcullis/sql';
+import { betterAuth } from 'better-auth';
+import { getMigrations } from 'better-auth/db/migration';
+import { Redis } from 'ioredis';
+import { type Kysely, sql } from 'kysely';
+import { type Fixture, PASSWORD, SECRET } from './config';
+import { betterAuthOptions } from './servers/better-auth-check';
+import { postgresDb, postgresStores, sqliteStores } from './servers/stores';
+
+/** Users in the table, so a lookup by id is a real index search, not a one-row table scan. */
+const USERS = 1000;
+const BENCH_EMAIL = 'bench.user@example.com';
+
+export interface Services {
+  postgresUrl: string;
+  redisUrl: string;
+}
+
+export interface PreparedFixture {
+  fixture: Fixture;
+  /** Why a service-backed scenario cannot run, by service. */
+  unavailable: { postgres?: string; redis?: string };
+  cleanup(): Promise<void>;
+}
+
+/** The users, in one transaction (a commit per user would cost an fsync each), and a token. */
+async function fillUsers(
+  db: Kysely<PortcullisDatabase>,
+  hash: string,
+  token: string,
+): Promise<User> {
+  return db.transaction().execute(async (trx) => {
+    const users = createSqlUserStore<PortcullisDatabase>(trx);
+    let bench: User | null = null;
+    for (let i = 0; i < USERS; i++) {
+      const email = i === USERS / 2 ? BENCH_EMAIL : `user.${i}@example.com`;
+      const user = await users.create({ email, hashed_password: hash, is_verified: true });
+      if (email === BENCH_EMAIL) bench = user;
+    }
+    if (!bench) throw new Error('bench user not created');
+    await createSqlAccessTokenStore<PortcullisDatabase>(trx).create({ token, user_id: bench.id });
+    return bench;
+  });
+}
+
+async function preparePostgres(url: string, hash: string, token: string) {
+  const schema = `portcullis_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = postgresDb(url, 'public');
+  try {
+    await sql`create schema ${sql.id(schema)}`.execute(admin);
+  } finally {
+    await admin.destroy();
+  }
+  const stores = postgresStores(url, schema);
+  try {
+    await migrateToLatest(stores.db);
+    await fillUsers(stores.db, hash, token);
+  } finally {
+    await stores.close();
+  }
+  return {
+    schema,
+    async drop(): Promise<void> {
+      const admin = postgresDb(url, 'public');
+      try {
+        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin);
+      } finally {
+        await admin.destroy();
+      }
+    },
+  };
+}
+
+async function prepareRedis(url: string, user: User) {
+  const prefix = `portcullis-bench:${process.pid}:${randomBytes(3).toString('hex')}:`;
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  await redis.connect();
+  try {
+    const token = await createRedisStrategy({ redis, keyPrefix: prefix }).writeToken(user);
+    return {
+      prefix,
+      token,
+      async drop(): Promise<void> {
+        const again = new Redis(url, { maxRetriesPerRequest: 1 });
+        try {
+          const keys = await again.keys(`${prefix}*`);
+          if (keys.length > 0) await again.del(...keys);
+        } finally {
+          again.disconnect();
+        }
+      },
+    };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function prepareBetterAuth(path: string): Promise<string> {
+  const options = betterAuthOptions(path);
+  try {
+    const { runMigrations } = await getMigrations(options);
+    await runMigrations();
+    const auth = betterAuth(options);
+    const response = await auth.api.signUpEmail({
+      body: { email: BENCH_EMAIL, password: PASSWORD, name: 'Bench User' },
+      asResponse: true,
+    });
+    if (!response.ok) throw new Error(`better-auth sign-up answered ${response.status}`);
+    const cookie = response.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .find((pair) => pair?.startsWith('better-auth.session_token='));
+    if (!cookie) throw new Error('better-auth sign-up set no session cookie');
+    return cookie;
+  } finally {
+    options.database.close();
+  }
+}
+
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Creates the run's data; services that cannot be reached are reported, not fatal.
+ *
+ * @example
+ * ```ts
+ * const { fixture, unavailable, cleanup } = await prepareFixture({ postgresUrl, redisUrl });
+ * try {
+ *   // start servers with `fixture`
+ * } finally {
+ *   await cleanup();
+ * }
+ * ```
+ */
+export async function prepareFixture(services: Services): Promise<PreparedFixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'portcullis-bench-'));
+  const sqlitePath = join(dir, 'bench.db');
+  const betterAuthPath = join(dir, 'better-auth.db');
+  const hash = await createPasswordHasher().hash(PASSWORD);
+  const dbToken = randomToken();
+
+  const stores = sqliteStores(sqlitePath);
+  let user: User;
+  try {
+    await migrateToLatest(stores.db);
+    user = await fillUsers(stores.db, hash, dbToken);
+  } finally {
+    await stores.close();
+  }
+  const jwt = await createJwtStrategy({ secret: SECRET, lifetimeSeconds: 86_400 }).writeToken(user);
+
+  const unavailable: PreparedFixture['unavailable'] = {};
+  const drops: (() => Promise<void>)[] = [];
+  let postgres: Fixture['postgres'] = null;
+  try {
+    const prepared = await preparePostgres(services.postgresUrl, hash, dbToken);
+    drops.push(prepared.drop);
+    postgres = { url: services.postgresUrl, schema: prepared.schema };
+  } catch (error) {
+    unavailable.postgres = reason(error);
+  }
+  let redis: Fixture['redis'] = null;
+  let redisToken: string | null = null;
+  try {
+    const prepared = await prepareRedis(services.redisUrl, user);
+    drops.push(prepared.drop);
+    redis = { url: services.redisUrl, prefix: prepared.prefix };
+    redisToken = prepared.token;
+  } catch (error) {
+    unavailable.redis = reason(error);
+  }
+  const betterAuthCookie = await prepareBetterAuth(betterAuthPath);
+
+  return {
+    fixture: {
+      sqlitePath,
+      betterAuthPath,
+      postgres,
+      redis,
+      userId: String(user.id),
+      email: BENCH_EMAIL,
+      jwt,
+      dbToken,
+      redisToken,
+      betterAuthCookie,
+    },
+    unavailable,
+    async cleanup() {
+      for (const drop of drops) await drop().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

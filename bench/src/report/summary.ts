@@ -1,0 +1,99 @@
+import type { Framework } from '../config';
+import type { BenchResult, Sample, ScenarioResult } from '../runner/bench';
+
+/** Median and spread of one figure over the rounds. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spread(values: readonly number[]): Spread | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median =
+    sorted.length % 2 === 1
+      ? (sorted[middle] as number)
+      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return { median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
+}
+
+/** A scenario's figures over its rounds. Latencies in ms, medians over rounds. */
+export interface Summary {
+  result: ScenarioResult;
+  rps: Spread | null;
+  p50: number | null;
+  p99: number | null;
+  /** Median req/s over the baseline's median req/s (same framework, same run). */
+  ratio: number | null;
+  /** Per-round ratios (each round's req/s over the same round's baseline): the whisker. */
+  roundRatios: Spread | null;
+  /** Server CPU time per completed request, µs (all threads): robust to a busy machine. */
+  cpuPerRequest: Spread | null;
+  /** The baseline's CPU per request over this one's: "× bare" by CPU cost. */
+  cpuRatio: number | null;
+  /** CPU time the server got over wall time: below 1 it waited, for I/O or for the CPU. */
+  cpuShare: Spread | null;
+  loopP50: Spread | null;
+  loopP99: Spread | null;
+  probeP50: number | null;
+  probeP99: number | null;
+  /** Responses that were not 2xx, and socket errors, over all rounds. */
+  failures: number;
+}
+
+const figure = (samples: readonly Sample[], pick: (s: Sample) => number | undefined) =>
+  spread(samples.map(pick).filter((v): v is number => typeof v === 'number'));
+
+const cpuPerRequest = (s: Sample): number | undefined =>
+  s.serverCpuMs !== undefined && s.requests > 0 ? (s.serverCpuMs * 1000) / s.requests : undefined;
+
+export function summarize(scenario: ScenarioResult, baseline: ScenarioResult | null): Summary {
+  const { samples } = scenario;
+  const cpu = figure(samples, cpuPerRequest);
+  const baseCpu = baseline ? figure(baseline.samples, cpuPerRequest) : null;
+  const rps = figure(samples, (s) => s.rps);
+  const base = baseline ? figure(baseline.samples, (s) => s.rps) : null;
+  const perRound = samples.flatMap((sample) => {
+    const same = baseline?.samples.find((b) => b.round === sample.round);
+    return same && same.rps > 0 ? [sample.rps / same.rps] : [];
+  });
+  return {
+    result: scenario,
+    rps,
+    p50: figure(samples, (s) => s.p50)?.median ?? null,
+    p99: figure(samples, (s) => s.p99)?.median ?? null,
+    ratio: rps && base && base.median > 0 ? rps.median / base.median : null,
+    roundRatios: spread(perRound),
+    cpuPerRequest: cpu,
+    cpuRatio: cpu && baseCpu && cpu.median > 0 ? baseCpu.median / cpu.median : null,
+    cpuShare: figure(samples, (s) =>
+      s.serverCpuMs !== undefined && s.serverWallMs ? s.serverCpuMs / s.serverWallMs : undefined,
+    ),
+    loopP50: figure(samples, (s) => s.loop?.p50),
+    loopP99: figure(samples, (s) => s.loop?.p99),
+    probeP50: figure(samples, (s) => s.probe?.p50)?.median ?? null,
+    probeP99: figure(samples, (s) => s.probe?.p99)?.median ?? null,
+    failures: samples.reduce((n, s) => n + s.non2xx + s.errors, 0),
+  };
+}
+
+/** Every scenario summarized against its framework's bare route. */
+export function summarizeAll(result: BenchResult): Map<string, Summary> {
+  const byId = new Map(result.scenarios.map((s) => [s.id, s]));
+  const summaries = new Map<string, Summary>();
+  for (const scenario of result.scenarios) {
+    const baseline = scenario.framework ? (byId.get(`${scenario.framework}/bare`) ?? null) : null;
+    summaries.set(scenario.id, summarize(scenario, baseline));
+  }
+  return summaries;
+}
+
+export function frameworksOf(result: BenchResult): Framework[] {
+  const seen: Framework[] = [];
+  for (const { framework } of result.scenarios) {
+    if (framework && !seen.includes(framework)) seen.push(framework);
+  }
+  return seen;
+}

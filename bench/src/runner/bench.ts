@@ -1,0 +1,245 @@
+/**
+ * A benchmark run: prepare the data, then rounds of every scenario in the same order (A B C …
+ * A B C …, issue 7), each scenario on a fresh server process, warm-up then measurement.
+ */
+import type { Framework, LoopDelay, Stack } from '../config';
+import { prepareFixture } from '../fixture';
+import type { LoadSample } from '../load/worker';
+import { type DemoStart, measureDemos } from './demo';
+import { describeMachine, type Machine } from './machine';
+import {
+  choosePinning,
+  type Load,
+  type Pinning,
+  pinSelf,
+  startArgon2,
+  startLoad,
+  startServer,
+} from './processes';
+import { catalogue, LOGIN_IN_FLIGHT, type Scenario } from './scenarios';
+
+export interface BenchOptions {
+  /** Seconds measured per run of a scenario. */
+  duration: number;
+  /** Seconds of load before each measurement (JIT, pools, caches), not recorded. */
+  warmup: number;
+  /** Rounds; every scenario runs once per round. */
+  runs: number;
+  /** Connections of every load but the login storm. */
+  connections: number;
+  /** Logins in flight during the storm (and concurrency of the raw argon2 loop). Default 50. */
+  loginInFlight?: number;
+  frameworks?: readonly Framework[];
+  only?: RegExp;
+  /** Pin servers and load generators to different cores with taskset. */
+  pin: boolean;
+  /** Scenarios run at once (the smoke test only: concurrent runs measure nothing). */
+  parallel?: number;
+  /** Also time the demos' cold start and idle RSS. */
+  demos: boolean;
+  /** Run the servers under `node --cpu-prof`, writing profiles to this folder. */
+  cpuProfileDir?: string;
+  postgresUrl: string;
+  redisUrl: string;
+  log(line: string): void;
+}
+
+/**
+ * One measurement: a load sample, the server's CPU time meanwhile (all threads), and its
+ * event-loop delay when it was armed.
+ */
+export interface Sample extends LoadSample {
+  round: number;
+  serverCpuMs?: number;
+  serverWallMs?: number;
+  loop?: LoopDelay;
+}
+
+export interface ScenarioResult {
+  id: string;
+  framework: Framework | null;
+  stack: Stack | 'argon2';
+  label: string;
+  connections: number;
+  samples: Sample[];
+  errors: string[];
+}
+
+export interface BenchResult {
+  startedAt: string;
+  finishedAt: string;
+  machine: Machine;
+  pinning: Pinning;
+  options: {
+    duration: number;
+    warmup: number;
+    runs: number;
+    connections: number;
+    loginInFlight: number;
+  };
+  /** Scenarios not run, with the reason (a service that could not be reached). */
+  skipped: { stack: string; reason: string }[];
+  scenarios: ScenarioResult[];
+  demos: DemoStart[];
+}
+
+async function measure(
+  scenario: Scenario,
+  fixture: Parameters<Scenario['load']>[0],
+  load: Load,
+  pinning: Pinning,
+  options: BenchOptions,
+): Promise<Omit<Sample, 'round'>> {
+  if (scenario.stack === 'argon2') {
+    const loop = await startArgon2(scenario.connections, pinning.server);
+    try {
+      if (options.warmup > 0) await loop.run(options.warmup);
+      return await loop.run(options.duration);
+    } finally {
+      await loop.stop();
+    }
+  }
+  const server = await startServer(
+    scenario.framework as Framework,
+    scenario.stack,
+    fixture,
+    pinning.server,
+    options.cpuProfileDir,
+  );
+  try {
+    const config = scenario.load(fixture, server.origin);
+    if (options.warmup > 0) await load.run(options.warmup, config);
+    server.startMeasuring(scenario.loopDelay);
+    const sample: Omit<Sample, 'round'> = await load.run(options.duration, config);
+    const measured = await server.stopMeasuring();
+    sample.serverCpuMs = measured.cpuMs;
+    sample.serverWallMs = measured.wallMs;
+    if (measured.loop) sample.loop = measured.loop;
+    return sample;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs `work` over `items`, `lanes.length` at once, each lane with its own helper. */
+async function eachInLanes<T, L>(
+  items: readonly T[],
+  lanes: readonly L[],
+  work: (item: T, lane: L) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const run = async (lane: L): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item, lane);
+    }
+  };
+  await Promise.all(lanes.map(run));
+}
+
+/**
+ * Runs the benchmark: data, rounds of every scenario, the demos' start-up; returns every sample.
+ * Writes nothing: `run.ts` renders and saves the result.
+ *
+ * @example
+ * ```ts
+ * const result = await runBenchmark({
+ *   duration: 5, warmup: 1, runs: 3, connections: 10, pin: true, demos: true,
+ *   postgresUrl: 'postgres://postgres:postgres@127.0.0.1:5432/test',
+ *   redisUrl: 'redis://127.0.0.1:6379',
+ *   log: (line) => process.stderr.write(`${line}\n`),
+ * });
+ * ```
+ */
+export async function runBenchmark(options: BenchOptions): Promise<BenchResult> {
+  const startedAt = new Date();
+  const parallel = options.parallel ?? 1;
+  const pinning = choosePinning(options.pin && parallel === 1);
+  pinSelf(pinning.load);
+  const machine = describeMachine();
+  options.log(`machine: ${machine.cpus}× ${machine.cpuModel}, Node ${machine.node}`);
+  options.log(
+    pinning.note
+      ? `not pinned: ${pinning.note}`
+      : `servers on core ${pinning.server}, load on core ${pinning.load}`,
+  );
+
+  const prepared = await prepareFixture({
+    postgresUrl: options.postgresUrl,
+    redisUrl: options.redisUrl,
+  });
+  const skip = new Map<Stack, string>();
+  if (prepared.unavailable.postgres)
+    skip.set('cookie-pg', `PostgreSQL: ${prepared.unavailable.postgres}`);
+  if (prepared.unavailable.redis) skip.set('cookie-redis', `Redis: ${prepared.unavailable.redis}`);
+  for (const [stack, reason] of skip) options.log(`skipping ${stack}: ${reason}`);
+
+  const scenarios = catalogue({
+    connections: options.connections,
+    loginInFlight: options.loginInFlight ?? LOGIN_IN_FLIGHT,
+    ...(options.frameworks ? { frameworks: options.frameworks } : {}),
+    ...(options.only ? { only: options.only } : {}),
+    skip,
+  });
+  const results = new Map<string, ScenarioResult>(
+    scenarios.map((s) => [
+      s.id,
+      {
+        id: s.id,
+        framework: s.framework,
+        stack: s.stack,
+        label: s.label,
+        connections: s.connections,
+        samples: [],
+        errors: [],
+      },
+    ]),
+  );
+  const loads: Load[] = [];
+  try {
+    for (let lane = 0; lane < Math.max(1, parallel); lane++) {
+      loads.push(await startLoad(pinning.load));
+    }
+    for (let round = 1; round <= options.runs; round++) {
+      await eachInLanes(scenarios, loads, async (scenario, load) => {
+        const result = results.get(scenario.id) as ScenarioResult;
+        try {
+          const sample = await measure(scenario, prepared.fixture, load, pinning, options);
+          result.samples.push({ round, ...sample });
+          options.log(
+            `[${round}/${options.runs}] ${scenario.id.padEnd(26)} ${sample.rps.toFixed(0).padStart(7)} req/s` +
+              `  p50 ${sample.p50} ms  p99 ${sample.p99} ms` +
+              (sample.non2xx + sample.errors > 0
+                ? `  non-2xx ${sample.non2xx} errors ${sample.errors}`
+                : '') +
+              (sample.loop ? `  loop p99 ${sample.loop.p99.toFixed(2)} ms` : ''),
+          );
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          result.errors.push(message);
+          options.log(`[${round}/${options.runs}] ${scenario.id}: FAILED ${message}`);
+        }
+      });
+    }
+  } finally {
+    await Promise.all(loads.map((load) => load.stop()));
+    await prepared.cleanup();
+  }
+  const demos = options.demos ? await measureDemos(pinning.server, options.log) : [];
+  return {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: { ...machine, loadAverageEnd: describeMachine().loadAverageStart },
+    pinning,
+    options: {
+      duration: options.duration,
+      warmup: options.warmup,
+      runs: options.runs,
+      connections: options.connections,
+      loginInFlight: options.loginInFlight ?? LOGIN_IN_FLIGHT,
+    },
+    skipped: [...skip].map(([stack, reason]) => ({ stack, reason })),
+    scenarios: [...results.values()],
+    demos,
+  };
+}

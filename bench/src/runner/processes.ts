@@ -1,0 +1,217 @@
+/**
+ * Child processes of a run: servers and the argon2 loop on the server core, load generators on
+ * the other one (`taskset`), all TypeScript run through tsx with the bench's tsconfig (which
+ * maps `@portcullis/*` to the workspace sources, as the tests do).
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Fixture, Framework, MeasuredMessage, ReadyMessage, Stack } from '../config';
+import type { LoadConfig, LoadMessage, LoadReply, LoadSample } from '../load/worker';
+
+const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const SERVER = fileURLToPath(new URL('../servers/main.ts', import.meta.url));
+const LOAD = fileURLToPath(new URL('../load/worker.ts', import.meta.url));
+const ARGON2 = fileURLToPath(new URL('../load/argon2.ts', import.meta.url));
+
+/** Which core the servers and the load generators run on; null: not pinned. */
+export interface Pinning {
+  server: number | null;
+  load: number | null;
+  /** Why there is no pinning, when there is none. */
+  note: string | null;
+}
+
+/** Servers on the first core, load on the last, when `taskset` exists and there are ≥ 2. */
+export function choosePinning(enabled: boolean): Pinning {
+  const cores = availableParallelism();
+  if (!enabled) return { server: null, load: null, note: 'pinning turned off (--no-pin)' };
+  if (cores < 2) return { server: null, load: null, note: `only ${cores} core` };
+  const probe = spawnSync('taskset', ['-c', '0', 'true']);
+  if (probe.error || probe.status !== 0) {
+    return { server: null, load: null, note: 'taskset is not available' };
+  }
+  return { server: 0, load: cores - 1, note: null };
+}
+
+/** Moves this process (all its threads) to a core, so the runner stays off the server's. */
+export function pinSelf(core: number | null): void {
+  if (core === null) return;
+  spawnSync('taskset', ['-a', '-p', '-c', String(core), String(process.pid)]);
+}
+
+function start(
+  file: string,
+  core: number | null,
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): ChildProcess {
+  const node = [process.execPath, ...nodeFlags, '--import', 'tsx/esm', file];
+  const [command, ...args] = core === null ? node : ['taskset', '-c', String(core), ...node];
+  return spawn(command as string, args, {
+    cwd: BENCH_DIR,
+    env: { ...process.env, TSX_TSCONFIG_PATH: `${BENCH_DIR}tsconfig.json`, ...env },
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    // A session of its own: with autogroup scheduling, Linux shares a core between sessions,
+    // and splits one session's share across the cores its processes use. In the runner's
+    // session a server's share would depend on how busy the load generator is on the other
+    // core, and on how many threads the server keeps runnable (a thread-pool job raised it).
+    // Each child exits when the runner's IPC channel closes.
+    detached: true,
+  });
+}
+
+/** Resolves with the first message the predicate accepts; rejects if the child dies first. */
+function nextMessage<T>(
+  child: ChildProcess,
+  accept: (message: unknown) => message is T,
+  what: string,
+  timeoutMs: number,
+  stderr: () => string,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => fail(new Error(`${what}: no answer in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onMessage = (message: unknown): void => {
+      if (!accept(message)) return;
+      cleanup();
+      resolve(message);
+    };
+    const onExit = (code: number | null): void =>
+      fail(
+        new Error(`${what} exited (${code}) ${stderr().trim().split('\n').slice(-5).join('\n')}`),
+      );
+    const fail = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+function captureStderr(child: ChildProcess): () => string {
+  let text = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    text = (text + chunk.toString()).slice(-4000);
+  });
+  return () => text;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+const isType =
+  <T extends { type: string }>(type: T['type']) =>
+  (message: unknown): message is T =>
+    typeof message === 'object' && message !== null && (message as T).type === type;
+
+export interface RunningServer {
+  origin: string;
+  /** Starts counting the server's CPU time (and its event-loop delay, when asked). */
+  startMeasuring(loopDelay: boolean): void;
+  stopMeasuring(): Promise<MeasuredMessage>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server for the scenario; with `cpuProfileDir`, under `node --cpu-prof` (the profile
+ * is written there when the server stops).
+ */
+export async function startServer(
+  framework: Framework,
+  stack: Stack,
+  fixture: Fixture,
+  core: number | null,
+  cpuProfileDir?: string,
+): Promise<RunningServer> {
+  // A folder per server: the main thread and tsx's loader thread each write a profile.
+  const flags = cpuProfileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}/${framework}-${stack}-${Date.now()}`]
+    : [];
+  const env = {
+    BENCH_FRAMEWORK: framework,
+    BENCH_STACK: stack,
+    BENCH_FIXTURE: JSON.stringify(fixture),
+  };
+  const child = start(SERVER, core, env, flags);
+  const stderr = captureStderr(child);
+  try {
+    const what = `server ${framework}/${stack}`;
+    const ready = await nextMessage(child, isType<ReadyMessage>('ready'), what, 60_000, stderr);
+    return {
+      origin: `http://127.0.0.1:${ready.port}`,
+      startMeasuring: (loopDelay) => child.send({ type: 'measure-start', loopDelay }),
+      stopMeasuring() {
+        const isMeasured = isType<MeasuredMessage>('measured');
+        const reply = nextMessage(child, isMeasured, what, 10_000, stderr);
+        child.send({ type: 'measure-stop' });
+        return reply;
+      },
+      stop: () => stop(child),
+    };
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+}
+
+/** A load generator (or the argon2 loop): `run(seconds, config)` gives one sample. */
+export interface Load {
+  run(seconds: number, config?: LoadConfig): Promise<LoadSample>;
+  stop(): Promise<void>;
+}
+
+async function startLoadProcess(
+  file: string,
+  core: number | null,
+  env: Record<string, string>,
+  what: string,
+): Promise<Load> {
+  const child = start(file, core, env);
+  const stderr = captureStderr(child);
+  type Answer = Exclude<LoadReply, { type: 'ready' }>;
+  const isAnswer = (message: unknown): message is Answer =>
+    isType<Answer>('result')(message) || isType<Answer>('error')(message);
+  try {
+    await nextMessage(child, isType<{ type: 'ready' }>('ready'), what, 60_000, stderr);
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+  return {
+    async run(seconds, config) {
+      const answer = nextMessage(child, isAnswer, what, seconds * 1000 + 60_000, stderr);
+      const message: LoadMessage = config
+        ? { type: 'run', seconds, config }
+        : { type: 'run', seconds };
+      child.send(message);
+      const reply = await answer;
+      if (reply.type === 'error') throw new Error(`${what}: ${reply.message}`);
+      return reply.sample;
+    },
+    stop: () => stop(child),
+  };
+}
+
+/** The load generator of a run (or of one lane of a parallel smoke run). */
+export function startLoad(core: number | null): Promise<Load> {
+  return startLoadProcess(LOAD, core, {}, 'load generator');
+}
+
+export function startArgon2(inFlight: number, core: number | null): Promise<Load> {
+  return startLoadProcess(ARGON2, core, { BENCH_IN_FLIGHT: String(inFlight) }, 'argon2 loop');
+}

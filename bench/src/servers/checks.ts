@@ -1,0 +1,58 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { jwtVerify } from 'jose';
+import { AUDIENCE, type Fixture, SECRET } from '../config';
+import { type PublicUser, publicUser, type Stores, sqliteStores } from './stores';
+
+/**
+ * Authentication that is not Portcullis, as a function of the request headers: the user to
+ * answer with, or null for a 401. Each framework wraps it in the same `GET /user` route.
+ */
+export interface Check {
+  (headers: IncomingHttpHeaders): Promise<PublicUser | null>;
+  close(): Promise<void>;
+}
+
+export function withClose(
+  check: (headers: IncomingHttpHeaders) => Promise<PublicUser | null>,
+  close: () => Promise<void>,
+): Check {
+  return Object.assign(check, { close });
+}
+
+/** The baseline: no authentication, the same user row read through the same store. */
+export function bareCheck(fixture: Fixture): Check {
+  const stores: Stores = sqliteStores(fixture.sqlitePath);
+  return withClose(async () => {
+    const user = await stores.users.get(fixture.userId);
+    return user ? publicUser(user) : null;
+  }, stores.close);
+}
+
+/**
+ * jose's `jwtVerify` with the HMAC key imported once (what a careful hand-rolled JWT guard
+ * does), then the same user lookup: the reference for Portcullis' cold path.
+ */
+export async function joseCheck(fixture: Fixture): Promise<Check> {
+  const stores = sqliteStores(fixture.sqlitePath);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(SECRET),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
+  return withClose(async (headers) => {
+    const header = headers.authorization;
+    if (!header?.startsWith('Bearer ')) return null;
+    try {
+      const { payload } = await jwtVerify(header.slice(7), key, {
+        algorithms: ['HS256'],
+        audience: AUDIENCE,
+      });
+      const user = typeof payload.sub === 'string' ? await stores.users.get(payload.sub) : null;
+      return user?.is_active ? publicUser(user) : null;
+    } catch {
+      return null;
+    }
+  }, stores.close);
+}

@@ -1,0 +1,66 @@
+import type { AccessTokenStore, User, UserStore } from '@portcullis/core';
+import {
+  createSqlAccessTokenStore,
+  createSqlUserStore,
+  openSqlite,
+  type PortcullisDatabase,
+} from '@portcullis/sql';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+/** Portcullis' stores on one database, and how to close it. */
+export interface Stores {
+  db: Kysely<PortcullisDatabase>;
+  users: UserStore;
+  accessTokens: AccessTokenStore;
+  close(): Promise<void>;
+}
+
+/** The bench database on SQLite (better-sqlite3 through Kysely, as the demo opens it). */
+export function sqliteStores(path: string): Stores {
+  const db = openSqlite(path);
+  return {
+    db,
+    users: createSqlUserStore(db),
+    accessTokens: createSqlAccessTokenStore(db),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * A Kysely instance on the run's PostgreSQL schema: `search_path` is set per connection, so the
+ * stores' queries are the ones an app on the default schema runs.
+ */
+export function postgresDb(url: string, schema: string): Kysely<PortcullisDatabase> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema}` });
+  return new Kysely<PortcullisDatabase>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export function postgresStores(url: string, schema: string): Stores {
+  const db = postgresDb(url, schema);
+  return {
+    db,
+    users: createSqlUserStore(db),
+    accessTokens: createSqlAccessTokenStore(db),
+    close: () => db.destroy(),
+  };
+}
+
+/** The body every `GET /user` answers: the user row without its password hash. */
+export interface PublicUser {
+  id: string | number;
+  email: string;
+  is_active: boolean;
+  is_superuser: boolean;
+  is_verified: boolean;
+}
+
+export function publicUser(user: User): PublicUser {
+  return {
+    id: user.id,
+    email: user.email,
+    is_active: user.is_active,
+    is_superuser: user.is_superuser,
+    is_verified: user.is_verified,
+  };
+}

@@ -1,0 +1,87 @@
+import { describe, expect, test } from 'vitest';
+import { renderMarkdown } from '../src/report/markdown';
+import { renderSvg } from '../src/report/svg';
+import { type BenchResult, runBenchmark } from '../src/runner/bench';
+
+// CI's smoke run of the benchmark (issue 7): every scenario for about a second, one connection,
+// so the bench never rots. It checks that each scenario answers, not how fast: speed lives in
+// the full run (`pnpm bench`), never in a test.
+
+const SMOKE_TIMEOUT = 240_000;
+
+describe('benchmark smoke run', () => {
+  let result: BenchResult;
+
+  test(
+    'runs every scenario, each answering only 2xx',
+    async () => {
+      result = await runBenchmark({
+        duration: 1,
+        warmup: 0.25,
+        runs: 1,
+        connections: 1,
+        loginInFlight: 2,
+        pin: false,
+        parallel: 3,
+        demos: false,
+        postgresUrl:
+          process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/test',
+        redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        log: () => undefined,
+      });
+      // Every scenario is expected here: PostgreSQL and Redis run on this machine (DESIGN §6).
+      expect(result.skipped).toEqual([]);
+      const ids = result.scenarios.map((scenario) => scenario.id);
+      expect(ids).toContain('express/passport-jwt');
+      expect(ids).toContain('argon2/raw');
+      for (const framework of ['fastify', 'koa', 'express']) {
+        for (const stack of [
+          'bare',
+          'jwt',
+          'jwt-before',
+          'jwt-cold',
+          'cookie-pg',
+          'cookie-redis',
+          'login',
+        ]) {
+          expect(ids).toContain(`${framework}/${stack}`);
+        }
+      }
+      const problems = result.scenarios.flatMap((scenario) => {
+        const [sample] = scenario.samples;
+        if (scenario.errors.length > 0) return [`${scenario.id}: ${scenario.errors.join('; ')}`];
+        if (!sample) return [`${scenario.id}: no sample`];
+        if (sample.non2xx > 0 || sample.errors > 0) {
+          return [`${scenario.id}: ${sample.non2xx} non-2xx, ${sample.errors} errors`];
+        }
+        return sample.rps > 0 ? [] : [`${scenario.id}: no completed request`];
+      });
+      expect(problems).toEqual([]);
+    },
+    SMOKE_TIMEOUT,
+  );
+
+  test('measures the event-loop delay and the guarded route during the login storm', () => {
+    const logins = result.scenarios.filter((scenario) => scenario.stack === 'login');
+    expect(logins).toHaveLength(3);
+    for (const login of logins) {
+      const [sample] = login.samples;
+      expect(sample?.loop?.samples).toBeGreaterThan(0);
+      expect(sample?.probe?.non2xx).toBe(0);
+      expect(sample?.probe?.rps).toBeGreaterThan(0);
+    }
+  });
+
+  test('renders a table row and a bar for every HTTP scenario', () => {
+    const markdown = renderMarkdown(result);
+    const svg = renderSvg(result);
+    for (const framework of ['Fastify', 'Koa', 'Express']) {
+      expect(markdown).toContain(`### ${framework}`);
+      expect(svg).toContain(`>${framework}</text>`);
+    }
+    for (const scenario of result.scenarios) {
+      expect(markdown).toContain(scenario.label);
+    }
+    expect(markdown).toContain('## Targets (issue 7)');
+  });
+});
