@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type { Framework } from '../config';
 import type { BenchResult } from '../runner/bench';
 import { PROBE_RATE, STACK_LABELS } from '../runner/scenarios';
-import { frameworksOf, type Spread, type Summary, spread, summarizeAll } from './summary';
+import {
+  frameworksOf,
+  roundRatios,
+  type Spread,
+  type Summary,
+  spread,
+  summarizeAll,
+} from './summary';
 import { checkTargets } from './targets';
 
 /** Hand-written notes (profiles, fixes, before/after) appended to every report. */
@@ -88,7 +95,6 @@ function loginTable(result: BenchResult, summaries: Map<string, Summary>): strin
   for (const fw of frameworksOf(result)) {
     const login = summaries.get(`${fw}/login`);
     if (!login) continue;
-    const base = argon2?.rps?.median;
     lines.push(
       row([
         `${NAMES[fw]}${failed(login)}`,
@@ -97,7 +103,11 @@ function loginTable(result: BenchResult, summaries: Map<string, Summary>): strin
         ms(login.loopP50?.median ?? null),
         range(login.loopP99, (n) => n.toFixed(2)),
         `${ms(login.probeP50)} / ${ms(login.probeP99)}`,
-        ratio(login.rps && base ? login.rps.median / base : null),
+        ratio(
+          argon2
+            ? (roundRatios(login.result.samples, argon2.result.samples)?.median ?? null)
+            : null,
+        ),
       ]),
     );
   }
@@ -158,14 +168,16 @@ function header(result: BenchResult): string[] {
         '(`taskset`).',
     `- Each scenario: a fresh server process, ${o.warmup} s warm-up, ${o.duration} s measured, ` +
       `${o.connections} connection(s) (login storm: ${o.loginInFlight}); ${o.runs} round(s), ` +
-      'each running every scenario in the same order, so noise hits all alike.',
+      'each running every scenario once (framework blocks rotating from round to round), so ' +
+      'noise hits all alike.',
     '- req/s: median over the rounds (min–max). Latencies: median over the rounds of ' +
       'autocannon’s p50 and p99.',
-    '- **× bare**: median req/s over the median req/s of the same framework’s bare route, which ' +
-      'reads the same user row through the same store with no authentication.',
+    '- **× bare**: each round’s req/s over the same round’s req/s of the same framework’s bare ' +
+      'route (the same user row read through the same store, no authentication), median over ' +
+      'the rounds. Comparisons between two scenarios (targets) are paired by round the same way.',
     '- **Server CPU µs/req**: the server process’s CPU time (every thread) per completed ' +
-      'request, median over the rounds; in brackets the bare route’s over this one’s, a ratio by ' +
-      'cost that a busy machine disturbs less than req/s. **CPU got**: that CPU time over the ' +
+      'request, median over the rounds; in brackets the bare route’s over this one’s (paired by ' +
+      'round), a ratio by cost that a busy machine disturbs less than req/s. **CPU got**: that CPU time over the ' +
       'wall time (one core = 100 %); below 100 % the server waited, on I/O or for the CPU.',
     `- Versions: ${versions.join(', ')}.`,
     '',

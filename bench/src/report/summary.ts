@@ -25,13 +25,16 @@ export interface Summary {
   rps: Spread | null;
   p50: number | null;
   p99: number | null;
-  /** Median req/s over the baseline's median req/s (same framework, same run). */
+  /**
+   * Median of the per-round ratios: each round's req/s over the same round's baseline (same
+   * framework, same run).
+   */
   ratio: number | null;
-  /** Per-round ratios (each round's req/s over the same round's baseline): the whisker. */
+  /** Those per-round ratios: the whisker. */
   roundRatios: Spread | null;
   /** Server CPU time per completed request, µs (all threads): robust to a busy machine. */
   cpuPerRequest: Spread | null;
-  /** The baseline's CPU per request over this one's: "× bare" by CPU cost. */
+  /** The baseline's CPU per request over this one's, median over rounds: "× bare" by cost. */
   cpuRatio: number | null;
   /** CPU time the server got over wall time: below 1 it waited, for I/O or for the CPU. */
   cpuShare: Spread | null;
@@ -49,25 +52,39 @@ const figure = (samples: readonly Sample[], pick: (s: Sample) => number | undefi
 const cpuPerRequest = (s: Sample): number | undefined =>
   s.serverCpuMs !== undefined && s.requests > 0 ? (s.serverCpuMs * 1000) / s.requests : undefined;
 
+/**
+ * `top / bottom` per round, for the rounds both ran: a paired comparison, so what changed between
+ * rounds (the machine's other load) cancels out as far as it hit both alike.
+ */
+export function roundRatios(
+  top: readonly Sample[],
+  bottom: readonly Sample[],
+  pick: (sample: Sample) => number | undefined = (sample) => sample.rps,
+): Spread | null {
+  return spread(
+    top.flatMap((sample) => {
+      const other = bottom.find((b) => b.round === sample.round);
+      const [a, b] = [pick(sample), other ? pick(other) : undefined];
+      return a !== undefined && b !== undefined && b > 0 ? [a / b] : [];
+    }),
+  );
+}
+
 export function summarize(scenario: ScenarioResult, baseline: ScenarioResult | null): Summary {
   const { samples } = scenario;
-  const cpu = figure(samples, cpuPerRequest);
-  const baseCpu = baseline ? figure(baseline.samples, cpuPerRequest) : null;
-  const rps = figure(samples, (s) => s.rps);
-  const base = baseline ? figure(baseline.samples, (s) => s.rps) : null;
-  const perRound = samples.flatMap((sample) => {
-    const same = baseline?.samples.find((b) => b.round === sample.round);
-    return same && same.rps > 0 ? [sample.rps / same.rps] : [];
-  });
+  const base = baseline?.samples ?? [];
+  const perRound = roundRatios(samples, base);
+  // Cost ratio: the baseline's CPU per request over this one's.
+  const cpuRatio = roundRatios(base, samples, cpuPerRequest);
   return {
     result: scenario,
-    rps,
+    rps: figure(samples, (s) => s.rps),
     p50: figure(samples, (s) => s.p50)?.median ?? null,
     p99: figure(samples, (s) => s.p99)?.median ?? null,
-    ratio: rps && base && base.median > 0 ? rps.median / base.median : null,
-    roundRatios: spread(perRound),
-    cpuPerRequest: cpu,
-    cpuRatio: cpu && baseCpu && cpu.median > 0 ? baseCpu.median / cpu.median : null,
+    ratio: perRound?.median ?? null,
+    roundRatios: perRound,
+    cpuPerRequest: figure(samples, cpuPerRequest),
+    cpuRatio: cpuRatio?.median ?? null,
     cpuShare: figure(samples, (s) =>
       s.serverCpuMs !== undefined && s.serverWallMs ? s.serverCpuMs / s.serverWallMs : undefined,
     ),

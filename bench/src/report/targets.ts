@@ -1,6 +1,6 @@
 import type { Framework } from '../config';
 import type { BenchResult } from '../runner/bench';
-import { frameworksOf, type Summary, summarizeAll } from './summary';
+import { frameworksOf, roundRatios, type Summary, summarizeAll } from './summary';
 
 /** One goal of issue 7, checked against a run. */
 export interface TargetCheck {
@@ -14,10 +14,10 @@ export interface TargetCheck {
 
 const x = (value: number): string => `${value.toFixed(2)}×`;
 
+/** Median over rounds of `a`'s req/s over `b`'s in the same round. */
 function ratioOf(a: Summary | undefined, b: Summary | undefined): number | null {
-  const top = a?.rps?.median;
-  const bottom = b?.rps?.median;
-  return top && bottom ? top / bottom : null;
+  if (!a || !b) return null;
+  return roundRatios(a.result.samples, b.result.samples)?.median ?? null;
 }
 
 function check(

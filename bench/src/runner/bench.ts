@@ -1,6 +1,6 @@
 /**
- * A benchmark run: prepare the data, then rounds of every scenario in the same order (A B C …
- * A B C …, issue 7), each scenario on a fresh server process, warm-up then measurement.
+ * A benchmark run: prepare the data, then rounds of every scenario (A B C … A B C …, issue 7),
+ * each scenario on a fresh server process, warm-up then measurement.
  */
 import type { Framework, LoopDelay, Stack } from '../config';
 import { prepareFixture } from '../fixture';
@@ -121,6 +121,21 @@ async function measure(
   }
 }
 
+/**
+ * The order of a round: framework blocks rotate from round to round (Fastify, Koa, Express;
+ * then Koa, Express, Fastify; …), so whatever recurs at the same point of every round does not
+ * always hit the same framework. Within a block the order stays: the baseline first.
+ */
+export function roundOrder(scenarios: readonly Scenario[], round: number): Scenario[] {
+  const frameworks = [...new Set(scenarios.flatMap((s) => (s.framework ? [s.framework] : [])))];
+  const shift = frameworks.length > 0 ? (round - 1) % frameworks.length : 0;
+  const rotated = [...frameworks.slice(shift), ...frameworks.slice(0, shift)];
+  return [
+    ...rotated.flatMap((fw) => scenarios.filter((s) => s.framework === fw)),
+    ...scenarios.filter((s) => s.framework === null),
+  ];
+}
+
 /** Runs `work` over `items`, `lanes.length` at once, each lane with its own helper. */
 async function eachInLanes<T, L>(
   items: readonly T[],
@@ -168,6 +183,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     postgresUrl: options.postgresUrl,
     redisUrl: options.redisUrl,
   });
+  // Ctrl-C or a kill mid-run still drops the run's PostgreSQL schema, Redis keys and files.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    options.log(`${signal}: removing the run's data`);
+    void prepared.cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const skip = new Map<Stack, string>();
   if (prepared.unavailable.postgres)
     skip.set('cookie-pg', `PostgreSQL: ${prepared.unavailable.postgres}`);
@@ -201,7 +223,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       loads.push(await startLoad(pinning.load));
     }
     for (let round = 1; round <= options.runs; round++) {
-      await eachInLanes(scenarios, loads, async (scenario, load) => {
+      await eachInLanes(roundOrder(scenarios, round), loads, async (scenario, load) => {
         const result = results.get(scenario.id) as ScenarioResult;
         try {
           const sample = await measure(scenario, prepared.fixture, load, pinning, options);
@@ -224,6 +246,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   } finally {
     await Promise.all(loads.map((load) => load.stop()));
     await prepared.cleanup();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
   const demos = options.demos ? await measureDemos(pinning.server, options.log) : [];
   return {
