@@ -165,7 +165,7 @@ function header(result: BenchResult): string[] {
     pinning.note
       ? `- Not pinned (${pinning.note}).`
       : `- Servers pinned to core ${pinning.server}, the load generator to core ${pinning.load} ` +
-        '(`taskset`).',
+        `(\`taskset\`); local database servers: ${pinning.services ?? 'not moved'}.`,
     `- Each scenario: a fresh server process, ${o.warmup} s warm-up, ${o.duration} s measured, ` +
       `${o.connections} connection(s) (login storm: ${o.loginInFlight}); ${o.runs} round(s), ` +
       'each running every scenario once (framework blocks rotating from round to round), so ' +

@@ -12,6 +12,7 @@ import {
   type Load,
   type Pinning,
   pinSelf,
+  pinServices,
   startArgon2,
   startLoad,
   startServer,
@@ -183,9 +184,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     postgresUrl: options.postgresUrl,
     redisUrl: options.redisUrl,
   });
+  const services = pinServices(pinning.load);
+  pinning.services = services.note;
+  options.log(`database servers: ${services.note}`);
   // Ctrl-C or a kill mid-run still drops the run's PostgreSQL schema, Redis keys and files.
   const interrupted = (signal: NodeJS.Signals): void => {
     options.log(`${signal}: removing the run's data`);
+    services.restore();
     void prepared.cleanup().finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
@@ -246,6 +251,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   } finally {
     await Promise.all(loads.map((load) => load.stop()));
     await prepared.cleanup();
+    services.restore();
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
   }

@@ -20,6 +20,11 @@ export interface Pinning {
   load: number | null;
   /** Why there is no pinning, when there is none. */
   note: string | null;
+  /**
+   * Local database servers moved to the load generator's core for the run (`postgres`,
+   * `redis-server`), or why they were not.
+   */
+  services?: string;
 }
 
 /** Servers on the first core, load on the last, when `taskset` exists and there are ≥ 2. */
@@ -38,6 +43,54 @@ export function choosePinning(enabled: boolean): Pinning {
 export function pinSelf(core: number | null): void {
   if (core === null) return;
   spawnSync('taskset', ['-a', '-p', '-c', String(core), String(process.pid)]);
+}
+
+/** A process's current CPU list (`taskset -p -c`), or null when it cannot be read. */
+function affinityOf(pid: number): string | null {
+  const shown = spawnSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' });
+  const list = /:\s*([\d,-]+)\s*$/.exec(shown.stdout ?? '')?.[1];
+  return shown.status === 0 && list ? list : null;
+}
+
+function pidsOf(name: string): number[] {
+  const found = spawnSync('pgrep', ['-x', name], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.split('\n').filter(Boolean).map(Number) : [];
+}
+
+/**
+ * Moves this machine's PostgreSQL and Redis servers (every process and thread; new PostgreSQL
+ * backends inherit the postmaster's affinity) to the load generator's core for the run, as if
+ * they ran on another host: otherwise the kernel wakes a backend on the core of the server that
+ * just wrote to it, and the database's work lands on the server's core in the database
+ * scenarios only. Returns what was done and how to put every process back.
+ */
+export function pinServices(core: number | null): { note: string; restore(): void } {
+  const none = { restore: () => undefined };
+  if (core === null) return { ...none, note: 'not moved (no pinning)' };
+  const saved: [number, string][] = [];
+  const moved: string[] = [];
+  for (const name of ['postgres', 'redis-server']) {
+    const pids = pidsOf(name);
+    let count = 0;
+    for (const pid of pids) {
+      const before = affinityOf(pid);
+      if (before === null) continue;
+      const done = spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)]);
+      if (done.status !== 0) continue;
+      saved.push([pid, before]);
+      count += 1;
+    }
+    if (count > 0) moved.push(`${name} (${count} process${count === 1 ? '' : 'es'})`);
+  }
+  return {
+    note:
+      moved.length > 0
+        ? `${moved.join(', ')} moved to core ${core} for the run, put back after`
+        : 'no local postgres or redis-server process could be moved',
+    restore() {
+      for (const [pid, list] of saved) spawnSync('taskset', ['-a', '-p', '-c', list, String(pid)]);
+    },
+  };
 }
 
 function start(

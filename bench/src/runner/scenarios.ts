@@ -35,7 +35,7 @@ export const STACK_LABELS: Readonly<Record<Stack | 'argon2', string>> = {
   login: 'Portcullis POST /auth/jwt/login (argon2id)',
   'passport-jwt': 'passport-jwt 4.0.1 as documented',
   'better-auth': 'better-auth 1.7.25 getSession (cookie)',
-  argon2: 'raw argon2id verify (the password hasher alone, no HTTP)',
+  argon2: 'raw argon2id verify (@node-rs/argon2 called directly, no HTTP)',
 };
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });

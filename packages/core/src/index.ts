@@ -63,7 +63,7 @@ export type {
 } from './openapi';
 // OpenAPI and the interactive docs page
 export { buildOpenApi } from './openapi';
-export type { Argon2Options, PasswordHasher } from './password';
+export type { Argon2Options, PasswordHasher, PasswordHasherOptions } from './password';
 // Passwords, tokens, randomness
 export { createPasswordHasher, verifyAndUpdate } from './password';
 export type { CurrentUserGuard, Portcullis, PortcullisOptions } from './portcullis';

@@ -1,5 +1,7 @@
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import { builtinModule } from './internal/builtin';
+import { concurrencyLimit } from './internal/concurrency-limit';
 import { randomToken } from './random';
 
 /**
@@ -41,7 +43,42 @@ export interface Argon2Options {
   parallelism?: number;
 }
 
+/**
+ * Options of {@link createPasswordHasher}: the argon2id costs and how many hashes may run at once.
+ *
+ * @example
+ * ```ts
+ * // A login-heavy service on 8 cores that keeps two of them for everything else:
+ * const hasher = createPasswordHasher({ maxConcurrent: 6 });
+ * ```
+ */
+export interface PasswordHasherOptions extends Argon2Options {
+  /**
+   * How many hashes and verifications may run at once; the rest wait their turn, first come
+   * first served. Default: the number of CPU cores this process may use
+   * (`os.availableParallelism()`, which honours `taskset`), so a login flood never has more
+   * hashing threads than cores and the event loop keeps getting the CPU (the benchmark's login
+   * storm, docs/performance.md). `Infinity` removes the limit: every call goes straight to the
+   * libuv thread pool (`UV_THREADPOOL_SIZE`, 4 by default).
+   */
+  maxConcurrent?: number;
+}
+
 const DEFAULTS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+interface CoreCount {
+  availableParallelism?: () => number;
+}
+
+/** CPU cores this process may run on; Infinity when the runtime cannot tell. */
+function usableCores(): number {
+  const os = builtinModule('node:os') as CoreCount | undefined;
+  const fromOs = typeof os?.availableParallelism === 'function' ? os.availableParallelism() : 0;
+  const fromNavigator = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  const cores = fromOs || fromNavigator || 0;
+  return Number.isInteger(cores) && cores > 0 ? cores : Number.POSITIVE_INFINITY;
+}
 
 /**
  * `Algorithm.Argon2id` of @node-rs/argon2. Its `Algorithm` is an ambient `const enum`, which
@@ -101,7 +138,9 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
  * Creates the default password hasher: argon2id for new hashes; verifies any argon2 PHC hash
  * (argon2id/i/d, FastAPI Users' `m=65536,t=3,p=4` included) and legacy bcrypt hashes
  * (`$2a$`, `$2b$`, `$2y$`) so an existing FastAPI Users database logs in unchanged (spec §8).
- * Hashing and verification always run on the libuv thread pool, never on the event loop.
+ * Hashing and verification always run on the libuv thread pool, never on the event loop, and no
+ * more of them at once than `maxConcurrent` (default: one per CPU core; see
+ * {@link PasswordHasherOptions}).
  *
  * `needsRehash` is true for bcrypt, argon2i, argon2d, argon2 version 0x10, and argon2id whose
  * memory or time cost is below the configured one; an equal or stronger argon2id hash is kept
@@ -116,7 +155,8 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
  * `verify` answers false, and never throws, for a hash format it does not know or a corrupt hash.
  * Upstream raises `UnknownHashError` there (a 500, spec §3.6); a failed login is the safer answer.
  *
- * @param options - Argon2id costs for new hashes; defaults m=19456 KiB, t=2, p=1 (OWASP).
+ * @param options - Argon2id costs for new hashes (defaults m=19456 KiB, t=2, p=1, OWASP's) and
+ * `maxConcurrent`.
  * @throws RangeError when an option is out of range.
  *
  * @example
@@ -127,27 +167,32 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
  * hasher.needsRehash('$2b$12$…'); // true: bcrypt is upgraded on the next login
  * ```
  */
-export function createPasswordHasher(options: Argon2Options = {}): PasswordHasher {
+export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
   const memoryCost = options.memoryCost ?? DEFAULTS.memoryCost;
   const timeCost = options.timeCost ?? DEFAULTS.timeCost;
   const parallelism = options.parallelism ?? DEFAULTS.parallelism;
   checkInteger('parallelism', parallelism, 1, 255);
   checkInteger('memoryCost', memoryCost, 8 * parallelism, 2 ** 32 - 1);
   checkInteger('timeCost', timeCost, 1, 2 ** 32 - 1);
+  const maxConcurrent = options.maxConcurrent ?? usableCores();
+  if (maxConcurrent !== Number.POSITIVE_INFINITY) {
+    checkInteger('maxConcurrent', maxConcurrent, 1, Number.MAX_SAFE_INTEGER);
+  }
   const hashOptions = Object.freeze({ algorithm: ARGON2ID, memoryCost, timeCost, parallelism });
+  const limited = concurrencyLimit(maxConcurrent);
 
   return Object.freeze({
     hash(password: string): Promise<string> {
-      return argon2Hash(password, hashOptions);
+      return limited(() => argon2Hash(password, hashOptions));
     },
 
     async verify(password: string, hash: string): Promise<boolean> {
       if (typeof password !== 'string' || typeof hash !== 'string') return false;
       try {
-        if (ARGON2_PHC.test(hash)) return await argon2Verify(hash, password);
+        if (ARGON2_PHC.test(hash)) return await limited(() => argon2Verify(hash, password));
         if (BCRYPT.test(hash)) {
           if (encoder.encode(password).length > BCRYPT_MAX_BYTES) return false;
-          return await bcryptVerify(password, hash);
+          return await limited(() => bcryptVerify(password, hash));
         }
       } catch {
         // The native verifiers throw on malformed salts/digests that pass the shape check;

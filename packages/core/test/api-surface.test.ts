@@ -51,6 +51,7 @@ const EXPECTED_NODE = [
   'parsedBodyOf',
   'releaseUnreadBody',
   'resolveUser',
+  'responseBytes',
   'routeNodeRequest',
   'toRequest',
   'writeResponse',

@@ -3,6 +3,7 @@ import {
   ANSWERED_METHODS,
   eachHeader,
   releaseUnreadBody,
+  responseBytes,
   routeNodeRequest,
   toRequest,
 } from '@portcullis/core/node';
@@ -31,8 +32,9 @@ async function send(reply: FastifyReply, response: Response): Promise<FastifyRep
   reply.status(response.status);
   releaseUnreadBody(reply.request.raw);
   eachHeader(response, (name, value) => reply.header(name, value));
-  if (!response.body) return reply.send();
-  return reply.send(Buffer.from(await response.arrayBuffer()));
+  const body = await responseBytes(response);
+  if (body === null) return reply.send();
+  return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
 }
 
 function origin(request: FastifyRequest): string {

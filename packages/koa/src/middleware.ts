@@ -1,5 +1,10 @@
 import type { Mounts, Portcullis, User } from '@portcullis/core';
-import { eachHeader, releaseUnreadBody, routeNodeRequest } from '@portcullis/core/node';
+import {
+  eachHeader,
+  releaseUnreadBody,
+  responseBytes,
+  routeNodeRequest,
+} from '@portcullis/core/node';
 import type { Middleware } from 'koa';
 
 export interface PortcullisMiddlewareOptions<U extends User = User> {
@@ -50,6 +55,7 @@ export function portcullis<U extends User>(options: PortcullisMiddlewareOptions<
     eachHeader(response, (name, value) =>
       name === 'set-cookie' ? ctx.append(name, value) : ctx.set(name, value),
     );
-    ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+    const body = await responseBytes(response);
+    ctx.body = body === null ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   };
 }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import { Kysely, SqliteDialect } from 'kysely';
+import { withStatementCache } from './internal/statement-cache';
 import type { PortcullisDatabase } from './schema';
 
 /** The part of a better-sqlite3 `Database` that `configureSqliteConnection` uses. */
@@ -61,7 +62,9 @@ function isMemoryPath(path: string): boolean {
  * A Kysely instance on a SQLite file through better-sqlite3 (install it next to this package;
  * it is loaded on first use only). Creates the file's folder, then applies
  * `configureSqliteConnection`. Opening is lazy: a file that cannot be opened surfaces on the
- * first query, as SERVICE_UNAVAILABLE from the stores. Call `db.destroy()` to close it.
+ * first query, as SERVICE_UNAVAILABLE from the stores. Data statements (`SELECT`, `INSERT`,
+ * `UPDATE`, `DELETE`) are prepared once per distinct SQL text and reused (at most 256 kept).
+ * Call `db.destroy()` to close it.
  *
  * @example
  * ```ts
@@ -89,7 +92,7 @@ export function openSqlite<DB = PortcullisDatabase>(
           database.close();
           throw error;
         }
-        return database;
+        return withStatementCache(database);
       },
     }),
   });

@@ -2,10 +2,25 @@ import { isPortcullisError } from '../errors';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
+/**
+ * The text of every body core serialised itself, so the Node adapters write it without reading
+ * it back through the Response's web stream (issue 7: a stream read per response, on Node 20
+ * one of the larger costs of a cheap route). Keyed by the Response object: a response from
+ * anywhere else is read the ordinary way.
+ */
+const serialisedBodies = new WeakMap<Response, string>();
+
+/** The body text of a response made by {@link json}, or undefined for any other response. */
+export function serialisedBody(response: Response): string | undefined {
+  return serialisedBodies.get(response);
+}
+
 /** A compact JSON response, as FastAPI sends them (spec §6: `null` bodies included). */
 export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
-  const response = new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+  const text = JSON.stringify(body);
+  const response = new Response(text, { status, headers: JSON_HEADERS });
   if (headers) for (const [k, v] of new Headers(headers)) response.headers.append(k, v);
+  serialisedBodies.set(response, text);
   return response;
 }
 

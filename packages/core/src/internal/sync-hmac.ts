@@ -10,6 +10,7 @@
  * `process.getBuiltinModule` (Node ≥ 20.16, Bun, Deno). Anywhere else this returns null and the
  * codec keeps using Web Crypto through jose.
  */
+import { builtinModule } from './builtin';
 
 /** The part of `node:crypto` used here, typed structurally. */
 interface NodeCrypto {
@@ -19,18 +20,8 @@ interface NodeCrypto {
   ): { update(data: string): { digest(encoding: 'base64url'): string } };
 }
 
-interface ProcessWithBuiltins {
-  getBuiltinModule?: (id: string) => unknown;
-}
-
 function nodeCrypto(): NodeCrypto | null {
-  const host = (globalThis as { process?: ProcessWithBuiltins }).process;
-  let crypto: unknown;
-  try {
-    crypto = host?.getBuiltinModule?.('node:crypto');
-  } catch {
-    return null;
-  }
+  const crypto = builtinModule('node:crypto');
   const createHmac = (crypto as Partial<NodeCrypto> | undefined)?.createHmac;
   return typeof createHmac === 'function' ? (crypto as NodeCrypto) : null;
 }

@@ -2,7 +2,15 @@ import { createServer, IncomingMessage, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Socket } from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { eachHeader, hostBodyOptions, parsedBodyOf, toRequest, writeResponse } from './bridge';
+import { json } from '../http/response';
+import {
+  eachHeader,
+  hostBodyOptions,
+  parsedBodyOf,
+  responseBytes,
+  toRequest,
+  writeResponse,
+} from './bridge';
 
 async function serveOnce(listener: RequestListener, init: RequestInit = {}): Promise<Response> {
   const server = createServer(listener);
@@ -108,5 +116,30 @@ describe('parsedBodyOf and hostBodyOptions', () => {
     expect(hostBodyOptions(json, { a: 1 })).toEqual({
       parsedBody: { kind: 'json', value: { a: 1 } },
     });
+  });
+});
+
+describe('responseBytes', () => {
+  const text = (bytes: Uint8Array | null) =>
+    bytes === null ? null : new TextDecoder().decode(bytes);
+
+  test('a body core serialised: its bytes, even once a hook has read the stream', async () => {
+    const response = json({ detail: 'LOGIN_BAD_CREDENTIALS', note: 'ünïcode' }, 400);
+    expect(text(await responseBytes(response))).toBe(
+      '{"detail":"LOGIN_BAD_CREDENTIALS","note":"ünïcode"}',
+    );
+    const consumed = json({ access_token: 'abc', token_type: 'bearer' });
+    await consumed.text();
+    expect(consumed.bodyUsed).toBe(true);
+    expect(text(await responseBytes(consumed))).toBe(
+      '{"access_token":"abc","token_type":"bearer"}',
+    );
+  });
+
+  test('any other response is read from its stream; no body is null', async () => {
+    expect(text(await responseBytes(new Response('plain text')))).toBe('plain text');
+    const copy = new Response(json({ a: 1 }).body, { status: 201 });
+    expect(text(await responseBytes(copy))).toBe('{"a":1}');
+    expect(await responseBytes(new Response(null, { status: 204 }))).toBeNull();
   });
 });

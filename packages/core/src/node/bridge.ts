@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { attachParsedBody, type ParsedBody } from '../http/body';
+import { serialisedBody } from '../http/response';
 
 export interface ToRequestOptions {
   /** The raw body when the host already buffered it (e.g. a Fastify content-type parser). */
@@ -151,9 +152,28 @@ export async function writeResponse(
       earlier === undefined ? [] : Array.isArray(earlier) ? earlier : [String(earlier)];
     res.setHeader(name, [...before, ...value]);
   });
-  const body = response.body ? new Uint8Array(await response.arrayBuffer()) : null;
+  const body = await responseBytes(response);
   if (body) res.setHeader('content-length', body.byteLength);
   res.end(body);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A response's body as bytes, null when it has none. A body core serialised itself is taken
+ * as it was made, without a round trip through the Response's web stream (so also when a hook
+ * already read that stream); any other body is read from its stream.
+ *
+ * @example
+ * ```ts
+ * const body = await responseBytes(response);
+ * reply.send(body === null ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+ * ```
+ */
+export async function responseBytes(response: Response): Promise<Uint8Array | null> {
+  const known = serialisedBody(response);
+  if (known !== undefined) return encoder.encode(known);
+  return response.body ? new Uint8Array(await response.arrayBuffer()) : null;
 }
 
 function mediaTypeOf(req: IncomingMessage): string {

@@ -4,6 +4,7 @@ export {
   hostBodyOptions,
   parsedBodyOf,
   releaseUnreadBody,
+  responseBytes,
   type ToRequestOptions,
   toRequest,
   writeResponse,

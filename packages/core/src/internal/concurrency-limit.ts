@@ -1,0 +1,42 @@
+/**
+ * At most `limit` tasks running at once; the rest wait in arrival order (issue 7).
+ *
+ * Password hashing uses it: argon2 runs on the libuv thread pool, and a login flood that puts a
+ * hash on every pool thread leaves the event loop fighting those threads for the CPU (and
+ * queues every other pool job — file reads, DNS — behind them).
+ */
+export type ConcurrencyLimit = <T>(task: () => Promise<T>) => Promise<T>;
+
+export function concurrencyLimit(limit: number): ConcurrencyLimit {
+  if (limit === Number.POSITIVE_INFINITY) return (task) => task();
+  let running = 0;
+  // A queue read from `head`, compacted when drained: shift() is O(n) on a long queue.
+  let waiting: (() => void)[] = [];
+  let head = 0;
+
+  const release = (): void => {
+    if (head < waiting.length) {
+      const next = waiting[head] as () => void;
+      waiting[head] = () => {};
+      head += 1;
+      if (head === waiting.length) {
+        waiting = [];
+        head = 0;
+      }
+      next();
+      return;
+    }
+    running -= 1;
+  };
+
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running < limit) running += 1;
+    // The slot is handed over by `release` without decrementing `running`.
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+}
