@@ -28,6 +28,7 @@ export type Stack =
   | 'cookie-redis'
   | 'users-me'
   | 'login'
+  | 'login-before'
   | 'passport-jwt'
   | 'better-auth';
 

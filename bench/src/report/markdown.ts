@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Framework } from '../config';
 import type { BenchResult } from '../runner/bench';
-import { PROBE_RATE, STACK_LABELS } from '../runner/scenarios';
+import { isLoginStorm, PROBE_RATE, STACK_LABELS } from '../runner/scenarios';
 import {
   frameworksOf,
   roundRatios,
@@ -51,7 +51,7 @@ function frameworkTable(fw: Framework, summaries: Map<string, Summary>): string[
   ];
   for (const summary of summaries.values()) {
     const { result } = summary;
-    if (result.framework !== fw || result.stack === 'login') continue;
+    if (result.framework !== fw || isLoginStorm(result.stack)) continue;
     lines.push(
       row([
         `${result.label}${failed(summary)}`,
@@ -69,17 +69,32 @@ function frameworkTable(fw: Framework, summaries: Map<string, Summary>): string[
   return [...lines, ''];
 }
 
+function loginRow(name: string, login: Summary, argon2: Summary | undefined): string {
+  return row([
+    `${name}${failed(login)}`,
+    range(login.rps),
+    `${ms(login.p50)} / ${ms(login.p99)}`,
+    ms(login.loopP50?.median ?? null),
+    range(login.loopP99, (n) => n.toFixed(2)),
+    `${ms(login.probeP50)} / ${ms(login.probeP99)}`,
+    ratio(
+      argon2 ? (roundRatios(login.result.samples, argon2.result.samples)?.median ?? null) : null,
+    ),
+  ]);
+}
+
 function loginTable(result: BenchResult, summaries: Map<string, Summary>): string[] {
   const argon2 = summaries.get('argon2/raw');
   const lines = [
     '## Login storm',
     '',
-    `Rows: ${STACK_LABELS.login}, per framework; the last row: ${STACK_LABELS.argon2}.`,
-    `Logins with the right password, ${result.options.loginInFlight} in flight; meanwhile one`,
-    `more connection asks the JWT-guarded \`GET /user\` (token reused, ${PROBE_RATE} requests/s) and the server samples its`,
-    'event-loop delay',
-    '(`perf_hooks.monitorEventLoopDelay`, 1 ms resolution, armed after the warm-up, before the',
-    'measured load; a delay is the time beyond the 1 ms interval).',
+    `Rows: ${STACK_LABELS.login}, per framework, then the same with the password hasher as it was`,
+    'before issue 7 (every hash straight to the libuv pool, no limit on hashes at once); the last',
+    `row: ${STACK_LABELS.argon2}. Logins with the right password,`,
+    `${result.options.loginInFlight} in flight; meanwhile one more connection asks the JWT-guarded`,
+    `\`GET /user\` (token reused, ${PROBE_RATE} requests/s) and the server samples its event-loop`,
+    'delay (`perf_hooks.monitorEventLoopDelay`, 1 ms resolution, armed after the warm-up, before',
+    'the measured load; a delay is the time beyond the 1 ms interval).',
     '',
     row([
       'framework',
@@ -92,24 +107,15 @@ function loginTable(result: BenchResult, summaries: Map<string, Summary>): strin
     ]),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
   ];
+  const variants = [
+    ['login', ''],
+    ['login-before', ', hasher as before issue 7 (no limit)'],
+  ] as const;
   for (const fw of frameworksOf(result)) {
-    const login = summaries.get(`${fw}/login`);
-    if (!login) continue;
-    lines.push(
-      row([
-        `${NAMES[fw]}${failed(login)}`,
-        range(login.rps),
-        `${ms(login.p50)} / ${ms(login.p99)}`,
-        ms(login.loopP50?.median ?? null),
-        range(login.loopP99, (n) => n.toFixed(2)),
-        `${ms(login.probeP50)} / ${ms(login.probeP99)}`,
-        ratio(
-          argon2
-            ? (roundRatios(login.result.samples, argon2.result.samples)?.median ?? null)
-            : null,
-        ),
-      ]),
-    );
+    for (const [stack, suffix] of variants) {
+      const login = summaries.get(`${fw}/${stack}`);
+      if (login) lines.push(loginRow(`${NAMES[fw]}${suffix}`, login, argon2));
+    }
   }
   if (argon2) {
     lines.push(

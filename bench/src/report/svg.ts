@@ -1,5 +1,6 @@
 import type { Framework } from '../config';
 import type { BenchResult } from '../runner/bench';
+import { isLoginStorm } from '../runner/scenarios';
 import { frameworksOf, type Summary, summarizeAll } from './summary';
 
 const NAMES: Record<Framework, string> = { fastify: 'Fastify', koa: 'Koa', express: 'Express' };
@@ -35,7 +36,7 @@ export function renderSvg(result: BenchResult): string {
     fw,
     rows: [...summaries.values()].filter(
       (s): s is Summary & { ratio: number } =>
-        s.result.framework === fw && s.result.stack !== 'login' && s.ratio !== null,
+        s.result.framework === fw && !isLoginStorm(s.result.stack) && s.ratio !== null,
     ),
   }));
   const top = Math.max(

@@ -33,6 +33,7 @@ export const STACK_LABELS: Readonly<Record<Stack | 'argon2', string>> = {
   'cookie-redis': 'Portcullis cookie + Redis strategy',
   'users-me': 'Portcullis GET /users/me (JWT, token reused)',
   login: 'Portcullis POST /auth/jwt/login (argon2id)',
+  'login-before': 'same, password hasher as before issue 7 (no limit on hashes at once)',
   'passport-jwt': 'passport-jwt 4.0.1 as documented',
   'better-auth': 'better-auth 1.7.25 getSession (cookie)',
   argon2: 'raw argon2id verify (@node-rs/argon2 called directly, no HTTP)',
@@ -68,6 +69,7 @@ function loadFor(stack: Stack, fixture: Fixture, origin: string, connections: nu
     case 'better-auth':
       return get({ cookie: fixture.betterAuthCookie });
     case 'login':
+    case 'login-before':
       return {
         origin,
         method: 'POST',
@@ -78,6 +80,11 @@ function loadFor(stack: Stack, fixture: Fixture, origin: string, connections: nu
         probe: { path: '/user', headers: bearer(fixture.jwt), rate: PROBE_RATE },
       };
   }
+}
+
+/** The login storm's stacks: 50 logins in flight, event-loop delay measured. */
+export function isLoginStorm(stack: Stack | 'argon2'): boolean {
+  return stack === 'login' || stack === 'login-before';
 }
 
 /** Stacks run on every framework, in the order of a round. */
@@ -92,6 +99,7 @@ const EVERY_FRAMEWORK: readonly Stack[] = [
   'cookie-redis',
   'users-me',
   'login',
+  'login-before',
   'better-auth',
 ];
 
@@ -110,15 +118,15 @@ export interface CatalogueOptions {
 export function catalogue(options: CatalogueOptions): Scenario[] {
   const scenarios: Scenario[] = [];
   const httpScenario = (framework: Framework, stack: Stack): Scenario => {
-    const connections =
-      stack === 'login' ? (options.loginInFlight ?? LOGIN_IN_FLIGHT) : options.connections;
+    const storm = isLoginStorm(stack);
+    const connections = storm ? (options.loginInFlight ?? LOGIN_IN_FLIGHT) : options.connections;
     return {
       id: `${framework}/${stack}`,
       framework,
       stack,
       label: STACK_LABELS[stack],
       connections,
-      loopDelay: stack === 'login',
+      loopDelay: storm,
       load: (fixture, origin) => loadFor(stack, fixture, origin, connections),
     };
   };

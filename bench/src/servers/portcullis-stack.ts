@@ -6,6 +6,7 @@ import {
   createDatabaseStrategy,
   createJwtCodec,
   createJwtStrategy,
+  createPasswordHasher,
   createPortcullis,
   JwtError,
   type Mounts,
@@ -109,6 +110,10 @@ export async function portcullisStack(stack: Stack, fixture: Fixture): Promise<P
   const portcullis = createPortcullis({
     userManager: {
       users: stores.users,
+      // The hasher as it was before issue 7: every hash straight to the libuv pool.
+      ...(stack === 'login-before'
+        ? { passwordHasher: createPasswordHasher({ maxConcurrent: Number.POSITIVE_INFINITY }) }
+        : {}),
       resetPasswordToken: { secret: SECRET },
       verificationToken: { secret: SECRET },
     },
@@ -116,7 +121,9 @@ export async function portcullisStack(stack: Stack, fixture: Fixture): Promise<P
   });
   let mounts: Mounts = [];
   if (stack === 'users-me') mounts = [['/users', portcullis.usersRouter()]];
-  if (stack === 'login') mounts = [['/auth/jwt', portcullis.authRouter('jwt')]];
+  if (stack === 'login' || stack === 'login-before') {
+    mounts = [['/auth/jwt', portcullis.authRouter('jwt')]];
+  }
   return {
     portcullis,
     mounts,
