@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { renderMarkdown } from '../src/report/markdown';
 import { renderSvg } from '../src/report/svg';
 import { type BenchResult, runBenchmark } from '../src/runner/bench';
+import { isLoginStorm } from '../src/runner/scenarios';
 
 // CI's smoke run of the benchmark (issue 7): every scenario for about a second, one connection,
 // so the bench never rots. It checks that each scenario answers, not how fast: speed lives in
@@ -43,6 +44,7 @@ describe('benchmark smoke run', () => {
           'cookie-pg',
           'cookie-redis',
           'login',
+          'login-before',
         ]) {
           expect(ids).toContain(`${framework}/${stack}`);
         }
@@ -62,8 +64,8 @@ describe('benchmark smoke run', () => {
   );
 
   test('measures the event-loop delay and the guarded route during the login storm', () => {
-    const logins = result.scenarios.filter((scenario) => scenario.stack === 'login');
-    expect(logins).toHaveLength(3);
+    const logins = result.scenarios.filter((scenario) => isLoginStorm(scenario.stack));
+    expect(logins).toHaveLength(6);
     for (const login of logins) {
       const [sample] = login.samples;
       expect(sample?.loop?.samples).toBeGreaterThan(0);

@@ -88,9 +88,9 @@ function loginTable(result: BenchResult, summaries: Map<string, Summary>): strin
   const lines = [
     '## Login storm',
     '',
-    `Rows: ${STACK_LABELS.login}, per framework, then the same with the password hasher as it was`,
-    'before issue 7 (every hash straight to the libuv pool, no limit on hashes at once); the last',
-    `row: ${STACK_LABELS.argon2}. Logins with the right password,`,
+    `Rows, per framework: ${STACK_LABELS.login}; then ${STACK_LABELS['login-before']},`,
+    `every hash straight to the libuv pool. The last row: ${STACK_LABELS.argon2}.`,
+    'Logins with the right password,',
     `${result.options.loginInFlight} in flight; meanwhile one more connection asks the JWT-guarded`,
     `\`GET /user\` (token reused, ${PROBE_RATE} requests/s) and the server samples its event-loop`,
     'delay (`perf_hooks.monitorEventLoopDelay`, 1 ms resolution, armed after the warm-up, before',

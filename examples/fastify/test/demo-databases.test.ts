@@ -5,6 +5,7 @@ import { httpContractSuite } from '@portcullis/testing';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
+  contractTarget,
   type RunningDemo,
   startDemo,
   startExpectingFailure,
@@ -67,27 +68,7 @@ for (const dialect of ['postgres', 'mysql'] as const) {
     async target() {
       database = await createOwnDatabase(dialect);
       demo = await startDemo(appDir, { DATABASE_URL: database.url });
-      const d = demo;
-      return {
-        url: d.base,
-        async lastToken(kind, email) {
-          const mail = d
-            .outbox()
-            .filter((m) => m.kind === kind && m.email === email)
-            .pop();
-          if (!mail) throw new Error(`no ${kind} mail for ${email} in OUTBOX`);
-          return mail.token;
-        },
-        async createUser(user) {
-          const args = ['--email', user.email, '--password', user.password];
-          if (user.superuser) args.push('--superuser');
-          if (user.verified) args.push('--verified');
-          if (user.inactive) args.push('--inactive');
-          const result = await d.createUser(args);
-          if (result.code !== 0) throw new Error(`create-user failed: ${result.stderr}`);
-          return JSON.parse(result.stdout) as { id: string };
-        },
-      };
+      return contractTarget(demo);
     },
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 // The demo's own Redis connection helper: ioredis is a dependency of the shared demo code.
 import { openRedis } from '../../shared/src/redis';
 import {
+  contractTarget,
   type RunningDemo,
   startDemo,
   startExpectingFailure,
@@ -59,27 +60,7 @@ httpContractSuite({
   name: 'fastify demo with REDIS_URL (cookie backend on the Redis strategy)',
   async target() {
     first = await startDemo(appDir, { REDIS_URL });
-    const d = first;
-    return {
-      url: d.base,
-      async lastToken(kind, email) {
-        const mail = d
-          .outbox()
-          .filter((m) => m.kind === kind && m.email === email)
-          .pop();
-        if (!mail) throw new Error(`no ${kind} mail for ${email} in OUTBOX`);
-        return mail.token;
-      },
-      async createUser(user) {
-        const args = ['--email', user.email, '--password', user.password];
-        if (user.superuser) args.push('--superuser');
-        if (user.verified) args.push('--verified');
-        if (user.inactive) args.push('--inactive');
-        const result = await d.createUser(args);
-        if (result.code !== 0) throw new Error(`create-user failed: ${result.stderr}`);
-        return JSON.parse(result.stdout) as { id: string };
-      },
-    };
+    return contractTarget(first);
   },
 });
 

@@ -90,7 +90,11 @@ describe('the synchronous HMAC path', () => {
       { sub: 'é✓😀', aud: 'portcullis:reset', password_fgpt: 'abc', nested: { a: [1, null] } },
       { csrftoken: 'x', aud: 'portcullis:oauth-state', sub: undefined, at: new Date(0) },
       // Values whose JSON differs from their clone's would show here (plain data skips the clone).
-      { aud: AUD, n: [Number.NaN, -0, Number.POSITIVE_INFINITY, 1e21], sparse: [1, , 3] },
+      {
+        aud: AUD,
+        n: [Number.NaN, -0, Number.POSITIVE_INFINITY, 1e21],
+        sparse: Object.assign([], { 0: 1, 2: 3 }),
+      },
       {
         aud: AUD,
         get computed() {

@@ -77,6 +77,18 @@ describe('createPasswordHasher maxConcurrent', () => {
     expect(inFlight.now).toBe(0);
   });
 
+  it('shares the limit between hashers created with the same value', async () => {
+    const [a, b] = [
+      createPasswordHasher({ ...CHEAP, maxConcurrent: 3 }),
+      createPasswordHasher({ ...CHEAP, maxConcurrent: 3 }),
+    ];
+    const stored = await a.hash(PASSWORD);
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).verify(PASSWORD, stored)),
+    );
+    expect(inFlight.peak).toBe(3);
+  });
+
   it('defaults to one at a time per usable CPU core', async () => {
     const hasher = createPasswordHasher(CHEAP);
     const stored = await hasher.hash(PASSWORD);

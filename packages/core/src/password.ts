@@ -1,7 +1,7 @@
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { builtinModule } from './internal/builtin';
-import { concurrencyLimit } from './internal/concurrency-limit';
+import { type ConcurrencyLimit, concurrencyLimit } from './internal/concurrency-limit';
 import { randomToken } from './random';
 
 /**
@@ -55,7 +55,9 @@ export interface Argon2Options {
 export interface PasswordHasherOptions extends Argon2Options {
   /**
    * How many hashes and verifications may run at once; the rest wait their turn, first come
-   * first served. Default: the number of CPU cores this process may use
+   * first served. The limit is shared by every hasher of the process created with the same
+   * value (two default hashers never run two cores' worth each). Default: the number of CPU
+   * cores this process may use
    * (`os.availableParallelism()`, which honours `taskset`), so a login flood never has more
    * hashing threads than cores and the event loop keeps getting the CPU (the benchmark's login
    * storm, docs/performance.md). `Infinity` removes the limit: every call goes straight to the
@@ -68,6 +70,18 @@ const DEFAULTS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 interface CoreCount {
   availableParallelism?: () => number;
+}
+
+/** One queue per distinct limit, shared by the hashers created with it. */
+const limits = new Map<number, ConcurrencyLimit>();
+
+function sharedLimit(maxConcurrent: number): ConcurrencyLimit {
+  let limit = limits.get(maxConcurrent);
+  if (limit === undefined) {
+    limit = concurrencyLimit(maxConcurrent);
+    limits.set(maxConcurrent, limit);
+  }
+  return limit;
 }
 
 /** CPU cores this process may run on; Infinity when the runtime cannot tell. */
@@ -179,7 +193,7 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     checkInteger('maxConcurrent', maxConcurrent, 1, Number.MAX_SAFE_INTEGER);
   }
   const hashOptions = Object.freeze({ algorithm: ARGON2ID, memoryCost, timeCost, parallelism });
-  const limited = concurrencyLimit(maxConcurrent);
+  const limited = sharedLimit(maxConcurrent);
 
   return Object.freeze({
     hash(password: string): Promise<string> {

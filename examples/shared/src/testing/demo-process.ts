@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { HttpContractTarget } from '@portcullis/testing';
 
 const run = promisify(execFile);
 
@@ -123,4 +124,31 @@ export async function startExpectingFailure(
     const e = error as { code: number; stderr: string };
     return { code: e.code, stderr: e.stderr };
   }
+}
+
+/**
+ * A running demo as a target of `httpContractSuite`: tokens come from its OUTBOX, users from its
+ * `create-user` CLI, as the black-box suite drives it (DESIGN §8).
+ */
+export function contractTarget(demo: RunningDemo): HttpContractTarget {
+  return {
+    url: demo.base,
+    async lastToken(kind, email) {
+      const mail = demo
+        .outbox()
+        .filter((m) => m.kind === kind && m.email === email)
+        .pop();
+      if (!mail) throw new Error(`no ${kind} mail for ${email} in OUTBOX`);
+      return mail.token;
+    },
+    async createUser(user) {
+      const args = ['--email', user.email, '--password', user.password];
+      if (user.superuser) args.push('--superuser');
+      if (user.verified) args.push('--verified');
+      if (user.inactive) args.push('--inactive');
+      const result = await demo.createUser(args);
+      if (result.code !== 0) throw new Error(`create-user failed: ${result.stderr}`);
+      return JSON.parse(result.stdout) as { id: string };
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { httpContractSuite } from '@portcullis/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type RunningDemo, startDemo, startExpectingFailure } from './demo-process';
+import { contractTarget, type RunningDemo, startDemo, startExpectingFailure } from './demo-process';
 
 const json = (body: unknown): RequestInit => ({
   method: 'POST',
@@ -51,26 +51,7 @@ export function demoSuite(framework: string, appUrl: URL): void {
     timeout: SPAWN_TIMEOUT,
     async target() {
       const d = await demo();
-      return {
-        url: d.base,
-        async lastToken(kind, email) {
-          const mail = d
-            .outbox()
-            .filter((m) => m.kind === kind && m.email === email)
-            .pop();
-          if (!mail) throw new Error(`no ${kind} mail for ${email} in OUTBOX`);
-          return mail.token;
-        },
-        async createUser(user) {
-          const args = ['--email', user.email, '--password', user.password];
-          if (user.superuser) args.push('--superuser');
-          if (user.verified) args.push('--verified');
-          if (user.inactive) args.push('--inactive');
-          const result = await d.createUser(args);
-          if (result.code !== 0) throw new Error(`create-user failed: ${result.stderr}`);
-          return JSON.parse(result.stdout) as { id: string };
-        },
-      };
+      return contractTarget(d);
     },
   });
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { type Generated, Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withStatementCache } from './statement-cache';
 
@@ -96,7 +96,7 @@ describe('withStatementCache', () => {
 
   it('runs a Kysely query stream and transaction through the cache', async () => {
     const { cached, prepared } = setup();
-    const db = new Kysely<{ item: { id: number; name: string } }>({
+    const db = new Kysely<{ item: { id: Generated<number>; name: string } }>({
       dialect: new SqliteDialect({ database: cached }),
     });
     await db.transaction().execute(async (trx) => {

@@ -18,14 +18,15 @@ const CACHEABLE = /^\s*(?:select|insert|update|delete|with)\b/i;
 export function withStatementCache(database: SqliteDatabase, capacity = 256): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
 
-  const cached = (sql: string): SqliteStatement => {
-    let statement = cache.get(sql);
-    if (statement === undefined) {
-      statement = database.prepare(sql);
-      if (cache.size >= capacity) cache.delete(cache.keys().next().value as string);
-      cache.set(sql, statement);
-    }
-    return statement;
+  /** The statement of `sql`, compiled once; `iterate` gets a statement of its own. */
+  const reusable = (sql: string): SqliteStatement => {
+    const statement = database.prepare(sql);
+    return {
+      reader: statement.reader,
+      all: (parameters) => statement.all(parameters),
+      run: (parameters) => statement.run(parameters),
+      iterate: (parameters) => database.prepare(sql).iterate(parameters),
+    };
   };
 
   return {
@@ -35,13 +36,13 @@ export function withStatementCache(database: SqliteDatabase, capacity = 256): Sq
     },
     prepare(sql: string): SqliteStatement {
       if (!CACHEABLE.test(sql)) return database.prepare(sql);
-      const statement = cached(sql);
-      return {
-        reader: statement.reader,
-        all: (parameters) => statement.all(parameters),
-        run: (parameters) => statement.run(parameters),
-        iterate: (parameters) => database.prepare(sql).iterate(parameters),
-      };
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        statement = reusable(sql);
+        if (cache.size >= capacity) cache.delete(cache.keys().next().value as string);
+        cache.set(sql, statement);
+      }
+      return statement;
     },
   };
 }
