@@ -33,8 +33,7 @@ async function send(reply: FastifyReply, response: Response): Promise<FastifyRep
   releaseUnreadBody(reply.request.raw);
   eachHeader(response, (name, value) => reply.header(name, value));
   const body = await responseBytes(response);
-  if (body === null) return reply.send();
-  return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  return body === null ? reply.send() : reply.send(body);
 }
 
 function origin(request: FastifyRequest): string {

@@ -55,7 +55,6 @@ export function portcullis<U extends User>(options: PortcullisMiddlewareOptions<
     eachHeader(response, (name, value) =>
       name === 'set-cookie' ? ctx.append(name, value) : ctx.set(name, value),
     );
-    const body = await responseBytes(response);
-    ctx.body = body === null ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    ctx.body = await responseBytes(response);
   };
 }

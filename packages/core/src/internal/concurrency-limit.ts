@@ -7,6 +7,9 @@
  */
 export type ConcurrencyLimit = <T>(task: () => Promise<T>) => Promise<T>;
 
+/** What a handed-over queue slot holds, so the queue keeps no waiter alive. */
+const HANDED_OVER = (): void => {};
+
 export function concurrencyLimit(limit: number): ConcurrencyLimit {
   if (limit === Number.POSITIVE_INFINITY) return (task) => task();
   let running = 0;
@@ -17,7 +20,7 @@ export function concurrencyLimit(limit: number): ConcurrencyLimit {
   const release = (): void => {
     if (head < waiting.length) {
       const next = waiting[head] as () => void;
-      waiting[head] = () => {};
+      waiting[head] = HANDED_OVER;
       head += 1;
       if (head === waiting.length) {
         waiting = [];

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { attachParsedBody, type ParsedBody } from '../http/body';
 import { serialisedBody } from '../http/response';
@@ -157,23 +158,21 @@ export async function writeResponse(
   res.end(body);
 }
 
-const encoder = new TextEncoder();
-
 /**
- * A response's body as bytes, null when it has none. A body core serialised itself is taken
+ * A response's body as a Buffer (what every Node framework sends as is), null when it has none. A body core serialised itself is taken
  * as it was made, without a round trip through the Response's web stream (so also when a hook
  * already read that stream); any other body is read from its stream.
  *
  * @example
  * ```ts
  * const body = await responseBytes(response);
- * reply.send(body === null ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+ * if (body !== null) reply.send(body);
  * ```
  */
-export async function responseBytes(response: Response): Promise<Uint8Array | null> {
+export async function responseBytes(response: Response): Promise<Buffer | null> {
   const known = serialisedBody(response);
-  if (known !== undefined) return encoder.encode(known);
-  return response.body ? new Uint8Array(await response.arrayBuffer()) : null;
+  if (known !== undefined) return Buffer.from(known);
+  return response.body ? Buffer.from(await response.arrayBuffer()) : null;
 }
 
 function mediaTypeOf(req: IncomingMessage): string {
