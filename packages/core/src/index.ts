@@ -44,6 +44,22 @@ export {
   type PasswordHasherOptions,
 } from './password';
 
+// Abuse protection: client addresses, login throttling, per-address limits, their events
+export type { TrustProxy } from './abuse/client-address';
+export type {
+  LoginFailedEvent,
+  LoginFailureReason,
+  RateLimitErrorEvent,
+  ThrottledEvent,
+  ThrottleReason,
+} from './abuse/events';
+export {
+  createMemoryRateLimitStore,
+  type MemoryRateLimitStoreOptions,
+} from './abuse/memory-rate-limit-store';
+export type { RateLimitOptions } from './abuse/rate-limit-options';
+export type { RateLimitStore } from './abuse/rate-limit-store';
+
 // Custom user fields and validation
 export {
   booleanField,
