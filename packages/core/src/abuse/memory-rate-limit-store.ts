@@ -80,6 +80,8 @@ export function createMemoryRateLimitStore(
       const entry = live(key, now);
       if (entry && entry.until > now) {
         entry.count += 1;
+        entries.delete(key);
+        entries.set(key, entry);
         return { count: entry.count, resetAt: entry.until };
       }
       const resetAt = now + windowMs;
