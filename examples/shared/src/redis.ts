@@ -21,7 +21,8 @@ function parseClusterUrl(url: string): {
   options: RedisOptions;
 } {
   const match = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/?#]+)\/?$/i.exec(url);
-  if (!match) throw new SettingsError('REDIS_URL: the cluster form is redis+cluster://host:port,host:port');
+  if (!match)
+    throw new SettingsError('REDIS_URL: the cluster form is redis+cluster://host:port,host:port');
   const [, scheme, auth, hosts] = match as unknown as [string, string, string | undefined, string];
   const nodes = hosts.split(',').map((entry) => {
     const node = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(entry.trim());
