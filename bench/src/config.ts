@@ -29,6 +29,8 @@ export type Stack =
   | 'users-me'
   | 'login'
   | 'login-before'
+  | 'login-throttle-on'
+  | 'login-throttle-off'
   | 'passport-jwt'
   | 'better-auth';
 

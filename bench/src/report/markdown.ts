@@ -89,7 +89,8 @@ function loginTable(result: BenchResult, summaries: Map<string, Summary>): strin
     '## Login storm',
     '',
     `Rows, per framework: ${STACK_LABELS.login}; then ${STACK_LABELS['login-before']},`,
-    `every hash straight to the libuv pool. The last row: ${STACK_LABELS.argon2}.`,
+    'every hash straight to the libuv pool; then the same with login throttling on and off, in',
+    `the same run (the first two rows run without it). The last row: ${STACK_LABELS.argon2}.`,
     'Logins with the right password,',
     `${result.options.loginInFlight} in flight; meanwhile one more connection asks the JWT-guarded`,
     `\`GET /user\` (token reused, ${PROBE_RATE} requests/s) and the server samples its event-loop`,
@@ -110,6 +111,8 @@ function loginTable(result: BenchResult, summaries: Map<string, Summary>): strin
   const variants = [
     ['login', ''],
     ['login-before', ', hasher as before issue 7 (no limit)'],
+    ['login-throttle-on', ', throttling on'],
+    ['login-throttle-off', ', throttling off'],
   ] as const;
   for (const fw of frameworksOf(result)) {
     for (const [stack, suffix] of variants) {

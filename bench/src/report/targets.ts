@@ -99,6 +99,12 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
         (v) => v >= 0.9,
       ),
       check(
+        'login throttling costs < 5 % of login throughput (on ≥ 0.95× off)',
+        fw,
+        ratioOf(s('login-throttle-on'), s('login-throttle-off')),
+        (v) => v >= 0.95,
+      ),
+      check(
         'cookie + database on PostgreSQL ≥ 0.6× JWT route',
         fw,
         ratioOf(s('cookie-pg'), s('jwt')),

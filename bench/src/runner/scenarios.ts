@@ -34,6 +34,9 @@ export const STACK_LABELS: Readonly<Record<Stack | 'argon2', string>> = {
   'users-me': 'Portcullis GET /users/me (JWT, token reused)',
   login: 'Portcullis POST /auth/jwt/login (argon2id)',
   'login-before': 'same, password hasher as before issue 7 (no limit on hashes at once)',
+  'login-throttle-on':
+    'same, login throttling and per-address limits on (limits above the storm: every login checked, counted and reset)',
+  'login-throttle-off': 'same, login throttling and per-address limits off',
   'passport-jwt': 'passport-jwt 4.0.1 as documented',
   'better-auth': 'better-auth 1.7.25 getSession (cookie)',
   argon2: 'raw argon2id verify (@node-rs/argon2 called directly, no HTTP)',
@@ -70,6 +73,8 @@ function loadFor(stack: Stack, fixture: Fixture, origin: string, connections: nu
       return get({ cookie: fixture.betterAuthCookie });
     case 'login':
     case 'login-before':
+    case 'login-throttle-on':
+    case 'login-throttle-off':
       return {
         origin,
         method: 'POST',
@@ -84,7 +89,7 @@ function loadFor(stack: Stack, fixture: Fixture, origin: string, connections: nu
 
 /** The login storm's stacks: 50 logins in flight, event-loop delay measured. */
 export function isLoginStorm(stack: Stack | 'argon2'): boolean {
-  return stack === 'login' || stack === 'login-before';
+  return stack.startsWith('login');
 }
 
 /** Stacks run on every framework, in the order of a round. */
@@ -100,6 +105,8 @@ const EVERY_FRAMEWORK: readonly Stack[] = [
   'users-me',
   'login',
   'login-before',
+  'login-throttle-on',
+  'login-throttle-off',
   'better-auth',
 ];
 
