@@ -60,6 +60,18 @@ export {
 export type { RateLimitOptions } from './abuse/rate-limit-options';
 export type { RateLimitStore } from './abuse/rate-limit-store';
 
+// Password policy helpers (the list of common passwords: `@portcullis/core/common-passwords`)
+export {
+  type BreachedPasswordCheck,
+  type BreachedPasswordCheckOptions,
+  createBreachedPasswordCheck,
+} from './password-policy/breached-password';
+export {
+  createPasswordPolicy,
+  PASSWORD_POLICY_REASONS,
+  type PasswordPolicyOptions,
+} from './password-policy/password-policy';
+
 // Custom user fields and validation
 export {
   booleanField,
