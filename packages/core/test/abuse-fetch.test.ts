@@ -20,7 +20,7 @@ interface Logged {
 }
 
 async function app(
-  options: { rateLimit?: RateLimitOptions | false; handler?: HandlerOptions } = {},
+  options: { rateLimit?: RateLimitOptions | false; handler?: HandlerOptions; email?: string } = {},
 ) {
   const logged: Logged[] = [];
   const logger: Logger = {
@@ -48,7 +48,7 @@ async function app(
     logger,
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   });
-  const email = `ywain.${Math.random().toString(36).slice(2)}@camelot.bt`;
+  const email = options.email ?? `ywain.${Math.random().toString(36).slice(2)}@camelot.bt`;
   await portcullis.userManager.create({ email, password: PASSWORD });
   const handler = portcullis.handler(
     [['/auth/jwt', portcullis.authRouter('jwt')]],
@@ -67,7 +67,7 @@ async function app(
       }),
       remoteAddress === undefined ? undefined : { remoteAddress },
     );
-  return { login, logged, storeErrors };
+  return { login, logged, storeErrors, email };
 }
 
 describe('abuse protection through the Fetch handler', () => {
@@ -113,6 +113,17 @@ describe('abuse protection through the Fetch handler', () => {
     await login('wrong', '127.0.0.1', { 'x-forwarded-for': '203.0.113.9' });
     const warnings = logged.filter((l) => /trustProxy is not set/.test(l.message ?? ''));
     expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('the default memory store', () => {
+  it('counts per instance: a second instance has not seen the first one’s failures', async () => {
+    const first = await app();
+    for (let i = 0; i < 5; i++) expect((await first.login('wrong', '192.0.2.1')).status).toBe(400);
+    expect((await first.login('wrong', '192.0.2.1')).status).toBe(429);
+    // Another instance (a second process behind the same load balancer) over the same users.
+    const second = await app({ email: first.email });
+    expect((await second.login('wrong', '192.0.2.1')).status).toBe(400);
   });
 });
 
