@@ -30,6 +30,8 @@ interface OptionsType {
   rows: OptionRow[];
 }
 
+/** Configuration types whose names do not end in `Options`. */
+const EXTRA_TYPES = new Set(['TokenSettings']);
 const MAX_TYPE = 70;
 const MAX_DEFAULT = 60;
 
@@ -185,7 +187,7 @@ export function collectOptions(): OptionsType[] {
     const moduleSymbol = checker.getSymbolAtLocation(file);
     if (!moduleSymbol) continue;
     for (const exported of checker.getExportsOfModule(moduleSymbol)) {
-      if (!exported.name.endsWith('Options')) continue;
+      if (!exported.name.endsWith('Options') && !EXTRA_TYPES.has(exported.name)) continue;
       const symbol =
         exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       if (!(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))) continue;
