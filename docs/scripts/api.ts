@@ -31,6 +31,7 @@ export async function generateApi(): Promise<void> {
     hidePageHeader: true,
     hideBreadcrumbs: true,
     useCodeBlocks: true,
+    useHTMLAnchors: true,
     sanitizeComments: true,
     // biome-ignore lint/suspicious/noExplicitAny: plugin options are not in TypeDoc's types.
   } as any);

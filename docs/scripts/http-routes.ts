@@ -73,7 +73,7 @@ export function renderHttpRoutes(document: OpenApiDocument): string {
     "built at every docs build by the demo's own code (`createDemo` in `examples/shared`), with",
     'the `oidc` provider configured so the OAuth routes are listed too. Your app has the routes',
     'of the routers it mounts, under the prefixes it chooses. The full document is',
-    '[`openapi.json`](/openapi.json){target="_self"}; the demo also serves it at',
+    '[`openapi.json`](../openapi.json); the demo also serves it at',
     '`/openapi.json`, with Swagger UI at `/docs`.',
     '',
     'A `*` marks a required field. Every route that reads a body also answers 413 past',

@@ -222,7 +222,9 @@ describe('the site', () => {
         await firstResult.waitFor({ state: 'visible' });
         expect(await page.locator('.VPLocalSearchBox .result').count()).toBeGreaterThan(0);
         await page.screenshot({ path: join(artifacts, 'search.png') });
+        const before = page.url();
         await firstResult.click();
+        await page.waitForURL((url) => url.href !== before);
         await page.waitForLoadState('networkidle');
         expect(page.url()).toContain(site.url);
         expect(await page.locator('.vp-doc').textContent()).toMatch(/argon2id/i);
