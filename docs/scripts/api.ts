@@ -1,9 +1,10 @@
 // Generates the API reference (docs/reference/api/, git-ignored) from the packages' TSDoc with
 // TypeDoc and typedoc-plugin-markdown. One TypeDoc run over every entry point (one TypeScript
 // program, so it is quick), with each module renamed to its import specifier.
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Application } from 'typedoc';
+import { scrubCitations } from './citations';
 import { docsRoot, packageEntries, repoRoot } from './packages';
 
 export const apiOut = join(docsRoot, 'reference/api');
@@ -52,4 +53,9 @@ export async function generateApi(): Promise<void> {
       packageEntries.findIndex((entry) => entry.name === b.name),
   );
   await app.generateOutputs(project);
+  for (const entry of readdirSync(apiOut, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.md')) continue;
+    const path = join(entry.parentPath, entry.name);
+    writeFileSync(path, scrubCitations(readFileSync(path, 'utf8')));
+  }
 }

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
+import { scrubCitations } from './citations';
 import { packageEntries, repoRoot } from './packages';
 
 interface OptionRow {
@@ -43,7 +44,7 @@ function createProgram(): ts.Program {
   return ts.createProgram(roots, { ...parsed.options, noEmit: true });
 }
 
-const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
+const squash = (text: string): string => scrubCitations(text.replace(/\s+/g, ' ')).trim();
 
 /** The first sentence of a doc comment (up to the first `. ` outside backticks), squashed. */
 function firstSentence(text: string): string {

@@ -28,3 +28,12 @@ describe('generated tables', () => {
     for (const code of Object.values(ErrorCode)) expect(table).toContain(`| \`${code}\` |`);
   });
 });
+
+describe('citations', () => {
+  it('no page cites the internal design notes (spec §, DESIGN §, quirk numbers)', async () => {
+    const { CITATION } = await import('../scripts/citations');
+    const { handWrittenPages } = await import('../scripts/markdown-files');
+    const citing = handWrittenPages().filter((page) => CITATION.test(committed(page)));
+    expect(citing).toEqual([]);
+  });
+});
