@@ -20,10 +20,10 @@ export default defineConfig({
   cleanUrls: false,
   srcExclude: ['**/README.md', 'node_modules/**', 'test/**', 'scripts/**', 'test-artifacts/**'],
   ignoreDeadLinks: false,
-  // Generated pages have no source file to edit.
+  // Generated pages are edited through their generators, not by hand.
   transformPageData(pageData) {
     const path = pageData.relativePath;
-    if (path.startsWith('reference/api/') || path === 'reference/http-routes.md') {
+    if (path.startsWith('reference/') && path !== 'reference/index.md') {
       pageData.frontmatter.editLink = false;
     }
   },
