@@ -229,9 +229,14 @@ describe('the site', () => {
         await firstResult.waitFor({ state: 'visible' });
         expect(await page.locator('.VPLocalSearchBox .result').count()).toBeGreaterThan(0);
         await page.screenshot({ path: join(artifacts, 'search.png') });
-        const before = page.url();
+        const guideTitle = await page.locator('.vp-doc h1').first().textContent();
         await firstResult.click();
-        await page.waitForURL((url) => url.href !== before);
+        // The router changes the URL, then renders the new page: wait for its title.
+        await page.waitForFunction(
+          (old) => document.querySelector('.vp-doc h1')?.textContent !== old,
+          guideTitle,
+          { timeout: 15_000 },
+        );
         await page.waitForLoadState('networkidle');
         expect(page.url()).toContain(site.url);
         expect(await page.locator('.vp-doc').textContent()).toMatch(/argon2id/i);
