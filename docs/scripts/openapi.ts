@@ -2,26 +2,22 @@
 // hand: an in-memory SQLite database and the `oidc` provider configured, so the OAuth routes
 // are in it too. The provider is never contacted: OpenID discovery happens on first use.
 import type { OpenApiDocument } from '@portcullis/core';
-import { createDemo } from 'portcullis-example-shared';
+import { createDemo, readSettings } from 'portcullis-example-shared';
 
 export async function buildDemoOpenApi(): Promise<OpenApiDocument> {
-  const demo = await createDemo({
-    port: 8000,
-    host: '127.0.0.1',
-    databaseUrl: 'sqlite::memory:',
-    secret: 'docs-build-secret-not-used-for-anything-0123456789',
-    outbox: null,
-    redisUrl: null,
-    publicUrl: 'http://127.0.0.1:8000',
-    secureCookies: false,
-    oidc: {
-      issuer: 'https://id.example.com',
-      clientId: 'docs',
-      clientSecret: 'docs',
-      associateByEmail: false,
-      allowInsecureHttp: false,
+  // The demo's own environment reader, so settings added to the demo later get their defaults.
+  const settings = readSettings(
+    {
+      DATABASE_URL: 'sqlite::memory:',
+      SECRET: 'docs-build-secret-not-used-for-anything-0123456789',
+      PUBLIC_URL: 'https://app.example.com',
+      OIDC_ISSUER: 'https://id.example.com',
+      OIDC_CLIENT_ID: 'docs',
+      OIDC_CLIENT_SECRET: 'docs',
     },
-  });
+    () => {},
+  );
+  const demo = await createDemo(settings);
   try {
     return demo.openapi;
   } finally {
