@@ -66,6 +66,8 @@ export { buildOpenApi } from './openapi';
 export type { Argon2Options, PasswordHasher, PasswordHasherOptions } from './password';
 // Passwords, tokens, randomness
 export { createPasswordHasher, verifyAndUpdate } from './password';
+export type { Pbkdf2PasswordHasherOptions } from './pbkdf2-password-hasher';
+export { createPbkdf2PasswordHasher } from './pbkdf2-password-hasher';
 export type { CurrentUserGuard, Portcullis, PortcullisOptions } from './portcullis';
 export { createPortcullis } from './portcullis';
 export { randomToken, timingSafeEqual } from './random';

@@ -23,6 +23,7 @@ const EXPECTED = [
   'createJwtStrategy',
   'createOAuthStateCodec',
   'createPasswordHasher',
+  'createPbkdf2PasswordHasher',
   'createPortcullis',
   'createTokenId',
   'createUserSchemas',
