@@ -20,6 +20,7 @@ const EXPECTED = [
   'createDatabaseStrategy',
   'createJwtStrategy',
   'createPasswordHasher',
+  'createPbkdf2PasswordHasher',
   'createPortcullis',
   'docsHtml',
   'emailField',
