@@ -37,7 +37,7 @@ export default defineConfig({
     editLink: { pattern: `${repository}/edit/main/docs/:path`, text: 'Edit this page' },
     footer: { message: 'MIT licensed.' },
     nav: [
-      { text: 'Start', link: '/start/what-is-portcullis', activeMatch: '^/(start/|demo)' },
+      { text: 'Start', link: '/start/what-is-portcullis', activeMatch: '^/(start/|demo|runtimes)' },
       { text: 'Concepts', link: '/concepts/backends', activeMatch: '^/concepts/' },
       { text: 'Guides', link: '/guides/custom-user-fields', activeMatch: '^/(guides/|revocation)' },
       { text: 'Reference', link: '/reference/', activeMatch: '^/reference/' },
@@ -58,6 +58,7 @@ export default defineConfig({
           { text: 'Quick start: Express', link: '/start/express' },
           { text: 'Quick start: Koa', link: '/start/koa' },
           { text: 'Quick start: Hono and the Fetch API', link: '/start/fetch' },
+          { text: 'Runtimes: Node, Bun, Deno, Workers', link: '/runtimes' },
           { text: 'The demo app', link: '/demo' },
         ],
       },
@@ -113,6 +114,7 @@ export default defineConfig({
         text: 'Project',
         items: [
           { text: 'Performance', link: '/performance' },
+          { text: 'Upgrading', link: '/upgrading' },
           { text: 'Contributing to the docs', link: '/contributing' },
           { text: 'Releasing', link: '/releasing' },
         ],

@@ -42,7 +42,8 @@ export async function generateApi(): Promise<void> {
   for (const module of project.children ?? []) {
     const entry = packageEntries.find(
       (candidate) =>
-        candidate.types.replace(/^packages\//, '').replace(/\/index\.d\.ts$/, '') === module.name,
+        candidate.types.replace(/^packages\//, '').replace(/(\/index)?\.d\.ts$/, '') ===
+        module.name,
     );
     if (!entry) throw new Error(`TypeDoc module ${module.name} matches no package entry`);
     module.name = entry.name;

@@ -90,7 +90,7 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
   },
   SERVICE_UNAVAILABLE: {
     kind: 'added',
-    text: 'A store (database, Redis) is unreachable or timed out. Clients may retry; upstream answers a 500.',
+    text: 'A store (database, Redis) is unreachable or timed out. Sent with `Retry-After`; clients may retry. Upstream answers a 500.',
     wire: '`{"detail":"SERVICE_UNAVAILABLE"}`',
     alsoFrom: 'any route that reads or writes a store, and every guarded route of the app',
   },
@@ -147,6 +147,22 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
     text: "A body that cannot be read (for example invalid UTF-8), or an OAuth callback without `code` or with a state issued for another flow or user. The provider's `error=X` on a callback is also answered 400 with `detail` X verbatim.",
     wire: '`{"detail": <message>}`',
     alsoFrom: 'every route that reads a body; the OAuth callbacks',
+  },
+  REQUEST_TIMEOUT: {
+    kind: 'internal',
+    text: 'The request body did not arrive completely within `bodyTimeoutMs` of the request (30 s by default); the connection is closed.',
+    wire: '`{"detail":"Request Timeout"}`',
+    alsoFrom: 'every route that reads a body',
+  },
+  TOKEN_EXPIRED: {
+    kind: 'internal',
+    text: 'The JWT codec refused an expired token. The routes answer their own code (for an OAuth state, `ACCESS_TOKEN_ALREADY_EXPIRED`); a strategy treats the token as no user (401).',
+    wire: 'translated',
+  },
+  TOKEN_INVALID: {
+    kind: 'internal',
+    text: 'The JWT codec refused a malformed, forged or wrong-audience token. The routes answer their own code (for an OAuth state, `ACCESS_TOKEN_DECODE_ERROR`); a strategy treats it as no user (401).',
+    wire: 'translated',
   },
   VALIDATION_ERROR: {
     kind: 'internal',

@@ -29,6 +29,12 @@ export const packageEntries: PackageEntry[] = [
     types: 'packages/core/dist/node/index.d.ts',
   },
   {
+    name: '@portcullis/core/adapter',
+    source: 'packages/core/src/adapter.ts',
+    dir: 'packages/core',
+    types: 'packages/core/dist/adapter.d.ts',
+  },
+  {
     name: '@portcullis/fastify',
     source: 'packages/fastify/src/index.ts',
     dir: 'packages/fastify',

@@ -1,5 +1,5 @@
 // The committed generated tables must be what the generators make from the code today.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderErrorCodes } from '../scripts/error-codes';
@@ -35,5 +35,44 @@ describe('citations', () => {
     const { handWrittenPages } = await import('../scripts/markdown-files');
     const citing = handWrittenPages().filter((page) => CITATION.test(committed(page)));
     expect(citing).toEqual([]);
+  });
+});
+
+describe('the ASVS table', () => {
+  const page = committed('security/asvs.md');
+
+  it('cites test names that exist in the test files it names', () => {
+    // `packages/x/y.test.ts` — "name", "other name"
+    const citation = /`(packages\/[\w/.-]+\.test\.ts)` — ((?:"[^"]+"(?:, )?)+)/g;
+    const missing: string[] = [];
+    let count = 0;
+    for (const [, file = '', names = ''] of page.matchAll(citation)) {
+      const source = readFileSync(join(docsRoot, '..', file), 'utf8');
+      for (const [, name = ''] of names.matchAll(/"([^"]+)"/g)) {
+        count++;
+        if (!source.includes(`'${name}'`) && !source.includes(`"${name}"`)) {
+          missing.push(`${file}: ${name}`);
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
+  });
+
+  it('cites case ids that the conformance kit defines', () => {
+    const kit = readdirSync(join(docsRoot, '../packages/testing/src'))
+      .filter((file) => /^(http|store)-cases/.test(file))
+      .map((file) => readFileSync(join(docsRoot, '../packages/testing/src', file), 'utf8'))
+      .join('\n');
+    const ids = [...page.matchAll(/`((?:HTTP|STORE)-[A-Z]+-\d{3})`/g)].map((match) => match[1]);
+    expect(ids.length).toBeGreaterThan(3);
+    expect(ids.filter((id) => !kit.includes(`'${id}'`))).toEqual([]);
+  });
+
+  it('names a test for every "met"', () => {
+    const rows = page.split('\n').filter((line) => /^\| \d+\.\d+\.\d+ \|/.test(line));
+    const met = rows.filter((row) => row.split('|')[3]?.trim() === 'met');
+    expect(met.length).toBeGreaterThan(3);
+    expect(met.filter((row) => !/\.test\.ts` — "/.test(row))).toEqual([]);
   });
 });
