@@ -76,3 +76,23 @@ describe('the ASVS table', () => {
     expect(met.filter((row) => !/\.test\.ts` — "/.test(row))).toEqual([]);
   });
 });
+
+describe('package READMEs', () => {
+  it('link with absolute URLs only, so the links work on npm', () => {
+    const packagesDir = join(docsRoot, '../packages');
+    const relative: string[] = [];
+    for (const name of readdirSync(packagesDir)) {
+      let text: string;
+      try {
+        text = readFileSync(join(packagesDir, name, 'README.md'), 'utf8');
+      } catch {
+        continue;
+      }
+      for (const [, target = ''] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (!/^(https?:|mailto:|#)/.test(target))
+          relative.push(`packages/${name}/README.md: ${target}`);
+      }
+    }
+    expect(relative).toEqual([]);
+  });
+});
