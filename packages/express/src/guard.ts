@@ -22,7 +22,10 @@ export function requireUser<U extends User>(
   return function portcullisGuard(req, res, next) {
     resolveUser(guard, req.headers).then((outcome) => {
       if (!outcome.ok) {
-        res.status(outcome.status).json(outcome.body);
+        res
+          .status(outcome.status)
+          .set(outcome.headers ?? {})
+          .json(outcome.body);
         return;
       }
       req.user = outcome.user ?? undefined;

@@ -18,7 +18,12 @@ export function requireUser<U extends User>(
   const guard = portcullis.currentUser(options);
   return async function portcullisGuard(request: FastifyRequest, reply: FastifyReply) {
     const outcome = await resolveUser(guard, request.headers);
-    if (!outcome.ok) return reply.status(outcome.status).send(outcome.body);
+    if (!outcome.ok) {
+      return reply
+        .status(outcome.status)
+        .headers(outcome.headers ?? {})
+        .send(outcome.body);
+    }
     request.user = outcome.user;
   };
 }

@@ -23,6 +23,7 @@ export function requireUser<U extends User>(
     const outcome = await resolveUser(guard, ctx.headers);
     if (!outcome.ok) {
       ctx.status = outcome.status;
+      ctx.set(outcome.headers ?? {});
       ctx.body = outcome.body;
       return;
     }

@@ -1,4 +1,5 @@
 import { isPortcullisError } from '../errors';
+import { RETRY_AFTER_HEADERS } from '../internal/retry-after';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -61,7 +62,7 @@ export function errorResponse(error: unknown): Response {
     case 'BAD_REQUEST':
       return json({ detail: error.message }, 400);
     case 'SERVICE_UNAVAILABLE':
-      return json({ detail: 'SERVICE_UNAVAILABLE' }, 503);
+      return json({ detail: 'SERVICE_UNAVAILABLE' }, 503, RETRY_AFTER_HEADERS);
     default:
       if (error.code.endsWith('_INVALID_PASSWORD')) {
         return json({ detail: { code: error.code, reason: error.reason } }, 400);
