@@ -10,6 +10,7 @@ const EXPECTED = [
   'httpCaseIds',
   'httpContractSuite',
   'serveNode',
+  'startTcpProxy',
   'storeCaseIds',
   'storeSuite',
   'toRequestInit',
