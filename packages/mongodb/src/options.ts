@@ -24,11 +24,35 @@ export interface MongoStoreOptions {
   collections?: Partial<MongoCollectionNames>;
   /** Default `objectId`. */
   idType?: MongoIdType;
+  /**
+   * How long one store call may wait for MongoDB, in milliseconds, before it fails with
+   * SERVICE_UNAVAILABLE (503), whatever the client's own timeouts. Default 5 000. Not applied
+   * to `ensureIndexes`, whose index builds may take longer.
+   */
+  operationTimeoutMs?: number;
 }
 
 export interface ResolvedMongoOptions {
   readonly collections: Readonly<MongoCollectionNames>;
   readonly codec: MongoIdCodec;
+  readonly operationTimeoutMs: number;
+}
+
+/** The default bound on one store call. */
+const DEFAULT_OPERATION_TIMEOUT_MS = 5000;
+/** Node's timers take at most 2^31 - 1 ms; a longer delay silently fires after 1 ms. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+function timeoutOption(value: unknown, name: string, caller: string): number {
+  const resolved = value ?? DEFAULT_OPERATION_TIMEOUT_MS;
+  const shown = typeof resolved === 'number' ? String(resolved) : `a ${typeof resolved}`;
+  if (typeof resolved !== 'number' || !(resolved > 0) || resolved > MAX_TIMEOUT_MS) {
+    throw new PortcullisError(
+      ErrorCode.CONFIGURATION,
+      `${caller}: ${name} must be a positive number of at most ${MAX_TIMEOUT_MS} (got ${shown})`,
+    );
+  }
+  return resolved;
 }
 
 /** MongoDB collection names: no `$`, no NUL, not empty, not `system.` (MongoDB naming rules). */
@@ -44,8 +68,15 @@ function assertCollectionName(name: unknown, what: string): asserts name is stri
   }
 }
 
-/** Validates and freezes the shared options. */
-export function resolveOptions(options: MongoStoreOptions = {}): ResolvedMongoOptions {
+/**
+ * Validates and freezes the shared options.
+ *
+ * @throws a CONFIGURATION PortcullisError naming `caller` and the option at fault.
+ */
+export function resolveOptions(
+  options: MongoStoreOptions = {},
+  caller = 'ensureIndexes',
+): ResolvedMongoOptions {
   const collections = { ...DEFAULT_COLLECTION_NAMES, ...options.collections };
   assertCollectionName(collections.users, 'collections.users');
   assertCollectionName(collections.accessTokens, 'collections.accessTokens');
@@ -54,5 +85,9 @@ export function resolveOptions(options: MongoStoreOptions = {}): ResolvedMongoOp
   if (idType !== 'objectId' && idType !== 'uuid') {
     throw new PortcullisError(ErrorCode.CONFIGURATION, 'idType must be "objectId" or "uuid"');
   }
-  return Object.freeze({ collections: Object.freeze(collections), codec: mongoIdCodec(idType) });
+  return Object.freeze({
+    collections: Object.freeze(collections),
+    codec: mongoIdCodec(idType),
+    operationTimeoutMs: timeoutOption(options.operationTimeoutMs, 'operationTimeoutMs', caller),
+  });
 }

@@ -17,7 +17,7 @@ import {
   resolveCustomFields,
   toUser,
 } from './internal/documents';
-import { guard } from './internal/errors';
+import { boundedGuard } from './internal/errors';
 import { type MongoStoreOptions, resolveOptions } from './options';
 
 export interface MongoUserStoreOptions extends MongoStoreOptions {
@@ -56,7 +56,11 @@ export function createMongoUserStore<U extends User = User>(
   db: Db,
   options: MongoUserStoreOptions = {},
 ): UserStore<U> {
-  const { collections, codec } = resolveOptions(options);
+  const { collections, codec, operationTimeoutMs } = resolveOptions(
+    options,
+    'createMongoUserStore',
+  );
+  const guard = boundedGuard(operationTimeoutMs);
   const customFields = resolveCustomFields(options.customFields);
   const users = db.collection<UserDocument>(collections.users);
   const tokens = db.collection(collections.accessTokens);

@@ -82,3 +82,34 @@ export async function guard<T>(
     throw toMongoError(error, context);
   }
 }
+
+/** `guard` with a time bound, as the stores call it. */
+export type BoundedGuard = <T>(
+  work: () => Promise<T>,
+  context?: { emailIndex?: string },
+) => Promise<T>;
+
+/**
+ * `guard`, bounded: a call that gets no answer within `timeoutMs` fails with
+ * SERVICE_UNAVAILABLE (503), whatever the client's own timeouts (the driver waits forever on
+ * a connection that stopped answering unless `socketTimeoutMS` is set). The driver call itself
+ * is not cancelled: a late answer is ignored.
+ */
+export function boundedGuard(timeoutMs: number): BoundedGuard {
+  return async (work, context = {}) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const message = `MongoDB did not answer within ${timeoutMs} ms`;
+        reject(new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, message));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([work(), deadline]);
+    } catch (error) {
+      throw toMongoError(error, context);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
