@@ -1,4 +1,5 @@
 import { ErrorCode, PortcullisError } from '@portcullis/core';
+import { DEFAULT_STORE_TIMEOUT_MS, timeoutOption } from '@portcullis/core/adapter';
 import { type MongoIdCodec, type MongoIdType, mongoIdCodec } from './id';
 
 /** Collection names. */
@@ -38,23 +39,6 @@ export interface ResolvedMongoOptions {
   readonly operationTimeoutMs: number;
 }
 
-/** The default bound on one store call. */
-const DEFAULT_OPERATION_TIMEOUT_MS = 5000;
-/** Node's timers take at most 2^31 - 1 ms; a longer delay silently fires after 1 ms. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
-
-function timeoutOption(value: unknown, name: string, caller: string): number {
-  const resolved = value ?? DEFAULT_OPERATION_TIMEOUT_MS;
-  const shown = typeof resolved === 'number' ? String(resolved) : `a ${typeof resolved}`;
-  if (typeof resolved !== 'number' || !(resolved > 0) || resolved > MAX_TIMEOUT_MS) {
-    throw new PortcullisError(
-      ErrorCode.CONFIGURATION,
-      `${caller}: ${name} must be a positive number of at most ${MAX_TIMEOUT_MS} (got ${shown})`,
-    );
-  }
-  return resolved;
-}
-
 /** MongoDB collection names: no `$`, no NUL, not empty, not `system.` (MongoDB naming rules). */
 function assertCollectionName(name: unknown, what: string): asserts name is string {
   if (
@@ -88,6 +72,11 @@ export function resolveOptions(
   return Object.freeze({
     collections: Object.freeze(collections),
     codec: mongoIdCodec(idType),
-    operationTimeoutMs: timeoutOption(options.operationTimeoutMs, 'operationTimeoutMs', caller),
+    operationTimeoutMs: timeoutOption(
+      options.operationTimeoutMs,
+      DEFAULT_STORE_TIMEOUT_MS,
+      'operationTimeoutMs',
+      caller,
+    ),
   });
 }

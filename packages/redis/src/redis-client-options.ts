@@ -1,4 +1,4 @@
-import { DEFAULT_TIMEOUT_MS, millisecondsOption } from './internal/options';
+import { DEFAULT_STORE_TIMEOUT_MS, timeoutOption } from '@portcullis/core/adapter';
 
 export interface RedisClientOptionsInput {
   /** How long opening a connection (TCP) may take, in milliseconds. Default 5 000. */
@@ -43,22 +43,17 @@ const FIRST_RECONNECT_DELAY_MS = 50;
  */
 export function redisClientOptions(options: RedisClientOptionsInput = {}): RedisClientOptions {
   const caller = 'redisClientOptions';
-  const commandTimeout = millisecondsOption(
+  const commandTimeout = timeoutOption(
     options.commandTimeoutMs,
-    DEFAULT_TIMEOUT_MS,
+    DEFAULT_STORE_TIMEOUT_MS,
     'commandTimeoutMs',
     caller,
   );
-  const maxDelay = millisecondsOption(
-    options.maxReconnectDelayMs,
-    1000,
-    'maxReconnectDelayMs',
-    caller,
-  );
+  const maxDelay = timeoutOption(options.maxReconnectDelayMs, 1000, 'maxReconnectDelayMs', caller);
   return Object.freeze({
-    connectTimeout: millisecondsOption(
+    connectTimeout: timeoutOption(
       options.connectTimeoutMs,
-      DEFAULT_TIMEOUT_MS,
+      DEFAULT_STORE_TIMEOUT_MS,
       'connectTimeoutMs',
       caller,
     ),

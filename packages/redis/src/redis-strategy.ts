@@ -1,7 +1,7 @@
 import type { Strategy, User, UserLookup } from '@portcullis/core';
-import { randomToken } from '@portcullis/core/adapter';
+import { DEFAULT_STORE_TIMEOUT_MS, randomToken, timeoutOption } from '@portcullis/core/adapter';
 import type { BoundedRedis } from './internal/bounded';
-import { DEFAULT_TIMEOUT_MS, keyPrefix, lifetimeMs, millisecondsOption } from './internal/options';
+import { keyPrefix, lifetimeMs } from './internal/options';
 import { asStrings, defineScript, getString } from './internal/script';
 import type { RedisClientLike } from './redis-client';
 
@@ -104,9 +104,9 @@ export function createRedisStrategy<U extends User = User>(
 ): RedisStrategy<U> {
   const redis: BoundedRedis = Object.freeze({
     client: options.redis,
-    timeoutMs: millisecondsOption(
+    timeoutMs: timeoutOption(
       options.commandTimeoutMs,
-      DEFAULT_TIMEOUT_MS,
+      DEFAULT_STORE_TIMEOUT_MS,
       'commandTimeoutMs',
       'createRedisStrategy',
     ),

@@ -1,6 +1,7 @@
 import type { TokenRevocationStore } from '@portcullis/core';
+import { DEFAULT_STORE_TIMEOUT_MS, timeoutOption } from '@portcullis/core/adapter';
 import type { BoundedRedis } from './internal/bounded';
-import { DEFAULT_TIMEOUT_MS, keyPrefix, millisecondsOption } from './internal/options';
+import { keyPrefix } from './internal/options';
 import { defineScript, getString } from './internal/script';
 import type { RedisClientLike } from './redis-client';
 
@@ -62,9 +63,9 @@ export function createRedisRevocationStore(
 ): TokenRevocationStore {
   const redis: BoundedRedis = Object.freeze({
     client: options.redis,
-    timeoutMs: millisecondsOption(
+    timeoutMs: timeoutOption(
       options.commandTimeoutMs,
-      DEFAULT_TIMEOUT_MS,
+      DEFAULT_STORE_TIMEOUT_MS,
       'commandTimeoutMs',
       'createRedisRevocationStore',
     ),

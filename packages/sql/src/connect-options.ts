@@ -1,4 +1,5 @@
 import { ErrorCode, PortcullisError } from '@portcullis/core';
+import { DEFAULT_STORE_TIMEOUT_MS, timeoutOption } from '@portcullis/core/adapter';
 
 /**
  * Pool and timeout settings for `openPostgres`, `openMysql` and `openSqlDatabase`. The defaults
@@ -38,41 +39,9 @@ export interface ResolvedConnectOptions {
   readonly poolSize: number;
 }
 
-/** The default for every timeout: a request waiting longer is better answered with a 503. */
-export const DEFAULT_TIMEOUT_MS = 5000;
-/** Node's timers take at most 2^31 - 1 ms; a longer delay silently fires after 1 ms. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
-
 /** A value as an error message may show it: numbers as they are, anything else by its type. */
 function shown(value: unknown): string {
   return typeof value === 'number' ? String(value) : `a ${typeof value}`;
-}
-
-/**
- * A timeout option in milliseconds: a positive number Node's timers can hold.
- *
- * @throws a CONFIGURATION PortcullisError naming the function and the option.
- */
-export function timeoutOption(
-  value: unknown,
-  fallback: number,
-  name: string,
-  caller: string,
-): number {
-  const resolved = value ?? fallback;
-  if (typeof resolved !== 'number' || !(resolved > 0)) {
-    throw new PortcullisError(
-      ErrorCode.CONFIGURATION,
-      `${caller}: ${name} must be a positive number (got ${shown(resolved)})`,
-    );
-  }
-  if (resolved > MAX_TIMEOUT_MS) {
-    throw new PortcullisError(
-      ErrorCode.CONFIGURATION,
-      `${caller}: ${name} must be at most ${MAX_TIMEOUT_MS} (got ${shown(resolved)})`,
-    );
-  }
-  return resolved;
 }
 
 /**
@@ -86,7 +55,7 @@ export function resolveConnectOptions(
 ): ResolvedConnectOptions {
   const queryTimeoutMs = timeoutOption(
     options.queryTimeoutMs,
-    DEFAULT_TIMEOUT_MS,
+    DEFAULT_STORE_TIMEOUT_MS,
     'queryTimeoutMs',
     caller,
   );
@@ -100,7 +69,7 @@ export function resolveConnectOptions(
   return Object.freeze({
     connectTimeoutMs: timeoutOption(
       options.connectTimeoutMs,
-      DEFAULT_TIMEOUT_MS,
+      DEFAULT_STORE_TIMEOUT_MS,
       'connectTimeoutMs',
       caller,
     ),

@@ -1,4 +1,5 @@
 import { ErrorCode, isPortcullisError, PortcullisError } from '@portcullis/core';
+import { withDeadline } from '@portcullis/core/adapter';
 
 // Driver errors that mean "no answer from the server" (mongodb 6/7 error classes).
 const UNAVAILABLE_NAMES = new Set([
@@ -92,24 +93,8 @@ export type BoundedGuard = <T>(
 /**
  * `guard`, bounded: a call that gets no answer within `timeoutMs` fails with
  * SERVICE_UNAVAILABLE (503), whatever the client's own timeouts (the driver waits forever on
- * a connection that stopped answering unless `socketTimeoutMS` is set). The driver call itself
- * is not cancelled: a late answer is ignored.
+ * a connection that stopped answering unless `socketTimeoutMS` is set).
  */
 export function boundedGuard(timeoutMs: number): BoundedGuard {
-  return async (work, context = {}) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const message = `MongoDB did not answer within ${timeoutMs} ms`;
-        reject(new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, message));
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([work(), deadline]);
-    } catch (error) {
-      throw toMongoError(error, context);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  return (work, context = {}) => guard(() => withDeadline(work(), timeoutMs, 'MongoDB'), context);
 }

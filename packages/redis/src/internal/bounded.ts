@@ -1,4 +1,5 @@
 import { ErrorCode, PortcullisError } from '@portcullis/core';
+import { withDeadline } from '@portcullis/core/adapter';
 import type { RedisClientLike } from '../redis-client';
 import { toRedisError } from './errors';
 
@@ -26,18 +27,9 @@ export async function bounded<T>(redis: BoundedRedis, work: () => Promise<T>): P
   if (typeof status === 'string' && DOWN.has(status)) {
     throw new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, 'Redis is unavailable (reconnecting)');
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const message = `Redis did not answer within ${redis.timeoutMs} ms`;
-      reject(new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, message));
-    }, redis.timeoutMs);
-  });
   try {
-    return await Promise.race([work(), deadline]);
+    return await withDeadline(work(), redis.timeoutMs, 'Redis');
   } catch (error) {
     throw toRedisError(error);
-  } finally {
-    clearTimeout(timer);
   }
 }
