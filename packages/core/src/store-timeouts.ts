@@ -18,8 +18,8 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
  * shown when it is a number, only its type otherwise).
  * @example
  * ```ts
- * timeoutOption(options.commandTimeoutMs, DEFAULT_STORE_TIMEOUT_MS, 'commandTimeoutMs', 'createRedisStrategy');
- * // -5 → "createRedisStrategy: commandTimeoutMs must be a positive number (got -5)"
+ * const ms = timeoutOption(options.commandTimeoutMs, 5000, 'commandTimeoutMs', 'createMyStore');
+ * // -5 → "createMyStore: commandTimeoutMs must be a positive number (got -5)"
  * ```
  */
 export function timeoutOption(
@@ -53,7 +53,7 @@ export function timeoutOption(
  * @example
  * ```ts
  * const value = await withDeadline(redis.get(key), 5000, 'Redis');
- * // no answer within 5 s → PortcullisError SERVICE_UNAVAILABLE "Redis did not answer within 5000 ms"
+ * // no answer within 5 s: SERVICE_UNAVAILABLE, "Redis did not answer within 5000 ms"
  * ```
  */
 export async function withDeadline<T>(

@@ -32,7 +32,10 @@ export function defineScript(source: string): Script {
   };
 }
 
-/** GET, bounded and with the same error mapping; bytes (a client without string decoding) become text. */
+/**
+ * GET, bounded and with the same error mapping; bytes (a client without string decoding) become
+ * text.
+ */
 export async function getString(redis: BoundedRedis, key: string): Promise<string | null> {
   const value = await bounded(redis, () => redis.client.get(key));
   if (value === null || value === undefined) return null;
