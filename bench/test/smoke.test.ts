@@ -8,7 +8,7 @@ import { isLoginStorm } from '../src/runner/scenarios';
 // so the bench never rots; every import probe and the quick-start server once. It checks that
 // each answers, not how fast: speed lives in the full run (`pnpm bench`), never in a test.
 
-const SMOKE_TIMEOUT = 240_000;
+const SMOKE_TIMEOUT = 360_000;
 
 describe('benchmark smoke run', () => {
   let result: BenchResult;

@@ -308,6 +308,7 @@ async function importCost(options: BenchOptions, pinning: Pinning): Promise<Impo
     rounds: settings.rounds,
     warm: settings.warm,
     core: pinning.server,
+    parallel: options.parallel ?? 1,
     log: options.log,
   });
   for (const sample of samples) {

@@ -143,6 +143,11 @@ export interface ImportOptions {
   /** One unmeasured round first, so every file is in the page cache for all probes alike. */
   warm: boolean;
   core: number | null;
+  /**
+   * Probes run at once (default 1). Only for checks that measure nothing (the CI smoke test):
+   * concurrent probes slow each other down.
+   */
+  parallel?: number;
   log(line: string): void;
 }
 
@@ -168,21 +173,26 @@ export async function measureImports(options: ImportOptions): Promise<ImportSamp
   const total = options.rounds + (options.warm ? 1 : 0);
   for (let round = 0; round < total; round++) {
     const measured = !options.warm || round > 0;
-    for (const [i, probe] of probes.entries()) {
-      const sample = samples[i] as ImportSample;
-      if (sample.error) continue;
-      try {
-        const run = await runProbe(probe, options.core);
-        if (measured) {
-          sample.importMs.push(Math.round(run.importMs * 10) / 10);
-          sample.cpuMs.push(Math.round(run.cpuMs * 10) / 10);
-          sample.processMs.push(Math.round(run.processMs * 10) / 10);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < probes.length) {
+        const i = next++;
+        const [probe, sample] = [probes[i] as ImportProbe, samples[i] as ImportSample];
+        if (sample.error) continue;
+        try {
+          const run = await runProbe(probe, options.core);
+          if (measured) {
+            sample.importMs.push(Math.round(run.importMs * 10) / 10);
+            sample.cpuMs.push(Math.round(run.cpuMs * 10) / 10);
+            sample.processMs.push(Math.round(run.processMs * 10) / 10);
+          }
+        } catch (error) {
+          sample.error = error instanceof Error ? error.message : String(error);
+          options.log(`import ${probe.id}: FAILED ${sample.error}`);
         }
-      } catch (error) {
-        sample.error = error instanceof Error ? error.message : String(error);
-        options.log(`import ${probe.id}: FAILED ${sample.error}`);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 1) }, lane));
   }
   return samples;
 }
