@@ -7,6 +7,8 @@ import { type Spread, spread } from './summary';
 export interface ImportCost {
   /** Measured rounds per probe. */
   rounds: number;
+  /** Whether an unmeasured round came first (absent in runs saved before it was recorded). */
+  warm?: boolean;
   /** 1-minute load average when the import measurements started. */
   loadAverage: number;
   samples: ImportSample[];
@@ -57,8 +59,9 @@ export function importSection(cost: ImportCost, frameworks: readonly Framework[]
     'Portcullis packages from their compiled `dist`), pinned like the servers; milliseconds from',
     'the first `import()` to the last one settling, the CPU time the process used meanwhile (a',
     'busy machine inflates it far less than the wall time), and spawn to exit of the process.',
-    `Median (min–max) of ${cost.rounds} round(s), every probe once per round, after one unmeasured`,
-    `round (page cache). 1-minute load average when they started: ${cost.loadAverage}.`,
+    `Median (min–max) of ${cost.rounds} round(s), every probe once per round` +
+      `${cost.warm === false ? '' : ', after one unmeasured round (page cache)'}. 1-minute load`,
+    `average when they started: ${cost.loadAverage}.`,
     '',
     row(['modules', 'kind', 'import ms', 'import CPU ms', 'process ms']),
     row(['---', '---', '---:', '---:', '---:']),
@@ -86,8 +89,9 @@ export function importSection(cost: ImportCost, frameworks: readonly Framework[]
       'framework + kysely, ms',
       '+ core + adapter + sql, ms',
       'Portcullis adds, ms',
+      'Portcullis adds, CPU ms',
     ]),
-    row(['---', '---:', '---:', '---:']),
+    row(['---', '---:', '---:', '---:', '---:']),
   );
   for (const fw of frameworks) {
     const alone = cost.samples.find((s) => s.id === aloneId(fw));

@@ -190,7 +190,14 @@ function targetTable(result: BenchResult): string[] {
     'Every ratio must hold both by throughput (req/s, paired by round) and by cost (server CPU',
     'time per request, the other row’s over this one’s, paired by round).',
     '',
-    row(['target', 'framework', 'by req/s', 'status', 'by CPU/req', 'status']),
+    row([
+      'target',
+      'framework',
+      'by req/s (or the figure)',
+      'status',
+      'by CPU/req (imports: CPU ms)',
+      'status',
+    ]),
     row(['---', '---', '---:', '---', '---:', '---']),
     ...checkTargets(result).map((t) =>
       row([t.target, t.framework ? NAMES[t.framework] : '–', ...status(t.rps), ...status(t.cpu)]),

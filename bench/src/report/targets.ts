@@ -151,18 +151,16 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       checks.push(pair(`≥ 3× ${name}`, fw, s(portcullis), s(peer), 3));
     }
     if (result.imports) {
-      const delta = importDelta(result.imports, fw);
-      checks.push(
-        figure(
-          'import of core + adapter + sql, minus framework + kysely alone ≤ 60 ms',
-          fw,
-          judge(
-            delta?.median ?? null,
-            (v) => v <= 60,
-            (v) => `${v.toFixed(0)} ms`,
-          ),
-        ),
-      );
+      const wall = importDelta(result.imports, fw);
+      const cpu = importDelta(result.imports, fw, 'cpuMs');
+      const ms = (v: number): string => `${v.toFixed(0)} ms`;
+      // Not a ratio: the CPU column holds the same difference by CPU time, the steadier figure.
+      checks.push({
+        target: 'import of core + adapter + sql, minus framework + kysely alone ≤ 60 ms',
+        framework: fw,
+        rps: judge(wall?.median ?? null, (v) => v <= 60, ms),
+        cpu: judge(cpu?.median ?? null, (v) => v <= 60, ms),
+      });
     }
   }
   const quick = result.imports?.quickstart;

@@ -324,5 +324,5 @@ async function importCost(options: BenchOptions, pinning: Pinning): Promise<Impo
       ? `quick start: FAILED ${quickstart.error}`
       : `quick start: ${quickstart.startMs.join(', ')} ms, RSS ${quickstart.rssMiB.join(', ')} MiB`,
   );
-  return { rounds: settings.rounds, loadAverage, samples, quickstart };
+  return { rounds: settings.rounds, warm: settings.warm, loadAverage, samples, quickstart };
 }

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     warm: true,
     core: pinning.server,
   });
-  const lines = importSection({ rounds, loadAverage, samples, quickstart }, FRAMEWORKS);
+  const lines = importSection({ rounds, warm: true, loadAverage, samples, quickstart }, FRAMEWORKS);
   const end = Math.round((loadavg()[0] ?? 0) * 100) / 100;
   process.stdout.write(`${lines.join('\n')}\n1-minute load average at the end: ${end}.\n`);
 }
