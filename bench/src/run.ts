@@ -108,7 +108,10 @@ function options(argv: string[]): RunOptions {
 function refuseBusyMachine({ out, render, force }: RunOptions): void {
   const load = Math.round((loadavg()[0] ?? 0) * 100) / 100;
   const refusal = gateRefusal({ load, out, committed: RESULTS, render: !!render, force });
-  if (refusal) throw new Error(refusal);
+  if (refusal) {
+    process.stderr.write(`bench: not started: ${refusal}\n`);
+    process.exit(2);
+  }
 }
 
 async function main(): Promise<void> {
