@@ -19,6 +19,10 @@ export function vitestConfig(name: string, extra: ViteUserConfig['test'] = {}): 
           replacement: resolve(root, 'packages/core/src/node/index.ts'),
         },
         {
+          find: /^@portcullis\/core\/adapter$/,
+          replacement: resolve(root, 'packages/core/src/adapter.ts'),
+        },
+        {
           find: /^@portcullis\/(core|sql|fastify|testing|express|koa|redis|mongodb|oauth)$/,
           replacement: join(root, 'packages/$1/src/index.ts'),
         },

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createJwtStrategy, createPasswordHasher, randomToken, type User } from '@portcullis/core';
+import { createJwtStrategy, createPasswordHasher, type User } from '@portcullis/core';
+import { randomToken } from '@portcullis/core/adapter';
 import { createRedisStrategy } from '@portcullis/redis';
 import {
   createSqlAccessTokenStore,

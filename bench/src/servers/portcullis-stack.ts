@@ -4,16 +4,15 @@ import {
   createBearerTransport,
   createCookieTransport,
   createDatabaseStrategy,
-  createJwtCodec,
   createJwtStrategy,
   createPasswordHasher,
   createPortcullis,
-  JwtError,
   type Mounts,
   type Portcullis,
   type Strategy,
   type UserManagerOptions,
 } from '@portcullis/core';
+import { createJwtCodec, isTokenError } from '@portcullis/core/adapter';
 import type { Redis } from 'ioredis';
 import { AUDIENCE, type Fixture, SECRET, type Stack } from '../config';
 import { postgresStores, type Stores, sqliteStores } from './stores';
@@ -59,7 +58,7 @@ function jwtStrategyBeforeIssue7(): Strategy {
       try {
         claims = await codec.verify(token, [AUDIENCE]);
       } catch (error) {
-        if (error instanceof JwtError) return null;
+        if (isTokenError(error)) return null;
         throw error;
       }
       return typeof claims.sub === 'string' ? users.findById(claims.sub) : null;

@@ -38,7 +38,10 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   BAD_REQUEST: 'BAD_REQUEST',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   VALIDATION_ERROR: 'VALIDATION_ERROR',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  TOKEN_INVALID: 'TOKEN_INVALID',
   CONFIGURATION: 'CONFIGURATION',
 } as const;
 
@@ -52,6 +55,7 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   BODY_TOO_LARGE: 413,
+  REQUEST_TIMEOUT: 408,
   VALIDATION_ERROR: 422,
   CONFIGURATION: 500,
 };
@@ -64,6 +68,11 @@ export interface PortcullisErrorOptions {
   status?: number;
   /** The `reason` of a password-policy failure, sent as `detail.reason`. */
   reason?: unknown;
+  /**
+   * The `detail` sent to the client, when it is not the code itself (an OAuth provider's
+   * `error` value, say). Never put an email, a token or a secret here.
+   */
+  detail?: unknown;
   cause?: unknown;
 }
 
@@ -79,6 +88,7 @@ export class PortcullisError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly reason: unknown;
+  readonly #detail: unknown;
   readonly [BRAND] = true;
 
   constructor(code: ErrorCode, message?: string, options: PortcullisErrorOptions = {}) {
@@ -87,6 +97,18 @@ export class PortcullisError extends Error {
     this.code = code;
     this.status = options.status ?? DEFAULT_STATUS[code] ?? 400;
     this.reason = options.reason;
+    this.#detail = options.detail;
+  }
+
+  /**
+   * What the client receives as `detail`: the explicit `detail` option, else
+   * `{"code", "reason"}` when there is a reason (password-policy failures), else the code.
+   * The message is for logs and never reaches the wire.
+   */
+  get detail(): unknown {
+    if (this.#detail !== undefined) return this.#detail;
+    if (this.reason !== undefined) return { code: this.code, reason: this.reason };
+    return this.code;
   }
 }
 

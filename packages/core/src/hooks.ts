@@ -1,21 +1,31 @@
+import type { PortcullisRequest } from './http/request';
+import type { PortcullisResponse } from './http/response';
 import type { User } from './types';
 
 /**
- * The nine lifecycle hooks (spec §3.10), all optional. `request` is the incoming WHATWG request
- * when the action came over HTTP. Hooks never receive a plaintext password (a deliberate fix of
+ * The nine lifecycle hooks (spec §3.10), all optional. `request` is the incoming request (method,
+ * URL, headers, client address) when the action came over HTTP. Hooks never receive a plaintext password (a deliberate fix of
  * upstream quirk 7).
  */
 export interface UserManagerHooks<U extends User = User> {
-  onAfterRegister?(user: U, request?: Request): void | Promise<void>;
-  onAfterUpdate?(user: U, update: Record<string, unknown>, request?: Request): void | Promise<void>;
+  onAfterRegister?(user: U, request?: PortcullisRequest): void | Promise<void>;
+  onAfterUpdate?(
+    user: U,
+    update: Record<string, unknown>,
+    request?: PortcullisRequest,
+  ): void | Promise<void>;
   /** May change the response (add headers or cookies) before it is sent. */
-  onAfterLogin?(user: U, request?: Request, response?: Response): void | Promise<void>;
-  onAfterRequestVerify?(user: U, token: string, request?: Request): void | Promise<void>;
-  onAfterVerify?(user: U, request?: Request): void | Promise<void>;
-  onAfterForgotPassword?(user: U, token: string, request?: Request): void | Promise<void>;
-  onAfterResetPassword?(user: U, request?: Request): void | Promise<void>;
-  onBeforeDelete?(user: U, request?: Request): void | Promise<void>;
-  onAfterDelete?(user: U, request?: Request): void | Promise<void>;
+  onAfterLogin?(
+    user: U,
+    request?: PortcullisRequest,
+    response?: PortcullisResponse,
+  ): void | Promise<void>;
+  onAfterRequestVerify?(user: U, token: string, request?: PortcullisRequest): void | Promise<void>;
+  onAfterVerify?(user: U, request?: PortcullisRequest): void | Promise<void>;
+  onAfterForgotPassword?(user: U, token: string, request?: PortcullisRequest): void | Promise<void>;
+  onAfterResetPassword?(user: U, request?: PortcullisRequest): void | Promise<void>;
+  onBeforeDelete?(user: U, request?: PortcullisRequest): void | Promise<void>;
+  onAfterDelete?(user: U, request?: PortcullisRequest): void | Promise<void>;
 }
 
 /**

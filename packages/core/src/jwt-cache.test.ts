@@ -1,17 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createJwtCodec, JwtError } from './jwt';
+import type { PortcullisError } from './errors';
+import { createJwtCodec, isTokenError } from './jwt';
 
 // The verified-token cache of createJwtCodec (issue 7): what it may skip, and what it never may.
 
 const SECRET = 'cache-test-secret-cache-test-secret';
 const AUD = 'portcullis:auth';
 
-async function rejection(promise: Promise<unknown>): Promise<JwtError> {
+async function rejection(promise: Promise<unknown>): Promise<PortcullisError> {
   try {
     await promise;
   } catch (error) {
-    expect(error).toBeInstanceOf(JwtError);
-    return error as JwtError;
+    expect(isTokenError(error)).toBe(true);
+    return error as PortcullisError;
   }
   throw new Error('expected a rejection');
 }
@@ -57,9 +58,9 @@ describe('verified-token cache', () => {
     vi.setSystemTime(new Date('2030-01-01T00:00:59Z'));
     expect((await codec.verify(token, AUD)).sub).toBe('42');
     vi.setSystemTime(new Date('2030-01-01T00:01:00Z'));
-    expect((await rejection(codec.verify(token, AUD))).kind).toBe('expired');
+    expect((await rejection(codec.verify(token, AUD))).code).toBe('TOKEN_EXPIRED');
     // Still expired afterwards, whether answered from memory or checked afresh.
-    expect((await rejection(codec.verify(token, AUD))).kind).toBe('expired');
+    expect((await rejection(codec.verify(token, AUD))).code).toBe('TOKEN_EXPIRED');
   });
 
   it('refuses a cached token for another audience, and still accepts it for its own', async () => {
@@ -67,8 +68,8 @@ describe('verified-token cache', () => {
     const token = await codec.sign({ sub: '42', aud: [AUD] }, 60);
     await codec.verify(token, AUD);
     const checks = countSignatureChecks();
-    expect((await rejection(codec.verify(token, 'portcullis:reset'))).kind).toBe('invalid');
-    expect((await rejection(codec.verify(token, []))).kind).toBe('invalid');
+    expect((await rejection(codec.verify(token, 'portcullis:reset'))).code).toBe('TOKEN_INVALID');
+    expect((await rejection(codec.verify(token, []))).code).toBe('TOKEN_INVALID');
     expect((await codec.verify(token, ['portcullis:reset', AUD])).sub).toBe('42');
     expect(checks.calls).toBe(0);
   });
@@ -83,7 +84,7 @@ describe('verified-token cache', () => {
     vi.setSystemTime(new Date('2030-01-01T00:05:00Z'));
     const fromMemory = await rejection(cached.verify(token, 'other'));
     const checkedAfresh = await rejection(fresh.verify(token, 'other'));
-    expect(fromMemory.kind).toBe(checkedAfresh.kind);
+    expect(fromMemory.code).toBe(checkedAfresh.code);
     expect(fromMemory.message).toBe(checkedAfresh.message);
   });
 
@@ -93,10 +94,10 @@ describe('verified-token cache', () => {
     await codec.verify(token, AUD);
     const [header, payload] = token.split('.');
     const forged = `${header}.${payload}.${'A'.repeat(43)}`;
-    expect((await rejection(codec.verify(forged, AUD))).kind).toBe('invalid');
+    expect((await rejection(codec.verify(forged, AUD))).code).toBe('TOKEN_INVALID');
     const other = createJwtCodec({ secret: 'another-secret-another-secret-1234' });
     const foreign = await other.sign({ sub: '42', aud: [AUD] }, 60);
-    expect((await rejection(codec.verify(foreign, AUD))).kind).toBe('invalid');
+    expect((await rejection(codec.verify(foreign, AUD))).code).toBe('TOKEN_INVALID');
   });
 
   it('never remembers a refusal: a bad token is checked every time', async () => {

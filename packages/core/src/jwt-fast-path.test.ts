@@ -1,7 +1,7 @@
 import { base64url } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JwtAlgorithm, JwtCodec } from './jwt';
-import { createJwtCodec, JwtError } from './jwt';
+import { createJwtCodec, isTokenError } from './jwt';
 
 // HS* tokens are checked with node:crypto's synchronous HMAC where the runtime has it (issue 7:
 // Web Crypto is a thread-pool round trip per token). These tests hold that path to jose's
@@ -47,8 +47,8 @@ async function outcome(codec: JwtCodec, token: string, audience: string | string
   try {
     return { claims: await codec.verify(token, audience) } as Outcome;
   } catch (error) {
-    if (!(error instanceof JwtError)) throw error;
-    return { kind: error.kind, message: error.message } as Outcome;
+    if (!isTokenError(error)) throw error;
+    return { kind: error.code, message: error.message } as Outcome;
   }
 }
 

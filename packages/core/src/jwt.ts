@@ -1,5 +1,6 @@
 import type { JWK, JWTPayload } from 'jose';
 import { errors, exportJWK, importJWK, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
+import { ErrorCode, isPortcullisError, PortcullisError } from './errors';
 import { createHmacSigner, createHmacVerifier, type HmacVerifier } from './internal/hmac-jws';
 import { createSyncHmac } from './internal/sync-hmac';
 import {
@@ -73,7 +74,7 @@ export interface JwtCodecOptions {
 export interface JwtCodec {
   sign(claims: Record<string, unknown>, lifetimeSeconds: number | null): Promise<string>;
   /**
-   * The token's claims, deep-frozen. Throws JwtError with kind 'expired' | 'invalid' (bad
+   * The token's claims, deep-frozen. Rejects with `TOKEN_EXPIRED` or `TOKEN_INVALID` (bad
    * signature, format, audience, alg, claims).
    */
   verify(
@@ -82,26 +83,35 @@ export interface JwtCodec {
   ): Promise<Readonly<Record<string, unknown>>>;
 }
 
+/** A refused token: `TOKEN_EXPIRED` or `TOKEN_INVALID`. Messages never hold the token. */
+function tokenError(
+  kind: 'expired' | 'invalid',
+  message: string,
+  cause?: unknown,
+): PortcullisError {
+  const code = kind === 'expired' ? ErrorCode.TOKEN_EXPIRED : ErrorCode.TOKEN_INVALID;
+  return new PortcullisError(code, message, cause === undefined ? {} : { cause });
+}
+
 /**
- * Why a token was refused. Messages never contain the token or its claims.
+ * True for the error `JwtCodec.verify` rejects a bad or expired token with (as opposed to a
+ * broken key or a bug, which must surface).
  *
  * @example
  * ```ts
  * try {
  *   await codec.verify(token, 'portcullis:reset');
- * } catch (err) {
- *   if (err instanceof JwtError && err.kind === 'expired') { ... }
+ * } catch (error) {
+ *   if (isTokenError(error)) return null;
+ *   throw error;
  * }
  * ```
  */
-export class JwtError extends Error {
-  readonly kind: 'expired' | 'invalid';
-
-  constructor(kind: 'expired' | 'invalid', message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'JwtError';
-    this.kind = kind;
-  }
+export function isTokenError(error: unknown): error is PortcullisError {
+  return (
+    isPortcullisError(error) &&
+    (error.code === ErrorCode.TOKEN_EXPIRED || error.code === ErrorCode.TOKEN_INVALID)
+  );
 }
 
 const HMAC_HASH: Readonly<Record<string, string>> = {
@@ -126,12 +136,12 @@ function isCryptoKey(value: unknown): value is CryptoKey {
 }
 
 /** jose's errors as ours; anything else (a broken key, a bug) is passed on unchanged. */
-function asJwtError(error: unknown): unknown {
+function asTokenError(error: unknown): unknown {
   if (error instanceof errors.JWTExpired) {
-    return new JwtError('expired', 'Token expired', { cause: error });
+    return tokenError('expired', 'Token expired', error);
   }
   if (error instanceof errors.JOSEError) {
-    return new JwtError('invalid', `Invalid token (${error.code})`, { cause: error });
+    return tokenError('invalid', `Invalid token (${error.code})`, error);
   }
   return error;
 }
@@ -245,7 +255,7 @@ function asymmetricKeys(algorithm: string, options: JwtCodecOptions): KeyLoaders
  * not be in the future; unknown `crit` header parameters are refused.
  *
  * Keys are checked when the codec is created and imported once, on first use; a bad key makes
- * `sign`/`verify` reject with a TypeError (a configuration error), never with a JwtError.
+ * `sign`/`verify` reject with a TypeError (a configuration error), never with a token error.
  *
  * Verified tokens are remembered (`verifiedTokenCacheSize`, issue 7): a client re-sending the
  * same token costs a map lookup and the `aud`/`exp` checks instead of an HMAC or signature
@@ -301,11 +311,11 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
       if (known !== undefined) {
         // jose's order: audience before expiry, so both paths give the same kind of error.
         if (!acceptsAudience(known.audiences, audience)) {
-          throw new JwtError('invalid', 'Invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED)');
+          throw tokenError('invalid', 'Invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED)');
         }
         if (known.expiresAt !== undefined && known.expiresAt <= nowSeconds()) {
           cache.delete(token);
-          throw new JwtError('expired', 'Token expired');
+          throw tokenError('expired', 'Token expired');
         }
         return known.claims;
       }
@@ -314,7 +324,7 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
       try {
         payload = fastVerify?.(token, accepted);
       } catch (error) {
-        throw asJwtError(error);
+        throw asTokenError(error);
       }
       if (payload === undefined) {
         // Outside the try: a key that fails to import is a configuration error, not a bad token.
@@ -322,15 +332,15 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
         try {
           ({ payload } = await jwtVerify(token, key, { algorithms, audience: accepted }));
         } catch (error) {
-          throw asJwtError(error);
+          throw asTokenError(error);
         }
       }
       // PyJWT checks that jose leaves to the caller (spec §7).
       if (payload.sub !== undefined && typeof payload.sub !== 'string') {
-        throw new JwtError('invalid', 'Invalid token ("sub" claim must be a string)');
+        throw tokenError('invalid', 'Invalid token ("sub" claim must be a string)');
       }
       if (payload.iat !== undefined && payload.iat > nowSeconds()) {
-        throw new JwtError('invalid', 'Invalid token ("iat" claim is in the future)');
+        throw tokenError('invalid', 'Invalid token ("iat" claim is in the future)');
       }
       // Only a token that passed every check is remembered.
       return cache.add(token, payload).claims;

@@ -6,6 +6,7 @@ import { fastHasher } from '../test/app';
 import { createMemoryUserStore } from '../test/memory-store';
 import { ErrorCode, InvalidPasswordError } from './errors';
 import type { UserManagerHooks } from './hooks';
+import { fromFetchRequest } from './http/request';
 import { createJwtCodec } from './jwt';
 import { UserManager } from './manager';
 import type { User, UserCreateData } from './types';
@@ -91,7 +92,7 @@ describe('UserManager.create', () => {
   test('calls onAfterRegister once with the user and the request', async () => {
     const onAfterRegister = vi.fn();
     const { manager } = setup({ onAfterRegister });
-    const request = new Request('http://app.test/auth/register');
+    const request = fromFetchRequest(new Request('http://app.test/auth/register'));
     const user = await manager.create({ email: EMAIL, password: PASSWORD }, { request });
     expect(onAfterRegister).toHaveBeenCalledTimes(1);
     expect(onAfterRegister.mock.calls[0]?.[0]).toMatchObject({ id: user.id, email: EMAIL });
@@ -223,7 +224,7 @@ describe('UserManager.update', () => {
     const onAfterUpdate = vi.fn();
     const { manager, register } = setup({ onAfterUpdate });
     const user = await register();
-    const request = new Request('http://app.test/users/me');
+    const request = fromFetchRequest(new Request('http://app.test/users/me'));
     const input = { password: NEW_PASSWORD, email: LANCELOT };
     await manager.update(input, user, { safe: true, request });
     expect(onAfterUpdate).toHaveBeenCalledTimes(1);

@@ -1,6 +1,8 @@
 import { ErrorCode, PortcullisError } from './errors';
 import type { UserManagerHooks, ValidatePassword } from './hooks';
-import { createJwtCodec, type JwtCodec, JwtError } from './jwt';
+import type { PortcullisRequest } from './http/request';
+import type { PortcullisResponse } from './http/response';
+import { createJwtCodec, isTokenError, type JwtCodec } from './jwt';
 import {
   type AccountLinkDeps,
   linkOnLogin,
@@ -31,7 +33,7 @@ export interface UserManagerOptions<U extends User = User> {
 }
 
 export interface ActionContext {
-  request?: Request;
+  request?: PortcullisRequest;
 }
 
 export interface WriteContext extends ActionContext {
@@ -130,7 +132,11 @@ export class UserManager<U extends User = User> {
       });
     }
     await this.validatePassword(password, input);
-    if (typeof rest.email !== 'string') throw new PortcullisError(ErrorCode.BAD_REQUEST, 'email');
+    if (typeof rest.email !== 'string') {
+      throw new PortcullisError(ErrorCode.BAD_REQUEST, 'An email is required', {
+        detail: 'Bad Request',
+      });
+    }
     if (await this.users.getByEmail(rest.email)) {
       throw new PortcullisError(ErrorCode.USER_ALREADY_EXISTS, 'A user with this email exists');
     }
@@ -304,7 +310,11 @@ export class UserManager<U extends User = User> {
   }
 
   /** Runs `onAfterLogin`; the routes call it once the transport built the response. */
-  async onAfterLogin(user: U, request?: Request, response?: Response): Promise<void> {
+  async onAfterLogin(
+    user: U,
+    request?: PortcullisRequest,
+    response?: PortcullisResponse,
+  ): Promise<void> {
     await this.#hooks.onAfterLogin?.(user, request, response);
   }
 
@@ -342,7 +352,7 @@ export class UserManager<U extends User = User> {
     try {
       return await settings.codec.verify(token, settings.audience);
     } catch (error) {
-      if (error instanceof JwtError) throw bad();
+      if (isTokenError(error)) throw bad();
       throw error;
     }
   }

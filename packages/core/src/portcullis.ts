@@ -1,10 +1,24 @@
-import { type AuthResult, type CurrentUserOptions, resolveCurrentUser } from './auth/authenticator';
+import {
+  type AuthResult,
+  type CurrentUserGuard,
+  type CurrentUserOptions,
+  resolveCurrentUser,
+} from './auth/authenticator';
 import { type AuthenticationBackend, assertUniqueBackendNames } from './auth/backend';
+import { type RevokeAllResult, revokeAllForUser } from './auth/revoke-all';
 import type { CredentialHeaders } from './auth/transport';
 import { ErrorCode, PortcullisError } from './errors';
 import { DEFAULT_BODY_LIMIT } from './http/body';
-import { createHandler, type Mounts, type PortcullisHandler } from './http/handler';
+import {
+  createHandler,
+  type HandlerOptions,
+  type Mounts,
+  type PortcullisHandler,
+} from './http/handler';
+import type { PortcullisRequest } from './http/request';
+import { DEFAULT_BODY_TIMEOUT_MS } from './http/request';
 import type { Router } from './http/route';
+import type { Logger } from './logger';
 import { UserManager, type UserManagerOptions } from './manager';
 import { publicOAuthAccount } from './oauth/account-view';
 import type { OAuthClient } from './oauth/client';
@@ -22,6 +36,8 @@ import { createVerifyRouter } from './routes/verify-router';
 import { createUserSchemas, type UserSchemas, type UserSchemasOptions } from './schemas';
 import type { User } from './types';
 
+export type { RevokeAllResult };
+
 export interface PortcullisOptions<U extends User = User> {
   /** A manager, or the options to build one. */
   userManager: UserManager<U> | UserManagerOptions<U>;
@@ -31,12 +47,16 @@ export interface PortcullisOptions<U extends User = User> {
   userSchemas?: UserSchemasOptions;
   /** Largest accepted request body in bytes (413 beyond). Default 1 MiB. */
   bodyLimit?: number;
-}
-
-/** A guard bound to its requirements: resolve it per request from two headers. */
-export interface CurrentUserGuard<U extends User = User> {
-  readonly options: Readonly<CurrentUserOptions>;
-  (headers: CredentialHeaders): Promise<AuthResult<U>>;
+  /**
+   * Milliseconds a request may take to deliver its body, from its arrival (408 beyond, and the
+   * connection is closed). Default 30 000.
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Where unexpected errors (a 500) and outages are reported; pino-compatible (`pino()` fits
+   * as is). Never receives a token, a password or a secret. Default: nothing is logged.
+   */
+  logger?: Logger;
 }
 
 export interface Portcullis<U extends User = User> {
@@ -57,10 +77,18 @@ export interface Portcullis<U extends User = User> {
   currentUser(options?: CurrentUserOptions): CurrentUserGuard<U>;
   /** One-off header-level resolution (no Request is built). */
   authenticate(headers: CredentialHeaders, options?: CurrentUserOptions): Promise<AuthResult<U>>;
-  /** Mounts routers under prefixes into one Fetch-API handler. */
-  handler(mounts: Mounts): PortcullisHandler;
+  /**
+   * Mounts routers under prefixes into one handler: `fetch` for any Fetch-API host, and what
+   * the Node adapters route through. Unexpected errors go to `logger` unless `onError` is given.
+   */
+  handler(mounts: Mounts, options?: HandlerOptions): PortcullisHandler;
   /** A user as responses show it. */
   serialize(user: U): Record<string, unknown>;
+  /**
+   * "Log out everywhere": revokes every token of the user on every backend whose strategy can
+   * (database, Redis, JWT with a revocation store), and names those that cannot.
+   */
+  revokeAllForUser(user: U): Promise<RevokeAllResult>;
 }
 
 /**
@@ -87,6 +115,7 @@ export function createPortcullis<U extends User = User>(
       ? options.userManager
       : new UserManager(options.userManager);
   const backends = Object.freeze([...options.backends]);
+  const logger = options.logger;
   assertUniqueBackendNames(backends);
   const schemas = createUserSchemas(options.userSchemas);
   const readFields = Object.keys(schemas.read.shape);
@@ -112,13 +141,12 @@ export function createPortcullis<U extends User = User>(
     backends,
     schemas,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    logger,
     serialize,
-    async requireUser(request: Request, guard: CurrentUserOptions) {
+    async requireUser(request: PortcullisRequest, guard: CurrentUserOptions) {
       const result = await authenticate(
-        {
-          authorization: request.headers.get('authorization'),
-          cookie: request.headers.get('cookie'),
-        },
+        { authorization: request.header('authorization'), cookie: request.header('cookie') },
         guard,
       );
       if (!result.ok) {
@@ -164,7 +192,25 @@ export function createPortcullis<U extends User = User>(
       return Object.assign(check, { options: frozen });
     },
     authenticate,
-    handler: (mounts: Mounts) => createHandler(mounts),
+    revokeAllForUser: (user: U) => revokeAllForUser(backends, user),
+    handler: (mounts: Mounts, handlerOptions?: HandlerOptions) =>
+      createHandler(mounts, {
+        onError: (error, request) => {
+          logger?.error(
+            { err: error, method: request.method, path: pathOf(request.url) },
+            'Unexpected error in a Portcullis route',
+          );
+        },
+        ...handlerOptions,
+      }),
     serialize,
   });
+}
+
+/** The path of a URL, for log lines: never the query, which may carry a token. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start === -1) return '/';
+  const end = url.search(/[?#]/);
+  return url.slice(start, end === -1 ? undefined : end);
 }

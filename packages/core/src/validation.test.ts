@@ -16,7 +16,7 @@ function issues(parse: () => unknown): unknown {
     parse();
   } catch (error) {
     expect(error).toMatchObject({ code: ErrorCode.VALIDATION_ERROR, status: 422 });
-    return (error as { reason: unknown }).reason;
+    return (error as { detail: unknown }).detail;
   }
   return expect.unreachable('expected a 422');
 }

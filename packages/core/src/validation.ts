@@ -18,7 +18,7 @@ export interface PydanticIssueParams {
 /** Builds the 422 error the routes answer with. */
 export function validationError(issues: ValidationIssue[]): PortcullisError {
   return new PortcullisError(ErrorCode.VALIDATION_ERROR, 'Request validation failed', {
-    reason: issues,
+    detail: issues,
   });
 }
 

@@ -1,11 +1,11 @@
-import { httpAdapterSuite, serveNode } from '@portcullis/testing';
-import { resolveUser, toRequest, writeResponse } from '../src/node/index';
+import { httpAdapterSuite, serveFetch } from '@portcullis/testing';
+import { guardRequest } from '../src/index';
 
 const NO_HOST =
   'handler.fetch is the whole app here: there is no host around it to pass requests to';
 
-// The Fetch handler served with node:http through the core bridge: a Node process with no
-// framework. Cases about what a framework adapter hands to the app do not apply.
+// The Fetch handler as any Fetch host would serve it (WHATWG Request in, Response out), here on
+// node:http. Cases about what a framework adapter hands to the app do not apply.
 httpAdapterSuite({
   name: 'Fetch handler on node:http',
   skip: {
@@ -25,14 +25,13 @@ httpAdapterSuite({
     const guards = new Map(
       app.guardedRoutes.map((route) => [route.path, app.portcullis.currentUser(route.options)]),
     );
-    return serveNode(async (req, res) => {
-      const guard = guards.get(new URL(req.url ?? '/', 'http://localhost').pathname);
-      if (!guard) return writeResponse(req, res, await handler.fetch(toRequest(req)));
-      // The app's own guarded route: the header-level guard, no Request built (DESIGN §2).
-      const outcome = await resolveUser(guard, req.headers);
-      const body = outcome.ok ? app.userBody(outcome.user) : outcome.body;
-      res.writeHead(outcome.ok ? 200 : outcome.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+    return serveFetch(async (request) => {
+      const guard = guards.get(new URL(request.url).pathname);
+      if (!guard) return handler.fetch(request);
+      // The app's own guarded route, as a Fetch app guards it.
+      const outcome = await guardRequest(guard, request);
+      if (!outcome.ok) return outcome.response;
+      return Response.json(app.userBody(outcome.user));
     });
   },
 });

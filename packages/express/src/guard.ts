@@ -1,11 +1,12 @@
 import type { CurrentUserOptions, Portcullis, User } from '@portcullis/core';
-import { resolveUser } from '@portcullis/core/node';
+import { resolveUser } from '@portcullis/core/adapter';
+import { writeNodeResponse } from '@portcullis/core/node';
 import type { RequestHandler } from 'express';
 import './augment';
 
 /**
- * Middleware that sets `req.user` or answers 401/403 with FastAPI Users' bodies (spec §5), 503
- * when the store is down. Build it once per set of requirements, reuse it on many routes.
+ * Middleware that sets `req.user` or answers 401/403 with FastAPI Users' bodies 503
+ * with `Retry-After` when the store is down. Build it once per set of requirements, reuse it on many routes.
  *
  * @example
  * ```ts
@@ -22,7 +23,7 @@ export function requireUser<U extends User>(
   return function portcullisGuard(req, res, next) {
     resolveUser(guard, req.headers).then((outcome) => {
       if (!outcome.ok) {
-        res.status(outcome.status).json(outcome.body);
+        writeNodeResponse(req, res, outcome.response);
         return;
       }
       req.user = outcome.user ?? undefined;

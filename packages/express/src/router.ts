@@ -37,8 +37,10 @@ export function portcullis<U extends User>(options: PortcullisRouterOptions<U>):
       pathname: req.path,
       hostBody: req.body,
       url: req.originalUrl,
-      // `req.protocol` honours the app's `trust proxy` setting, as the rest of the app sees it.
+      // `req.protocol` and `req.ip` honour the app's `trust proxy` setting, as the rest of the
+      // app sees them; without it, the socket's peer is the client.
       origin: req.host ? `${req.protocol}://${req.host}` : undefined,
+      remoteAddress: req.app.get('trust proxy') ? (req.ip ?? null) : undefined,
     }).then((handled) => {
       if (!handled) next();
     }, next);

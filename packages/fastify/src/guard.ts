@@ -1,10 +1,11 @@
 import type { CurrentUserOptions, Portcullis, User } from '@portcullis/core';
-import { resolveUser } from '@portcullis/core/node';
+import { resolveUser } from '@portcullis/core/adapter';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { sendResponse } from './send';
 
 /**
  * A preHandler that sets `request.user` or answers 401/403 with FastAPI Users' bodies
- * (spec §5), 503 when the store is down. Build it once per set of requirements.
+ * 503 with `Retry-After` when the store is down. Build it once per set of requirements.
  *
  * @example
  * ```ts
@@ -18,7 +19,7 @@ export function requireUser<U extends User>(
   const guard = portcullis.currentUser(options);
   return async function portcullisGuard(request: FastifyRequest, reply: FastifyReply) {
     const outcome = await resolveUser(guard, request.headers);
-    if (!outcome.ok) return reply.status(outcome.status).send(outcome.body);
+    if (!outcome.ok) return sendResponse(reply, outcome.response);
     request.user = outcome.user;
   };
 }

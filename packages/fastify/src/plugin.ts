@@ -1,14 +1,8 @@
 import type { Mounts, Portcullis, PortcullisHandler, User } from '@portcullis/core';
-import {
-  ANSWERED_METHODS,
-  eachHeader,
-  releaseUnreadBody,
-  responseBytes,
-  routeNodeRequest,
-  toRequest,
-} from '@portcullis/core/node';
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import { ANSWERED_METHODS, nodeRequest, routeNodeRequest } from '@portcullis/core/node';
+import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
+import { sendResponse } from './send';
 
 export interface PortcullisPluginOptions<U extends User = User> {
   portcullis: Portcullis<U>;
@@ -26,14 +20,6 @@ declare module 'fastify' {
 /** Fastify's path syntax for core's `{param}` templates. */
 function fastifyPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
-}
-
-async function send(reply: FastifyReply, response: Response): Promise<FastifyReply> {
-  reply.status(response.status);
-  releaseUnreadBody(reply.request.raw);
-  eachHeader(response, (name, value) => reply.header(name, value));
-  const body = await responseBytes(response);
-  return body === null ? reply.send() : reply.send(body);
 }
 
 function origin(request: FastifyRequest): string {
@@ -60,8 +46,8 @@ async function mountRoutes(scope: FastifyInstance, handler: PortcullisHandler): 
       exposeHeadRoute: route.method === 'GET',
       async handler(request, reply) {
         const params = request.params as Record<string, string>;
-        const webRequest = toRequest(request.raw, { origin: origin(request) });
-        return send(reply, await handler.run({ route, params }, webRequest));
+        const portable = nodeRequest(request.raw, { origin: origin(request) });
+        return sendResponse(reply, await handler.run({ route, params }, portable));
       },
     });
   }
@@ -81,7 +67,7 @@ async function mountRoutes(scope: FastifyInstance, handler: PortcullisHandler): 
           pathname: url.pathname.slice(scope.prefix.length),
           origin: origin(request),
         });
-        return response ? send(reply, response) : reply.callNotFound();
+        return response ? sendResponse(reply, response) : reply.callNotFound();
       },
     });
   }

@@ -1,10 +1,11 @@
 import type { CurrentUserOptions, Portcullis, User } from '@portcullis/core';
-import { resolveUser } from '@portcullis/core/node';
+import { resolveUser } from '@portcullis/core/adapter';
 import type { Middleware } from 'koa';
+import { sendResponse } from './send';
 import './augment';
 
 /**
- * Middleware that sets `ctx.state.user` or answers 401/403 with FastAPI Users' bodies (spec §5),
+ * Middleware that sets `ctx.state.user` or answers 401/403 with FastAPI Users' bodies,
  * 503 when the store is down. Build it once per set of requirements, reuse it on many routes.
  *
  * @example
@@ -22,8 +23,7 @@ export function requireUser<U extends User>(
   return async function portcullisGuard(ctx, next) {
     const outcome = await resolveUser(guard, ctx.headers);
     if (!outcome.ok) {
-      ctx.status = outcome.status;
-      ctx.body = outcome.body;
+      sendResponse(ctx, outcome.response);
       return;
     }
     ctx.state.user = outcome.user ?? undefined;

@@ -1,11 +1,7 @@
 import type { Mounts, Portcullis, User } from '@portcullis/core';
-import {
-  eachHeader,
-  releaseUnreadBody,
-  responseBytes,
-  routeNodeRequest,
-} from '@portcullis/core/node';
+import { routeNodeRequest } from '@portcullis/core/node';
 import type { Middleware } from 'koa';
+import { sendResponse } from './send';
 
 export interface PortcullisMiddlewareOptions<U extends User = User> {
   portcullis: Portcullis<U>;
@@ -49,12 +45,6 @@ export function portcullis<U extends User>(options: PortcullisMiddlewareOptions<
       origin: ctx.origin,
     });
     if (!response) return next();
-    releaseUnreadBody(ctx.req);
-    ctx.status = response.status;
-    // `append` keeps cookies earlier middleware set; `set` replaces whatever else was there.
-    eachHeader(response, (name, value) =>
-      name === 'set-cookie' ? ctx.append(name, value) : ctx.set(name, value),
-    );
-    ctx.body = await responseBytes(response);
+    sendResponse(ctx, response);
   };
 }

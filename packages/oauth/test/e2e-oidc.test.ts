@@ -1,7 +1,6 @@
 import {
   createAuthBackend,
   createBearerTransport,
-  createJwtCodec,
   createJwtStrategy,
   createPasswordHasher,
   createPortcullis,
@@ -9,6 +8,7 @@ import {
   type OAuthAccount,
   type UserStore,
 } from '@portcullis/core';
+import { createJwtCodec } from '@portcullis/core/adapter';
 import { createOpenIdClient } from '@portcullis/oauth';
 import { createSqlUserStore, migrateToLatest, openSqlite } from '@portcullis/sql';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -1,4 +1,4 @@
-import { pkceChallenge } from '@portcullis/core';
+import { createHash } from 'node:crypto';
 import { createOpenIdClient } from '@portcullis/oauth';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createBrowser } from './support/browser';
@@ -39,7 +39,7 @@ describe('createOpenIdClient against oidc-provider (a real OpenID provider on 12
     const url = await oidc.authorizationUrl({
       redirectUri: REDIRECT,
       state: 'st',
-      codeChallenge: await pkceChallenge(VERIFIER),
+      codeChallenge: createHash('sha256').update(VERIFIER).digest('base64url'),
       ...(scopes ? { scopes } : {}),
     });
     const callback = await createBrowser().authorize(url, { login, stopAt: REDIRECT });

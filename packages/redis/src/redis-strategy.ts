@@ -1,5 +1,5 @@
 import type { Strategy, User, UserLookup } from '@portcullis/core';
-import { randomToken } from '@portcullis/core';
+import { randomToken } from '@portcullis/core/adapter';
 import { keyPrefix, lifetimeMs } from './internal/options';
 import { asStrings, defineScript, getString } from './internal/script';
 import type { RedisClientLike } from './redis-client';
@@ -18,13 +18,13 @@ export interface RedisStrategyOptions {
 
 /** The Redis strategy: it can always log a user out everywhere. */
 export interface RedisStrategy<U extends User = User> extends Strategy<U> {
-  destroyAllTokens(user: U): Promise<void>;
+  revokeAllForUser(user: U): Promise<void>;
 }
 
 /** Tokens we issue and upstream's `secrets.token_urlsafe` are base64url, so never contain ':'. */
 const TOKEN = /^[A-Za-z0-9_-]{1,512}$/;
 
-/** How many tokens one `destroyAllTokens` round deletes (bounded script run time). */
+/** How many tokens one `revokeAllForUser` round deletes (bounded script run time). */
 const BATCH = 500;
 
 // KEYS: token key, user index. ARGV: user id, token, lifetime in ms or ''.
@@ -75,8 +75,8 @@ return redis.call('ZCARD', KEYS[1])
 /**
  * Opaque random tokens in Redis (spec §9.5): `<prefix><token>` → user id, with the lifetime
  * as the key's expiry. Beyond upstream, a per-user index makes "log out everywhere" one call
- * (`destroyAllTokens`, or `destroyAllSessions` for every backend). Login, logout and revoke-all
- * are Lua scripts, so the token and the index never disagree. Errors reaching Redis become
+ * (`revokeAllForUser`; `portcullis.revokeAllForUser` for every backend). Login, logout and
+ * revoke-all are Lua scripts, so the token and the index never disagree. Errors reaching Redis become
  * SERVICE_UNAVAILABLE (503).
  *
  * @example
@@ -122,7 +122,7 @@ export function createRedisStrategy<U extends User = User>(
       await DESTROY.run(redis, [tokenKey(token), indexKey(user)], [token]);
     },
 
-    async destroyAllTokens(user: U): Promise<void> {
+    async revokeAllForUser(user: U): Promise<void> {
       const index = indexKey(user);
       // Bounded: logins racing with this call may land after its last round, as after any
       // logout; the loop only pages through large indexes.

@@ -134,11 +134,11 @@ describe('Redis strategy: per-user index', () => {
     expect(members).not.toContain(stale);
   });
 
-  test('destroyAllTokens logs the user out everywhere and leaves other users alone', async () => {
+  test('revokeAllForUser logs the user out everywhere and leaves other users alone', async () => {
     const { strategy, keyPrefix, arthur, mordred, users } = setup();
     const mine = await Promise.all([1, 2, 3].map(() => strategy.writeToken(arthur)));
     const theirs = await strategy.writeToken(mordred);
-    await strategy.destroyAllTokens(arthur);
+    await strategy.revokeAllForUser(arthur);
     for (const token of mine) expect(await strategy.readToken(token, users)).toBeNull();
     expect(await redis.exists(indexOf(keyPrefix, arthur))).toBe(0);
     expect(await strategy.readToken(theirs, users)).toMatchObject({ id: mordred.id });
@@ -147,12 +147,12 @@ describe('Redis strategy: per-user index', () => {
     expect(await strategy.readToken(fresh, users)).toMatchObject({ id: arthur.id });
   });
 
-  test('destroyAllTokens pages through more tokens than one script round deletes', async () => {
+  test('revokeAllForUser pages through more tokens than one script round deletes', async () => {
     const { strategy, keyPrefix, arthur, users } = setup();
     const tokens = await Promise.all(
       Array.from({ length: 1200 }, () => strategy.writeToken(arthur)),
     );
-    await strategy.destroyAllTokens(arthur);
+    await strategy.revokeAllForUser(arthur);
     expect(await redis.exists(indexOf(keyPrefix, arthur))).toBe(0);
     const left = await redis.exists(...tokens.map((t) => `${keyPrefix}${t}`));
     expect(left).toBe(0);
@@ -167,7 +167,7 @@ describe('Redis strategy: per-user index', () => {
     const users = lookup([arthur]);
     const token = await strategy.writeToken(arthur);
     expect(await redis.get(`${clientPrefix}tok:${token}`)).toBe(String(arthur.id));
-    await strategy.destroyAllTokens(arthur);
+    await strategy.revokeAllForUser(arthur);
     expect(await redis.exists(`${clientPrefix}tok:${token}`)).toBe(0);
     expect(await strategy.readToken(token, users)).toBeNull();
   });
@@ -175,7 +175,7 @@ describe('Redis strategy: per-user index', () => {
   test('concurrent logins and a revoke-all leave token keys and index in agreement', async () => {
     const { strategy, keyPrefix, arthur } = setup();
     const logins = Array.from({ length: 100 }, () => strategy.writeToken(arthur));
-    const [tokens] = await Promise.all([Promise.all(logins), strategy.destroyAllTokens(arthur)]);
+    const [tokens] = await Promise.all([Promise.all(logins), strategy.revokeAllForUser(arthur)]);
     const indexed = new Set(await redis.zrange(indexOf(keyPrefix, arthur), '0', '-1'));
     for (const token of tokens) {
       const exists = (await redis.exists(`${keyPrefix}${token}`)) === 1;
@@ -183,7 +183,7 @@ describe('Redis strategy: per-user index', () => {
       // atomic: no login is half-written when revoke-all runs).
       expect(indexed.has(token)).toBe(exists);
     }
-    await strategy.destroyAllTokens(arthur);
+    await strategy.revokeAllForUser(arthur);
     for (const token of tokens) expect(await redis.exists(`${keyPrefix}${token}`)).toBe(0);
   });
 });
@@ -223,7 +223,7 @@ describe('Redis strategy: scripts and outages', () => {
       strategy.readToken(token, users),
       strategy.writeToken(arthur),
       strategy.destroyToken(token, arthur),
-      strategy.destroyAllTokens(arthur),
+      strategy.revokeAllForUser(arthur),
     ]) {
       await expect(attempt).rejects.toMatchObject({
         code: ErrorCode.SERVICE_UNAVAILABLE,

@@ -1,4 +1,5 @@
-import { createTokenId, ErrorCode } from '@portcullis/core';
+import { ErrorCode } from '@portcullis/core';
+import { createTokenId } from '@portcullis/core/adapter';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createRedisRevocationStore } from '../src/index';

@@ -5,7 +5,6 @@ import {
   createJwtStrategy,
   createPasswordHasher,
   createPortcullis,
-  destroyAllSessions,
   type UserStore,
 } from '@portcullis/core';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -108,8 +107,8 @@ describe('two app instances sharing one Redis', () => {
     const cookies = [await a.cookieLogin(user.email), await b.cookieLogin(user.email)];
     const bearers = [await a.bearerLogin(user.email), await b.bearerLogin(user.email)];
     for (const cookie of cookies) expect((await b.meWithCookie(cookie)).status).toBe(200);
-    const result = await destroyAllSessions(b.portcullis.backends, user);
-    expect(result).toEqual({ destroyed: ['jwt', 'cookie'], unsupported: [] });
+    const result = await b.portcullis.revokeAllForUser(user);
+    expect(result).toEqual({ revoked: ['jwt', 'cookie'], unsupported: [] });
     for (const app of [a, b]) {
       for (const cookie of cookies) expect((await app.meWithCookie(cookie)).status).toBe(401);
       for (const bearer of bearers) expect((await app.meWithBearer(bearer)).status).toBe(401);

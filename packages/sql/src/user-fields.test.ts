@@ -1,4 +1,5 @@
-import { createUserSchemas, ErrorCode } from '@portcullis/core';
+import { ErrorCode } from '@portcullis/core';
+import { createUserSchemas } from '@portcullis/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineUserFields } from './user-fields';

@@ -113,7 +113,7 @@ export function createSuiteFixture(): SuiteFixture {
         },
         onAfterLogin(user, _request, response) {
           if (!tagged(user, TAG.extraCookies)) return;
-          for (const cookie of EXTRA_COOKIES) response?.headers.append('set-cookie', cookie);
+          for (const cookie of EXTRA_COOKIES) response?.headers.push(['set-cookie', cookie]);
         },
         onAfterRequestVerify(user, token) {
           mail.push({ kind: 'verify', email: user.email, token });

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpSuiteServer } from './http-app';
@@ -27,4 +28,43 @@ export async function serveNode(listener: RequestListener): Promise<HttpSuiteSer
         server.closeAllConnections();
       }),
   };
+}
+
+/** A Fetch-API handler: what `portcullis.handler(mounts).fetch` is, and what Hono apps expose. */
+export type FetchListener = (request: Request) => Response | Promise<Response>;
+
+/**
+ * Serves a Fetch-API handler on 127.0.0.1, port 0, through node:http: each Node request becomes
+ * a WHATWG `Request` (body buffered) and each `Response` is written back, every `Set-Cookie` as
+ * a header of its own.
+ *
+ * @example
+ * ```ts
+ * httpContractSuite({ name: 'Fetch handler', target: async () => ({ ...await serveFetch(handler.fetch), ... }) });
+ * ```
+ */
+export function serveFetch(listener: FetchListener): Promise<HttpSuiteServer> {
+  return serveNode(async (req, res) => {
+    const headers = new Headers();
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+    }
+    const method = req.method ?? 'GET';
+    const init: RequestInit & { duplex?: 'half' } = { method, headers };
+    if (method !== 'GET' && method !== 'HEAD') {
+      // Buffered first: the suite's bodies are small, and a body the handler never reads must
+      // not hold up the next request on a keep-alive connection.
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      init.body = Buffer.concat(chunks);
+    }
+    const response = await listener(new Request(`http://${req.headers.host}${req.url}`, init));
+    res.statusCode = response.status;
+    for (const [name, value] of response.headers) {
+      if (name !== 'set-cookie') res.setHeader(name, value);
+    }
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
 }

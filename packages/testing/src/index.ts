@@ -2,7 +2,7 @@
 export type { HttpSuiteApp, HttpSuiteServer } from './http-app';
 export type { HttpContractTarget, HttpSuiteUser } from './http-case';
 export { freshEmail, type HttpRequestInit, toRequestInit } from './http-client';
-export { serveNode } from './http-server';
+export { type FetchListener, serveFetch, serveNode } from './http-server';
 export {
   type HttpAdapterSuiteOptions,
   type HttpCaseId,

@@ -9,6 +9,7 @@ const EXPECTED = [
   'httpAdapterSuite',
   'httpCaseIds',
   'httpContractSuite',
+  'serveFetch',
   'serveNode',
   'storeCaseIds',
   'storeSuite',

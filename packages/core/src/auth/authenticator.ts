@@ -17,6 +17,12 @@ export interface CurrentUserOptions {
   backends?: readonly string[];
 }
 
+/** A guard bound to its requirements: resolve it per request from two headers. */
+export interface CurrentUserGuard<U extends User = User> {
+  readonly options: Readonly<CurrentUserOptions>;
+  (headers: CredentialHeaders): Promise<AuthResult<U>>;
+}
+
 /** The outcome of resolving the current user from request headers. */
 export type AuthResult<U extends User = User> =
   | { ok: true; user: U; token: string; backend: AuthenticationBackend<U> }

@@ -1,3 +1,4 @@
+import { empty, json, type PortcullisResponse } from '../http/response';
 import type { CredentialHeaders, Transport } from './transport';
 
 export interface BearerTransportOptions {
@@ -27,14 +28,11 @@ export function createBearerTransport(options: BearerTransportOptions): Transpor
       const token = header.slice(space + 1).trim();
       return token === '' ? null : token;
     },
-    loginResponse(token: string): Response {
-      return new Response(JSON.stringify({ access_token: token, token_type: 'bearer' }), {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      });
+    loginResponse(token: string): PortcullisResponse {
+      return json({ access_token: token, token_type: 'bearer' });
     },
-    logoutResponse(): Response {
-      return new Response(null, { status: 204 });
+    logoutResponse(): PortcullisResponse {
+      return empty(204);
     },
     securityScheme: {
       name: 'OAuth2PasswordBearer',

@@ -1,4 +1,5 @@
 import { type CookieAttributes, readCookie, serializeCookie } from '../http/cookies';
+import { empty, type PortcullisResponse } from '../http/response';
 import type { CredentialHeaders, Transport } from './transport';
 
 export interface CookieTransportOptions {
@@ -43,14 +44,11 @@ export function createCookieTransport(options: CookieTransportOptions = {}): Tra
     readToken(headers: CredentialHeaders): string | null {
       return readCookie(headers.cookie, name);
     },
-    loginResponse(token: string): Response {
-      return new Response(null, {
-        status: 204,
-        headers: { 'set-cookie': serializeCookie(name, token, attrs) },
-      });
+    loginResponse(token: string): PortcullisResponse {
+      return empty(204, [['set-cookie', serializeCookie(name, token, attrs)]]);
     },
-    logoutResponse(): Response {
-      return new Response(null, { status: 204, headers: { 'set-cookie': clearing } });
+    logoutResponse(): PortcullisResponse {
+      return empty(204, [['set-cookie', clearing]]);
     },
     securityScheme: { name: 'APIKeyCookie', scheme: { type: 'apiKey', in: 'cookie', name } },
   };

@@ -36,7 +36,7 @@ export function createDatabaseStrategy<U extends User = User>(
       await store.delete(token);
     },
     // Not upstream (spec §9.4 has no "revoke all"): one DELETE by user id.
-    async destroyAllTokens(user: U): Promise<void> {
+    async revokeAllForUser(user: U): Promise<void> {
       await store.deleteAllForUser(user.id);
     },
   };

@@ -24,9 +24,9 @@ async function setup(lifetimeSeconds: number | null = 3600) {
 }
 
 describe('JWT strategy with a revocation store', () => {
-  test('without one, tokens keep the upstream claims and there is no destroyAllTokens', () => {
+  test('without one, tokens keep the upstream claims and there is no revokeAllForUser', () => {
     const plain = createJwtStrategy({ secret: SECRET, lifetimeSeconds: 60 });
-    expect(plain.destroyAllTokens).toBeUndefined();
+    expect(plain.revokeAllForUser).toBeUndefined();
   });
 
   test('writes sub, aud, a UUIDv7 jti and exp', async () => {
@@ -70,12 +70,12 @@ describe('JWT strategy with a revocation store', () => {
     expect(await strategy.readToken(othersToken, manager)).toMatchObject({ id: other.id });
   });
 
-  test('destroyAllTokens revokes every earlier token of the user, not later ones', async () => {
+  test('revokeAllForUser revokes every earlier token of the user, not later ones', async () => {
     const { strategy, manager, store, user, other } = await setup();
     const first = await strategy.writeToken(user);
     const second = await strategy.writeToken(user);
     const othersToken = await strategy.writeToken(other);
-    await strategy.destroyAllTokens?.(user);
+    await strategy.revokeAllForUser?.(user);
     expect(await strategy.readToken(first, manager)).toBeNull();
     expect(await strategy.readToken(second, manager)).toBeNull();
     expect(await strategy.readToken(othersToken, manager)).toMatchObject({ id: other.id });
@@ -88,7 +88,7 @@ describe('JWT strategy with a revocation store', () => {
     const { strategy, manager, user } = await setup();
     // Without waiting out the cut-off's millisecond, some of these would be refused.
     for (let i = 0; i < 30; i++) {
-      await strategy.destroyAllTokens?.(user);
+      await strategy.revokeAllForUser?.(user);
       const fresh = await strategy.writeToken(user);
       expect(await strategy.readToken(fresh, manager)).toMatchObject({ id: user.id });
     }

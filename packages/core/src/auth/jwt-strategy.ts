@@ -1,4 +1,4 @@
-import { createJwtCodec, type JwtAlgorithm, JwtError } from '../jwt';
+import { createJwtCodec, isTokenError, type JwtAlgorithm } from '../jwt';
 import type { User } from '../types';
 import { createTokenId, type TokenRevocationStore, tokenIdIssuedAt } from './revocation';
 import type { Strategy, UserLookup } from './strategy';
@@ -17,7 +17,7 @@ export interface JwtStrategyOptions {
   /**
    * Opt-in revocation list (off by default: tokens stay stateless and keep their upstream
    * format `{sub, aud, exp}`). With a store, tokens also carry a `jti`; `/logout` revokes the
-   * token, `destroyAllTokens` revokes every token of the user, and each read costs one store
+   * token, `revokeAllForUser` revokes every token of the user, and each read costs one store
    * lookup. Tokens without a `jti` (issued before revocation was turned on) are refused.
    */
   revocation?: TokenRevocationStore;
@@ -53,7 +53,7 @@ export function createJwtStrategy<U extends User = User>(options: JwtStrategyOpt
       return await codec.verify(token, audience);
     } catch (error) {
       // A bad token is "no user"; a broken key is a configuration error and must surface.
-      if (error instanceof JwtError) return null;
+      if (isTokenError(error)) return null;
       throw error;
     }
   }
@@ -104,7 +104,7 @@ export function createJwtStrategy<U extends User = User>(options: JwtStrategyOpt
       const expiresAt = typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : null;
       await revocation.revoke(jti, expiresAt);
     },
-    async destroyAllTokens(user: U): Promise<void> {
+    async revokeAllForUser(user: U): Promise<void> {
       const now = Date.now();
       // Every token issued up to now has expired by now + lifetime: the cut-off may go then.
       const expiresAt = lifetime ? new Date(now + lifetime * 1000) : null;

@@ -1,3 +1,5 @@
+import type { PortcullisResponse } from '../http/response';
+
 /** The two headers a transport may read credentials from. */
 export interface CredentialHeaders {
   authorization?: string | null;
@@ -16,8 +18,8 @@ export interface Transport {
   readonly kind: 'bearer' | 'cookie' | (string & {});
   /** The credential, or null when absent (never an error by itself). */
   readToken(headers: CredentialHeaders): string | null;
-  loginResponse(token: string): Response;
-  logoutResponse(): Response;
+  loginResponse(token: string): PortcullisResponse;
+  logoutResponse(): PortcullisResponse;
   /** OpenAPI scheme name and definition for this transport. */
   readonly securityScheme: { name: string; scheme: SecurityScheme };
 }

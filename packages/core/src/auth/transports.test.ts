@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { toFetchResponse } from '../http/response';
 import { createBearerTransport } from './bearer-transport';
 import { createCookieTransport } from './cookie-transport';
 
@@ -31,7 +32,7 @@ describe('bearer transport', () => {
   });
 
   test('login answers 200 with exactly {"access_token","token_type":"bearer"}', async () => {
-    const response = bearer.loginResponse(TOKEN);
+    const response = toFetchResponse(bearer.loginResponse(TOKEN));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(response.headers.get('set-cookie')).toBeNull();
@@ -39,7 +40,7 @@ describe('bearer transport', () => {
   });
 
   test('logout answers 204 with no body', async () => {
-    const response = bearer.logoutResponse();
+    const response = toFetchResponse(bearer.logoutResponse());
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
   });
@@ -47,7 +48,9 @@ describe('bearer transport', () => {
 
 describe('cookie transport', () => {
   test('login answers 204 with the exact Set-Cookie for a max age', async () => {
-    const response = createCookieTransport({ cookieMaxAge: 3600 }).loginResponse(TOKEN);
+    const response = toFetchResponse(
+      createCookieTransport({ cookieMaxAge: 3600 }).loginResponse(TOKEN),
+    );
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
     expect(response.headers.getSetCookie()).toEqual([
@@ -56,7 +59,7 @@ describe('cookie transport', () => {
   });
 
   test('makes a session cookie (no Max-Age, no Expires) by default', () => {
-    const response = createCookieTransport().loginResponse(TOKEN);
+    const response = toFetchResponse(createCookieTransport().loginResponse(TOKEN));
     expect(response.headers.get('set-cookie')).toBe(
       `fastapiusersauth=${TOKEN}; HttpOnly; Path=/; SameSite=lax; Secure`,
     );
@@ -70,20 +73,22 @@ describe('cookie transport', () => {
       cookieMaxAge: 60,
       cookieSameSite: 'strict',
     });
-    expect(transport.loginResponse(TOKEN).headers.get('set-cookie')).toBe(
+    expect(toFetchResponse(transport.loginResponse(TOKEN)).headers.get('set-cookie')).toBe(
       `sid=${TOKEN}; Domain=example.com; HttpOnly; Max-Age=60; Path=/app; SameSite=strict; Secure`,
     );
   });
 
   test('omits HttpOnly and Secure when they are turned off', () => {
     const transport = createCookieTransport({ cookieSecure: false, cookieHttpOnly: false });
-    expect(transport.loginResponse(TOKEN).headers.get('set-cookie')).toBe(
+    expect(toFetchResponse(transport.loginResponse(TOKEN)).headers.get('set-cookie')).toBe(
       `fastapiusersauth=${TOKEN}; Path=/; SameSite=lax`,
     );
   });
 
   test('logout answers 204 with the exact clearing cookie', async () => {
-    const response = createCookieTransport({ cookieMaxAge: 3600 }).logoutResponse();
+    const response = toFetchResponse(
+      createCookieTransport({ cookieMaxAge: 3600 }).logoutResponse(),
+    );
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
     expect(response.headers.getSetCookie()).toEqual([
@@ -93,7 +98,7 @@ describe('cookie transport', () => {
 
   test('the clearing cookie keeps the configured domain and path', () => {
     const transport = createCookieTransport({ cookieDomain: 'example.com', cookiePath: '/app' });
-    expect(transport.logoutResponse().headers.get('set-cookie')).toBe(
+    expect(toFetchResponse(transport.logoutResponse()).headers.get('set-cookie')).toBe(
       'fastapiusersauth=""; Domain=example.com; HttpOnly; Max-Age=0; Path=/app; SameSite=lax; Secure',
     );
   });

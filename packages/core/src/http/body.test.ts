@@ -1,14 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../errors';
-import { attachParsedBody, readFormBody, readJsonBody } from './body';
+import { MAX_JSON_DEPTH, readFormBody, readJsonBody } from './body';
+import { fromFetchRequest, type PortcullisRequest } from './request';
 
 const URL_ = 'http://app.test/auth/register';
-const LIMIT = 1024;
+const LIMIT = { bodyLimit: 1024, bodyTimeoutMs: 30_000 };
 const encoder = new TextEncoder();
 
 /** A POST request; a Uint8Array body gets no default content type (a string would be text/plain). */
-function post(body: BodyInit | null, headers: Record<string, string> = {}): Request {
-  return new Request(URL_, { method: 'POST', body, headers });
+function post(body: BodyInit | null, headers: Record<string, string> = {}): PortcullisRequest {
+  return fromFetchRequest(new Request(URL_, { method: 'POST', body, headers }));
 }
 const json = (text: string, type = 'application/json') =>
   post(encoder.encode(text), { 'content-type': type });
@@ -31,7 +32,7 @@ function streamed(chunk: Uint8Array, count: number) {
     headers: { 'content-type': 'application/json' },
     duplex: 'half',
   } as RequestInit);
-  return { request, state };
+  return { request: fromFetchRequest(request), state };
 }
 
 /** The 422 issues a rejected read carries. */
@@ -41,7 +42,7 @@ async function issues(promise: Promise<unknown>): Promise<unknown> {
     (e: unknown) => e,
   );
   expect(error).toMatchObject({ code: ErrorCode.VALIDATION_ERROR, status: 422 });
-  return (error as { reason: unknown }).reason;
+  return (error as { detail: unknown }).detail;
 }
 
 describe('readJsonBody', () => {
@@ -102,14 +103,14 @@ describe('readJsonBody', () => {
     await expect(readJsonBody(request, LIMIT)).rejects.toMatchObject({
       code: ErrorCode.BAD_REQUEST,
       status: 400,
-      message: 'There was an error parsing the body',
+      detail: 'There was an error parsing the body',
     });
   });
 
   test('a declared content-length over the limit is BODY_TOO_LARGE (413)', async () => {
     const request = post(encoder.encode('{}'), {
       'content-type': 'application/json',
-      'content-length': String(LIMIT + 1),
+      'content-length': String(LIMIT.bodyLimit + 1),
     });
     await expect(readJsonBody(request, LIMIT)).rejects.toMatchObject({
       code: ErrorCode.BODY_TOO_LARGE,
@@ -127,18 +128,42 @@ describe('readJsonBody', () => {
   });
 
   test('a streamed body of exactly the limit is read whole', async () => {
-    const text = `"${'x'.repeat(LIMIT - 2)}"`;
+    const text = `"${'x'.repeat(LIMIT.bodyLimit - 2)}"`;
     const { request } = streamed(encoder.encode(text), 1);
-    expect(await readJsonBody(request, LIMIT)).toBe('x'.repeat(LIMIT - 2));
+    expect(await readJsonBody(request, LIMIT)).toBe('x'.repeat(LIMIT.bodyLimit - 2));
     const chunked = streamed(encoder.encode('[1,'), 3);
     await expect(readJsonBody(chunked.request, LIMIT)).rejects.toMatchObject({ status: 422 });
   });
 
   test('a body the host already parsed is used without reading the stream', async () => {
-    const request = json('{broken');
-    attachParsedBody(request, { kind: 'json', value: { a: 1 } });
+    let read = false;
+    const request: PortcullisRequest = {
+      ...json('{broken'),
+      readBody: async () => {
+        read = true;
+        return new Uint8Array(0);
+      },
+      parsedBody: { kind: 'json', value: { a: 1 } },
+    };
     expect(await readJsonBody(request, LIMIT)).toEqual({ a: 1 });
-    expect(request.bodyUsed).toBe(false);
+    expect(read).toBe(false);
+  });
+
+  test('JSON nested past MAX_JSON_DEPTH is a 400, whether raw or parsed by the host', async () => {
+    const deep = (n: number) => `{"email":${'['.repeat(n)}${']'.repeat(n)}}`;
+    const refused = { code: ErrorCode.BAD_REQUEST, detail: 'There was an error parsing the body' };
+    const roomy = { ...LIMIT, bodyLimit: 1 << 20 };
+    await expect(readJsonBody(json(deep(5000)), roomy)).rejects.toMatchObject(refused);
+    // Brackets inside strings do not count.
+    expect(await readJsonBody(json(`{"a":"${'['.repeat(500)}"}`), LIMIT)).toEqual({
+      a: '['.repeat(500),
+    });
+    expect(await readJsonBody(json(deep(MAX_JSON_DEPTH - 1)), LIMIT)).toBeTypeOf('object');
+    const parsed: PortcullisRequest = {
+      ...json(''),
+      parsedBody: { kind: 'json', value: JSON.parse(deep(5000)) },
+    };
+    await expect(readJsonBody(parsed, LIMIT)).rejects.toMatchObject(refused);
   });
 });
 
@@ -170,7 +195,7 @@ describe('readFormBody', () => {
     });
     await expect(readFormBody(request, LIMIT)).rejects.toMatchObject({
       code: ErrorCode.BAD_REQUEST,
-      message: 'There was an error parsing the body',
+      detail: 'There was an error parsing the body',
     });
   });
 
@@ -184,7 +209,7 @@ describe('readFormBody', () => {
   });
 
   test('a form over the limit is BODY_TOO_LARGE', async () => {
-    const request = post(`username=${'a'.repeat(LIMIT)}`, {
+    const request = post(`username=${'a'.repeat(LIMIT.bodyLimit)}`, {
       'content-type': 'application/x-www-form-urlencoded',
     });
     await expect(readFormBody(request, LIMIT)).rejects.toMatchObject({

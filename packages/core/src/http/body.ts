@@ -1,65 +1,25 @@
 import { ErrorCode, PortcullisError } from '../errors';
 import { type ValidationIssue, validationError } from '../validation';
 import { pythonJsonError } from './json-error';
-
-/** What a route reads from a request body before validation. */
-export type ParsedBody =
-  | { kind: 'json'; value: unknown }
-  | { kind: 'form'; value: Record<string, string> };
-
-/**
- * Bodies a host framework already parsed (e.g. `express.json()`), handed over by the Node bridge
- * so the body is never parsed twice nor re-serialised (STYLE "Avoid").
- */
-const preParsed = new WeakMap<Request, ParsedBody>();
-
-/** Lets an adapter pass a body its framework already parsed. */
-export function attachParsedBody(request: Request, body: ParsedBody): void {
-  preParsed.set(request, body);
-}
+import type { PortcullisRequest } from './request';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-function tooLarge(): PortcullisError {
-  return new PortcullisError(ErrorCode.BODY_TOO_LARGE, 'Request body is larger than the limit');
+/** How much body a route accepts, and how long it may take to arrive. */
+export interface BodyLimits {
+  readonly bodyLimit: number;
+  readonly bodyTimeoutMs: number;
 }
 
 function parseError(cause?: unknown): PortcullisError {
-  return new PortcullisError(ErrorCode.BAD_REQUEST, 'There was an error parsing the body', {
+  return new PortcullisError(ErrorCode.BAD_REQUEST, 'The body could not be decoded', {
     cause,
+    detail: 'There was an error parsing the body',
   });
 }
 
-/** Reads the raw body, refusing more than `limit` bytes without buffering them. */
-export async function readBytes(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!request.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1 && chunks[0]) return chunks[0];
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
-function mediaType(request: Request): string | null {
-  const header = request.headers.get('content-type');
+function mediaType(request: PortcullisRequest): string | null {
+  const header = request.header('content-type');
   if (header === null) return null;
   return (header.split(';')[0] ?? '').trim().toLowerCase();
 }
@@ -69,6 +29,31 @@ function isJsonType(type: string): boolean {
 }
 
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Deepest nesting of arrays and objects a JSON body may have. No route takes more than a few
+ * levels; past this, the parsed value would be echoed back in a 422 and serialised recursively,
+ * which a body of a few kilobytes could turn into a stack overflow (docs/reliability.md).
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** True when `text` nests arrays/objects deeper than `max` (strings are skipped). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
 
 function jsonErrorIssue(text: string): ValidationIssue {
   const { pos, msg } = pythonJsonError(text);
@@ -81,15 +66,32 @@ function jsonErrorIssue(text: string): ValidationIssue {
   };
 }
 
+/** The same bound for a value the host's own JSON parser already built. */
+function valueNestsDeeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (max === 0) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    if (valueNestsDeeperThan(item, max - 1)) return true;
+  }
+  return false;
+}
+
 /**
  * Reads a JSON route's body the way FastAPI does (spec §13): an empty body is absent; a JSON or
  * missing content type is parsed as JSON (malformed → 422 `json_invalid`); any other content
  * type yields the raw text, which then fails schema validation.
  */
-export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
-  const attached = preParsed.get(request);
-  if (attached) return attached.kind === 'json' ? attached.value : undefined;
-  const bytes = await readBytes(request, limit);
+export async function readJsonBody(
+  request: PortcullisRequest,
+  limits: BodyLimits,
+): Promise<unknown> {
+  const attached = request.parsedBody;
+  if (attached) {
+    if (attached.kind !== 'json') return undefined;
+    if (valueNestsDeeperThan(attached.value, MAX_JSON_DEPTH)) throw parseError();
+    return attached.value;
+  }
+  const bytes = await request.readBody(limits.bodyLimit, limits.bodyTimeoutMs);
   if (bytes.byteLength === 0) return undefined;
   const type = mediaType(request);
   let text: string;
@@ -99,6 +101,8 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
     throw parseError(cause);
   }
   if (type !== null && !isJsonType(type)) return text;
+  // FastAPI answers a body its parser gives up on (Python's RecursionError) with this 400.
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw parseError();
   try {
     return JSON.parse(text);
   } catch {
@@ -111,13 +115,13 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
  * spec §6.1). Any other content type reads as an empty form, as Starlette does.
  */
 export async function readFormBody(
-  request: Request,
-  limit: number,
+  request: PortcullisRequest,
+  limits: BodyLimits,
 ): Promise<Record<string, string>> {
-  const attached = preParsed.get(request);
+  const attached = request.parsedBody;
   if (attached) return attached.kind === 'form' ? attached.value : {};
   const type = mediaType(request);
-  const bytes = await readBytes(request, limit);
+  const bytes = await request.readBody(limits.bodyLimit, limits.bodyTimeoutMs);
   const form: Record<string, string> = {};
   if (type === 'application/x-www-form-urlencoded') {
     for (const [key, value] of new URLSearchParams(new TextDecoder().decode(bytes))) {
@@ -127,7 +131,7 @@ export async function readFormBody(
     let data: FormData;
     try {
       data = await new Response(bytes as Uint8Array<ArrayBuffer>, {
-        headers: { 'content-type': request.headers.get('content-type') ?? '' },
+        headers: { 'content-type': request.header('content-type') ?? '' },
       }).formData();
     } catch (cause) {
       throw parseError(cause);

@@ -1,4 +1,5 @@
-import { errorResponse, statusError } from './response';
+import { type FetchConnectionInfo, fromFetchRequest, type PortcullisRequest } from './request';
+import { errorResponse, type PortcullisResponse, statusError, toFetchResponse } from './response';
 import type { HttpMethod, Route, Router } from './route';
 
 /** A route with the prefix it was mounted under. */
@@ -14,10 +15,25 @@ export interface RouteMatch {
 /** Routers and the prefixes they are mounted under, in order. */
 export type Mounts = readonly (readonly [prefix: string, router: Router])[];
 
+/** Options of a handler; `createPortcullis` fills them from its own (`logger`). */
+export interface HandlerOptions {
+  /**
+   * Told about every error that is not a Portcullis error (a hook that threw, a bug) before the
+   * Fetch handler answers 500. The Node adapters rethrow such errors to the host instead.
+   */
+  onError?(error: unknown, request: PortcullisRequest): void;
+  /**
+   * The client's address when `fetch` is called without connection info (e.g. from a header
+   * a trusted edge sets). Default: unknown.
+   */
+  remoteAddress?(request: Request): string | null;
+}
+
 /**
- * The routes of every mounted router, matched and answered as WHATWG `Request → Response`
- * (DESIGN §2). Serves Hono, Bun, Deno and Next route handlers as is; framework adapters use
- * `match` so paths they do not own fall through to the app.
+ * The routes of every mounted router, matched and answered. `fetch` serves Hono, Bun, Deno and
+ * Next route handlers as is (WHATWG `Request → Response`); the Node adapters call `respond`
+ * with a request read straight from `IncomingMessage`, so paths they do not own fall through
+ * to the app.
  */
 export interface PortcullisHandler {
   readonly routes: readonly MountedRoute[];
@@ -26,12 +42,17 @@ export interface PortcullisHandler {
   /** The methods some route allows on this path (for 405 answers); empty when none. */
   allowedMethods(pathname: string): HttpMethod[];
   /** Answers a matched route; unknown errors (from hooks, say) are rethrown for the host. */
-  run(match: RouteMatch, request: Request): Promise<Response>;
+  run(match: RouteMatch, request: PortcullisRequest): Promise<PortcullisResponse>;
+  /**
+   * Answers a request to one of the mounted paths (405 with `Allow` for a method no route
+   * takes), or null when no route lives at `pathname`. Unknown errors are rethrown.
+   */
+  respond(request: PortcullisRequest, pathname: string): Promise<PortcullisResponse | null>;
   /**
    * Answers any request: 404 `{"detail":"Not Found"}` for unknown paths, 405 for a wrong
-   * method, 500 for an unexpected error.
+   * method, 500 (after `onError`) for an unexpected error.
    */
-  fetch(request: Request): Promise<Response>;
+  fetch(request: Request, connection?: FetchConnectionInfo): Promise<Response>;
 }
 
 function joinPath(prefix: string, path: string): string {
@@ -71,15 +92,9 @@ function matchSegments(pattern: string[], actual: string[]): Record<string, stri
 
 /**
  * Builds a handler from mounted routers. Earlier mounts and earlier routes win, so `/me` is
- * declared before `/{id}` (spec §6.5).
- *
- * @example
- * ```ts
- * const handler = createHandler([['/auth/jwt', portcullis.authRouter('jwt')]]);
- * const response = await handler.fetch(new Request('http://localhost/auth/jwt/login', init));
- * ```
+ * declared before `/{id}` (FastAPI Users' own order).
  */
-export function createHandler(mounts: Mounts): PortcullisHandler {
+export function createHandler(mounts: Mounts, options: HandlerOptions = {}): PortcullisHandler {
   const compiled: Compiled[] = [];
   for (const [prefix, router] of mounts) {
     for (const route of router.routes) {
@@ -118,7 +133,10 @@ export function createHandler(mounts: Mounts): PortcullisHandler {
     return [...methods];
   };
 
-  const run = async (found: RouteMatch, request: Request): Promise<Response> => {
+  const run = async (
+    found: RouteMatch,
+    request: PortcullisRequest,
+  ): Promise<PortcullisResponse> => {
     try {
       return await found.route.handle({ request, params: found.params });
     } catch (error) {
@@ -126,26 +144,33 @@ export function createHandler(mounts: Mounts): PortcullisHandler {
     }
   };
 
+  const respond = async (
+    request: PortcullisRequest,
+    pathname: string,
+  ): Promise<PortcullisResponse | null> => {
+    const found = match(request.method, pathname);
+    if (found) return run(found, request);
+    const allowed = allowedMethods(pathname);
+    if (allowed.length === 0) return null;
+    const response = statusError(405);
+    response.headers.push(['allow', allowed.join(', ')]);
+    return response;
+  };
+
   return {
     routes,
     match,
     allowedMethods,
     run,
-    async fetch(request: Request): Promise<Response> {
-      const { pathname } = new URL(request.url);
-      const found = match(request.method, pathname);
-      if (!found) {
-        const allowed = allowedMethods(pathname);
-        if (allowed.length === 0) return statusError(404);
-        const response = statusError(405);
-        response.headers.set('allow', allowed.join(', '));
-        return response;
-      }
+    respond,
+    async fetch(request: Request, connection?: FetchConnectionInfo): Promise<Response> {
+      const remoteAddress = connection?.remoteAddress ?? options.remoteAddress?.(request) ?? null;
+      const portable = fromFetchRequest(request, { remoteAddress });
       try {
-        const response = await run(found, request);
-        if (request.method !== 'HEAD') return response;
-        return new Response(null, { status: response.status, headers: response.headers });
-      } catch {
+        const response = await respond(portable, new URL(request.url).pathname);
+        return toFetchResponse(response ?? statusError(404), request.method !== 'HEAD');
+      } catch (error) {
+        options.onError?.(error, portable);
         return new Response('Internal Server Error', {
           status: 500,
           headers: { 'content-type': 'text/plain; charset=utf-8' },

@@ -1,32 +1,53 @@
 import { isPortcullisError } from '../errors';
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
-
 /**
- * The text of every body core serialised itself, so the Node adapters write it without reading
- * it back through the Response's web stream (issue 7: a stream read per response, on Node 20
- * one of the larger costs of a cheap route). Keyed by the Response object: a response from
- * anywhere else is read the ordinary way.
+ * What core's routes answer: a status, header pairs and a body, turned into a WHATWG `Response`
+ * by the Fetch handler and written straight to `ServerResponse` by the Node bridge.
+ * `onAfterLogin` hooks may add headers (cookies included) before it is sent.
+ *
+ * @example
+ * ```ts
+ * // In an onAfterLogin hook: one more cookie on the login answer.
+ * response.headers.push(['set-cookie', 'seen=1; Path=/; SameSite=lax']);
+ * ```
  */
-const serialisedBodies = new WeakMap<Response, string>();
-
-/** The body text of a response made by {@link json}, or undefined for any other response. */
-export function serialisedBody(response: Response): string | undefined {
-  return serialisedBodies.get(response);
+export interface PortcullisResponse {
+  status: number;
+  /**
+   * Lower-case names with their values, in order. `set-cookie` may appear several times: each
+   * cookie stays a header of its own (joined with commas, a cookie whose `Expires` holds a comma
+   * would be cut in two, RFC 6265 §3).
+   */
+  headers: [name: string, value: string][];
+  /** The body text (JSON for every route core answers itself), or null for none. */
+  body: string | null;
 }
 
-/** A compact JSON response, as FastAPI sends them (spec §6: `null` bodies included). */
-export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
-  const text = JSON.stringify(body);
-  const response = new Response(text, { status, headers: JSON_HEADERS });
-  if (headers) for (const [k, v] of new Headers(headers)) response.headers.append(k, v);
-  serialisedBodies.set(response, text);
-  return response;
+/** Seconds a client should wait after a 503 (the store was unreachable) before retrying. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** A compact JSON response, as FastAPI sends them (a `null` body included). */
+export function json(
+  body: unknown,
+  status = 200,
+  headers: [string, string][] = [],
+): PortcullisResponse {
+  return {
+    status,
+    headers: [['content-type', 'application/json'], ...headers],
+    body: JSON.stringify(body),
+  };
 }
 
 /** A response without a body (204 and friends). */
-export function empty(status = 204): Response {
-  return new Response(null, { status });
+export function empty(status = 204, headers: [string, string][] = []): PortcullisResponse {
+  return { status, headers, body: null };
+}
+
+/** The first value of a header, or null. */
+export function headerOf(response: PortcullisResponse, name: string): string | null {
+  for (const [key, value] of response.headers) if (key === name) return value;
+  return null;
 }
 
 const PHRASES: Record<number, string> = {
@@ -35,22 +56,28 @@ const PHRASES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Request Entity Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
-/** `{"detail": <status phrase>}`, FastAPI's body for an HTTPException without detail (spec §2.2). */
-export function statusError(status: number): Response {
+/** `{"detail": <status phrase>}`, FastAPI's body for an HTTPException without detail. */
+export function statusError(status: number): PortcullisResponse {
   return json({ detail: PHRASES[status] ?? 'Error' }, status);
 }
 
+/** 503 `SERVICE_UNAVAILABLE` with `Retry-After`, for a store that could not be reached. */
+export function serviceUnavailable(): PortcullisResponse {
+  return json({ detail: 'SERVICE_UNAVAILABLE' }, 503, [
+    ['retry-after', String(RETRY_AFTER_SECONDS)],
+  ]);
+}
+
 /** Answers any error a route raised: Portcullis errors by their code, anything else rethrown. */
-export function errorResponse(error: unknown): Response {
+export function errorResponse(error: unknown): PortcullisResponse {
   if (!isPortcullisError(error)) throw error;
   switch (error.code) {
-    case 'VALIDATION_ERROR':
-      return json({ detail: error.reason }, 422);
     case 'UNAUTHORIZED':
     case 'FORBIDDEN':
     case 'NOT_FOUND':
@@ -58,15 +85,52 @@ export function errorResponse(error: unknown): Response {
     case 'USER_NOT_EXISTS':
     case 'BODY_TOO_LARGE':
       return statusError(error.status);
-    case 'BAD_REQUEST':
-      return json({ detail: error.message }, 400);
+    case 'REQUEST_TIMEOUT': {
+      // The rest of a body that is late is never read: the connection cannot be reused.
+      const response = statusError(408);
+      response.headers.push(['connection', 'close']);
+      return response;
+    }
     case 'SERVICE_UNAVAILABLE':
-      return json({ detail: 'SERVICE_UNAVAILABLE' }, 503);
+      return serviceUnavailable();
     default:
-      if (error.code.endsWith('_INVALID_PASSWORD')) {
-        return json({ detail: { code: error.code, reason: error.reason } }, 400);
-      }
       if (error.status >= 500) throw error;
-      return json({ detail: error.code }, error.status);
+      return json({ detail: error.detail }, error.status);
   }
+}
+
+/**
+ * Calls `set` once per header name of `response`. Every `Set-Cookie` is handed over in one
+ * array, so each cookie stays a header of its own: joined with commas, a cookie whose
+ * `Expires` holds a comma would be cut in two (RFC 6265 §3).
+ *
+ * @example
+ * ```ts
+ * eachHeader(response, (name, value) => reply.header(name, value));
+ * ```
+ */
+export function eachHeader(
+  response: PortcullisResponse,
+  set: (name: string, value: string | string[]) => void,
+): void {
+  const cookies: string[] = [];
+  for (const [name, value] of response.headers) {
+    if (name === 'set-cookie') cookies.push(value);
+    else set(name, value);
+  }
+  if (cookies.length > 0) set('set-cookie', cookies);
+}
+
+/**
+ * A route's answer as a WHATWG `Response`.
+ *
+ * @example
+ * ```ts
+ * return toFetchResponse(json({ ok: true }));
+ * ```
+ */
+export function toFetchResponse(response: PortcullisResponse, withBody = true): Response {
+  const headers = new Headers();
+  for (const [name, value] of response.headers) headers.append(name, value);
+  return new Response(withBody ? response.body : null, { status: response.status, headers });
 }

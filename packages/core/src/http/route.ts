@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { PortcullisRequest } from './request';
+import type { PortcullisResponse } from './response';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -29,7 +31,7 @@ export interface RouteDoc {
 }
 
 export interface RouteContext {
-  request: Request;
+  request: PortcullisRequest;
   params: Record<string, string>;
 }
 
@@ -41,7 +43,7 @@ export interface Route {
   /** FastAPI Users' route name (`auth:jwt.login`), used for summaries and operation ids. */
   readonly name: string;
   readonly doc: RouteDoc;
-  handle(context: RouteContext): Promise<Response>;
+  handle(context: RouteContext): Promise<PortcullisResponse>;
 }
 
 /** A group of routes mounted together under one prefix. */

@@ -1,17 +1,18 @@
-// The one Node bridge (IncomingMessage ↔ Request/Response) under every Node adapter.
+// @portcullis/core/node: the one Node bridge under every Node adapter. Requests are read
+// straight from `IncomingMessage` and answers written straight to `ServerResponse`: no WHATWG
+// `Request`/`Response` is built on the Node path.
+
+// Reading requests and writing answers
 export {
-  eachHeader,
   hostBodyOptions,
-  parsedBodyOf,
+  type NodeRequestOptions,
+  nodeRequest,
   releaseUnreadBody,
-  responseBytes,
-  type ToRequestOptions,
-  toRequest,
-  writeResponse,
+  writeNodeResponse,
 } from './bridge';
+// The interactive docs page's files
 export { createDocsAssets, type DocsAsset, type DocsAssets } from './docs-assets';
-// What every framework adapter shares: routing a request to Portcullis, guarding app routes.
-export { type GuardOutcome, resolveUser } from './resolve-user';
+// Routing a Node request to Portcullis
 export {
   ANSWERED_METHODS,
   handleNodeRequest,

@@ -24,7 +24,7 @@ const handler = createHandler([
           json({ id: params.id, url: request.url }),
         ),
         route('POST', '/echo', async ({ request }) => {
-          const body = await readJsonBody(request, 64);
+          const body = await readJsonBody(request, { bodyLimit: 64, bodyTimeoutMs: 30_000 });
           return json(body === undefined ? 'no body' : body);
         }),
         route('POST', '/boom', async () => {

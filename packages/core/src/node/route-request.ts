@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PortcullisHandler } from '../http/handler';
-import { hostBodyOptions, toRequest, writeResponse } from './bridge';
+import type { PortcullisResponse } from '../http/response';
+import { hostBodyOptions, nodeRequest, writeNodeResponse } from './bridge';
 
 /**
  * The methods Portcullis answers on a path it owns: the route's own, HEAD wherever GET is (as
@@ -31,11 +32,16 @@ export interface NodeRouteOptions {
   origin?: string;
   /** The request target as the client sent it (`req.originalUrl`); default `req.url`. */
   url?: string;
+  /** The client's address; default the socket's peer address. */
+  remoteAddress?: string | null;
 }
 
 function pathOf(target: string | undefined): string {
+  const raw = target ?? '/';
+  // The common case needs no URL parser: an origin-form target without a query or fragment.
+  if (raw.startsWith('/') && !raw.startsWith('//') && !/[?#%\\.]/.test(raw)) return raw;
   try {
-    return new URL(target ?? '/', 'http://localhost').pathname;
+    return new URL(raw, 'http://localhost').pathname;
   } catch {
     return '/';
   }
@@ -45,8 +51,9 @@ function pathOf(target: string | undefined): string {
  * The answer Portcullis gives a Node request, or null when the path is not one of its routes
  * (the adapter then hands it to the app: `next()`). A known path with another method answers 405
  * with `Allow`. A body the app already parsed is reused, never re-serialised; otherwise the raw
- * body streams to core under its size limit. Errors that are not Portcullis errors (a throwing
- * hook, say) reject, so they reach the app's error handler.
+ * body is read from the stream under its size limit. No WHATWG `Request` or `Response` is
+ * built. Errors that are not Portcullis errors (a throwing hook, say) reject, so they reach the
+ * app's error handler.
  *
  * @example
  * ```ts
@@ -61,22 +68,20 @@ export async function routeNodeRequest(
   handler: PortcullisHandler,
   req: IncomingMessage,
   options: NodeRouteOptions = {},
-): Promise<Response | null> {
+): Promise<PortcullisResponse | null> {
   const method = (req.method ?? 'GET').toUpperCase();
   const pathname = options.pathname ?? pathOf(req.url);
   const found = handler.match(method, pathname);
-  if (found) {
-    const request = toRequest(req, {
-      origin: options.origin,
-      url: options.url,
-      ...hostBodyOptions(req, options.hostBody),
-    });
-    return handler.run(found, request);
+  if (!found && (!ANSWERED.has(method) || handler.allowedMethods(pathname).length === 0)) {
+    return null;
   }
-  if (!ANSWERED.has(method) || handler.allowedMethods(pathname).length === 0) return null;
-  // The handler builds the 405 and its `Allow` header; the path part of the URL must be the one
-  // it matches on.
-  return handler.fetch(toRequest(req, { origin: options.origin, url: pathname }));
+  const request = nodeRequest(req, {
+    origin: options.origin,
+    url: options.url,
+    remoteAddress: options.remoteAddress,
+    ...hostBodyOptions(req, options.hostBody),
+  });
+  return found ? handler.run(found, request) : handler.respond(request, pathname);
 }
 
 /**
@@ -99,6 +104,6 @@ export async function handleNodeRequest(
 ): Promise<boolean> {
   const response = await routeNodeRequest(handler, req, options);
   if (!response) return false;
-  await writeResponse(req, res, response);
+  writeNodeResponse(req, res, response);
   return true;
 }

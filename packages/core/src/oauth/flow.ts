@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode, PortcullisError } from '../errors';
-import { json } from '../http/response';
+import type { PortcullisRequest } from '../http/request';
+import { json, type PortcullisResponse } from '../http/response';
 import type { ResponseDoc, RouteDoc } from '../http/route';
 import { randomToken } from '../random';
 import type { OAuthClient, OAuthIdentity, OAuthTokens } from './client';
@@ -43,20 +44,20 @@ export interface OAuthCallbackResult {
 /** The authorize and callback steps, shared by the login and associate routers. */
 export interface OAuthFlow {
   /** 200 `{"authorization_url"}` plus the CSRF cookie (spec §6.6). */
-  authorize(request: Request, sub?: string): Promise<Response>;
+  authorize(request: PortcullisRequest, sub?: string): Promise<PortcullisResponse>;
   /**
    * Every state check runs before the code exchange (quirk 3, fixed): `error` → 400 with that
    * detail, no `code` → 400, bad or expired state → ACCESS_TOKEN_*, CSRF cookie missing or
    * different → OAUTH_INVALID_STATE, `sub` ≠ `expectSub` → 400; then the provider calls, whose
    * failures are OAUTH_PROVIDER_ERROR, and a missing email is OAUTH_NOT_AVAILABLE_EMAIL.
    */
-  callback(request: Request, expectSub?: string): Promise<OAuthCallbackResult>;
+  callback(request: PortcullisRequest, expectSub?: string): Promise<OAuthCallbackResult>;
 }
 
 const NUL = '\u0000';
 
 function badRequest(detail: string): PortcullisError {
-  return new PortcullisError(ErrorCode.BAD_REQUEST, detail);
+  return new PortcullisError(ErrorCode.BAD_REQUEST, 'The OAuth callback was refused', { detail });
 }
 
 function providerError(cause: unknown): PortcullisError {
@@ -110,7 +111,7 @@ export function createOAuthFlow(client: OAuthClient, options: OAuthFlowOptions):
   const cookie = createCsrfCookie(options, state.lifetimeSeconds);
   const deriveVerifier = createPkceDeriver(options.stateSecret);
 
-  const callbackUri = (request: Request, fromAuthorize: boolean): string => {
+  const callbackUri = (request: PortcullisRequest, fromAuthorize: boolean): string => {
     if (options.redirectUrl) return options.redirectUrl;
     const url = new URL(request.url);
     const path = fromAuthorize ? url.pathname.replace(/\/authorize$/, '/callback') : url.pathname;
@@ -118,7 +119,7 @@ export function createOAuthFlow(client: OAuthClient, options: OAuthFlowOptions):
   };
 
   return Object.freeze({
-    async authorize(request: Request, sub?: string): Promise<Response> {
+    async authorize(request: PortcullisRequest, sub?: string): Promise<PortcullisResponse> {
       const requested = new URL(request.url).searchParams.getAll('scopes');
       const csrftoken = randomToken(32);
       const stateToken = await state.issue(sub === undefined ? { csrftoken } : { csrftoken, sub });
@@ -131,12 +132,12 @@ export function createOAuthFlow(client: OAuthClient, options: OAuthFlowOptions):
           codeChallenge,
         }),
       );
-      return json({ authorization_url: authorizationUrl }, 200, {
-        'set-cookie': cookie.serialize(csrftoken),
-      });
+      return json({ authorization_url: authorizationUrl }, 200, [
+        ['set-cookie', cookie.serialize(csrftoken)],
+      ]);
     },
 
-    async callback(request: Request, expectSub?: string): Promise<OAuthCallbackResult> {
+    async callback(request: PortcullisRequest, expectSub?: string): Promise<OAuthCallbackResult> {
       const params = new URL(request.url).searchParams;
       // The provider's own refusal comes first and verbatim, as upstream (DESIGN §4).
       const error = params.get('error');
@@ -144,7 +145,7 @@ export function createOAuthFlow(client: OAuthClient, options: OAuthFlowOptions):
       const code = params.get('code');
       if (!code) throw badRequest('Bad Request');
       const { csrftoken, sub } = await state.read(params.get('state'));
-      if (csrftoken === null || !cookie.matches(request.headers.get('cookie'), csrftoken)) {
+      if (csrftoken === null || !cookie.matches(request.header('cookie'), csrftoken)) {
         throw new PortcullisError(ErrorCode.OAUTH_INVALID_STATE, 'CSRF token mismatch');
       }
       if (expectSub !== undefined && sub !== expectSub) throw badRequest('Bad Request');

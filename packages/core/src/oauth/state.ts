@@ -1,5 +1,5 @@
 import { ErrorCode, PortcullisError } from '../errors';
-import { createJwtCodec, JwtError } from '../jwt';
+import { createJwtCodec, isTokenError } from '../jwt';
 
 /**
  * Options of {@link createOAuthStateCodec}.
@@ -80,12 +80,12 @@ export function createOAuthStateCodec(options: OAuthStateOptions): OAuthStateCod
       try {
         claims = await codec.verify(token, audience);
       } catch (error) {
-        if (error instanceof JwtError && error.kind === 'expired') {
+        if (isTokenError(error) && error.code === ErrorCode.TOKEN_EXPIRED) {
           throw new PortcullisError(ErrorCode.ACCESS_TOKEN_ALREADY_EXPIRED, 'OAuth state expired', {
             cause: error,
           });
         }
-        if (error instanceof JwtError) throw decodeError(error);
+        if (isTokenError(error)) throw decodeError(error);
         throw error;
       }
       return {

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { AuthenticationBackend } from '../auth/backend';
 import { ErrorCode, PortcullisError } from '../errors';
-import { readFormBody } from '../http/body';
+import { type BodyLimits, readFormBody } from '../http/body';
+import type { PortcullisRequest } from '../http/request';
 import type { Route, Router } from '../http/route';
 import type { User } from '../types';
 import { missing, type ValidationIssue, validationError } from '../validation';
 import type { RouteDeps } from './deps';
 import { errorResponse, example, UNAUTHORIZED_DOC } from './docs';
+import { completeLogin } from './login';
 
 export interface AuthRouterOptions {
   /** Unverified users cannot log in (400 LOGIN_USER_NOT_VERIFIED) nor log out (403). */
@@ -34,10 +36,10 @@ const loginForm = z
  * required field counts as missing (spec §6.1, §13).
  */
 async function readLoginForm(
-  request: Request,
-  limit: number,
+  request: PortcullisRequest,
+  limits: BodyLimits,
 ): Promise<{ username: string; password: string }> {
-  const form = await readFormBody(request, limit);
+  const form = await readFormBody(request, limits);
   const issues: ValidationIssue[] = [];
   const grant = form.grant_type;
   if (grant !== undefined && grant !== '' && grant !== 'password') {
@@ -84,7 +86,7 @@ export function createAuthRouter<U extends User>(
       ],
     },
     async handle({ request }) {
-      const credentials = await readLoginForm(request, deps.bodyLimit);
+      const credentials = await readLoginForm(request, deps);
       const user = await deps.manager.authenticate(credentials);
       // Inactive users get the same code as bad credentials: no hint either way (quirk 1).
       if (!user?.is_active) {
@@ -93,10 +95,7 @@ export function createAuthRouter<U extends User>(
       if (verified && !user.is_verified) {
         throw new PortcullisError(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'User not verified');
       }
-      const token = await backend.strategy.writeToken(user);
-      const response = backend.transport.loginResponse(token);
-      await deps.manager.onAfterLogin(user, request, response);
-      return response;
+      return completeLogin(deps, backend, user, request);
     },
   };
   const logout: Route = {

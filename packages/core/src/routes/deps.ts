@@ -1,9 +1,11 @@
 import type { CurrentUserOptions } from '../auth/authenticator';
 import type { AuthenticationBackend } from '../auth/backend';
 import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
-import { readJsonBody } from '../http/body';
+import { type BodyLimits, readJsonBody } from '../http/body';
+import type { PortcullisRequest } from '../http/request';
 import { json } from '../http/response';
 import type { Route } from '../http/route';
+import type { Logger } from '../logger';
 import type { UserManager } from '../manager';
 import type { UserSchemas } from '../schemas';
 import { emailRequestBody } from '../schemas';
@@ -11,18 +13,19 @@ import type { User } from '../types';
 import { parseEmbeddedBody } from '../validation';
 
 /** What every router factory is built from; resolved once by `createPortcullis`. */
-export interface RouteDeps<U extends User = User> {
+export interface RouteDeps<U extends User = User> extends BodyLimits {
   readonly manager: UserManager<U>;
   readonly backends: readonly AuthenticationBackend<U>[];
   readonly schemas: UserSchemas;
-  readonly bodyLimit: number;
   /** The current user or a thrown 401/403, per FastAPI Users' rules (spec §5). */
   requireUser(
-    request: Request,
+    request: PortcullisRequest,
     options: CurrentUserOptions,
   ): Promise<{ user: U; token: string; backend: AuthenticationBackend<U> }>;
   /** A user as the read schema shows it (never the hash, never provider tokens). */
   serialize(user: U): Record<string, unknown>;
+  /** Where unexpected errors and outages are reported (`createPortcullis({ logger })`). */
+  readonly logger: Logger | undefined;
 }
 
 /**
@@ -50,7 +53,7 @@ export function notFound(): PortcullisError {
 export function emailRequestRoute<U extends User>(
   deps: RouteDeps<U>,
   route: { path: string; name: string },
-  act: (user: U, request: Request) => Promise<void>,
+  act: (user: U, request: PortcullisRequest) => Promise<void>,
   silent: readonly ErrorCode[],
 ): Route {
   return {
@@ -62,7 +65,7 @@ export function emailRequestRoute<U extends User>(
       responses: [{ status: 202, description: 'Successful Response' }],
     },
     async handle({ request }) {
-      const body = await readJsonBody(request, deps.bodyLimit);
+      const body = await readJsonBody(request, deps);
       const { email } = parseEmbeddedBody(emailRequestBody, body);
       const user = await deps.manager.users.getByEmail(email);
       if (user) {

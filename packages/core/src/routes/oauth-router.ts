@@ -1,5 +1,6 @@
 import type { AuthenticationBackend } from '../auth/backend';
 import { ErrorCode, PortcullisError } from '../errors';
+import { empty, type PortcullisResponse } from '../http/response';
 import type { ResponseDoc, Route, Router } from '../http/route';
 import type { OAuthClient } from '../oauth/client';
 import {
@@ -12,6 +13,7 @@ import {
 import type { User } from '../types';
 import { type RouteDeps, relabel } from './deps';
 import { errorResponse, example } from './docs';
+import { completeLogin } from './login';
 
 /**
  * Options of `portcullis.oauthRouter(client, backend, options)` (spec §4 `get_oauth_router`).
@@ -57,12 +59,9 @@ const CALLBACK_ERRORS: ResponseDoc = errorResponse(400, 'Bad Request', [
   example(ErrorCode.LOGIN_BAD_CREDENTIALS, 'User is inactive.'),
 ]);
 
-function redirectWithCookies(response: Response, location: string): Response {
-  const redirect = new Response(null, { status: 303, headers: { location } });
-  for (const cookie of response.headers.getSetCookie()) {
-    redirect.headers.append('set-cookie', cookie);
-  }
-  return redirect;
+function redirectWithCookies(response: PortcullisResponse, location: string): PortcullisResponse {
+  const cookies = response.headers.filter(([name]) => name === 'set-cookie');
+  return empty(303, [['location', location], ...cookies]);
 }
 
 /**
@@ -139,11 +138,8 @@ export function createOAuthRouter<U extends User>(
       if (!user.is_active) {
         throw new PortcullisError(ErrorCode.LOGIN_BAD_CREDENTIALS, 'User is inactive');
       }
-      const token = await backend.strategy.writeToken(user);
-      const login = backend.transport.loginResponse(token);
-      const response = redirectTo === undefined ? login : redirectWithCookies(login, redirectTo);
-      await deps.manager.onAfterLogin(user, request, response);
-      return response;
+      const login = await completeLogin(deps, backend, user, request);
+      return redirectTo === undefined ? login : redirectWithCookies(login, redirectTo);
     },
   };
 

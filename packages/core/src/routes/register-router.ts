@@ -34,7 +34,7 @@ export function createRegisterRouter<U extends User>(deps: RouteDeps<U>): Router
           ],
         },
         async handle({ request }) {
-          const body = await readJsonBody(request, deps.bodyLimit);
+          const body = await readJsonBody(request, deps);
           const input = parseModelBody(deps.schemas.create, body) as Record<string, unknown>;
           try {
             const user = await deps.manager.create(input, { safe: true, request });

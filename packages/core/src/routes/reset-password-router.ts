@@ -40,7 +40,7 @@ export function createResetPasswordRouter<U extends User>(deps: RouteDeps<U>): R
           ],
         },
         async handle({ request }) {
-          const body = await readJsonBody(request, deps.bodyLimit);
+          const body = await readJsonBody(request, deps);
           const { token, password } = parseEmbeddedBody(resetPasswordBody, body);
           try {
             await deps.manager.resetPassword(token, password, { request });

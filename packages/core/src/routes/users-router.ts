@@ -1,6 +1,7 @@
 import { ErrorCode } from '../errors';
 import { readJsonBody } from '../http/body';
-import { empty, json } from '../http/response';
+import type { PortcullisRequest } from '../http/request';
+import { empty, json, type PortcullisResponse } from '../http/response';
 import type { ResponseDoc, Route, Router } from '../http/route';
 import type { User } from '../types';
 import { parseModelBody } from '../validation';
@@ -48,11 +49,11 @@ export function createUsersRouter<U extends User>(
   };
 
   const update = async (
-    request: Request,
+    request: PortcullisRequest,
     body: unknown,
     user: U,
     safe: boolean,
-  ): Promise<Response> => {
+  ): Promise<PortcullisResponse> => {
     const input = parseModelBody(deps.schemas.update, body) as Record<string, unknown>;
     try {
       return json(deps.serialize(await deps.manager.update(input, user, { safe, request })));
@@ -82,7 +83,7 @@ export function createUsersRouter<U extends User>(
         responses: [ok, UNAUTHORIZED_DOC, UPDATE_400],
       },
       async handle({ request }) {
-        const body = await readJsonBody(request, deps.bodyLimit);
+        const body = await readJsonBody(request, deps);
         const { user } = await deps.requireUser(request, activeUser);
         return update(request, body, user, true);
       },
@@ -107,7 +108,7 @@ export function createUsersRouter<U extends User>(
         responses: [ok, UNAUTHORIZED_DOC, FORBIDDEN_DOC, NOT_FOUND_DOC, UPDATE_400],
       },
       async handle({ request, params }) {
-        const body = await readJsonBody(request, deps.bodyLimit);
+        const body = await readJsonBody(request, deps);
         await deps.requireUser(request, superuser);
         const user = await lookup(params.id);
         return update(request, body, user, false);

@@ -3,16 +3,16 @@ import type { AuthenticationBackend } from './backend';
 import type { Strategy } from './strategy';
 
 /**
- * What `destroyAllSessions` did, by backend name.
+ * What `revokeAllForUser` did, by backend name.
  *
  * @example
  * ```ts
- * const result: DestroyAllSessionsResult = { destroyed: ['cookie'], unsupported: ['jwt'] };
+ * const result: RevokeAllResult = { revoked: ['cookie'], unsupported: ['jwt'] };
  * ```
  */
-export interface DestroyAllSessionsResult {
+export interface RevokeAllResult {
   /** Backends whose strategy revoked every token of the user. */
-  destroyed: string[];
+  revoked: string[];
   /**
    * Backends whose strategy cannot revoke (a JWT strategy without a revocation store): their
    * tokens stay valid until they expire.
@@ -21,10 +21,11 @@ export interface DestroyAllSessionsResult {
 }
 
 /**
- * "Log out everywhere": revokes every token of the user on every backend that can — the
- * database strategy deletes the user's rows, the Redis strategy empties its per-user index, a
- * JWT strategy with a revocation store records a cut-off. Not in FastAPI Users (spec §9.4,
- * §9.5). Call it after a password change or when an account is compromised. A strategy shared
+ * "Log out everywhere", behind `portcullis.revokeAllForUser(user)`: revokes every token of the
+ * user on every backend that can — the database strategy deletes the user's rows, the Redis
+ * strategy empties its per-user index, a JWT strategy with a revocation store records a
+ * cut-off. Not in FastAPI Users (see docs/revocation.md). Call it after a password change or
+ * when an account is compromised. A strategy shared
  * by several backends runs once. Backends that cannot revoke are reported, never skipped
  * silently.
  *
@@ -32,24 +33,24 @@ export interface DestroyAllSessionsResult {
  *   again is safe.
  * @example
  * ```ts
- * const { unsupported } = await destroyAllSessions(portcullis.backends, user);
+ * const { unsupported } = await portcullis.revokeAllForUser(user);
  * if (unsupported.length > 0) log.warn(`still valid until expiry: ${unsupported.join(', ')}`);
  * ```
  */
-export async function destroyAllSessions<U extends User>(
+export async function revokeAllForUser<U extends User>(
   backends: readonly AuthenticationBackend<U>[],
   user: U,
-): Promise<DestroyAllSessionsResult> {
-  const result: DestroyAllSessionsResult = { destroyed: [], unsupported: [] };
+): Promise<RevokeAllResult> {
+  const result: RevokeAllResult = { revoked: [], unsupported: [] };
   const strategies = new Set<Strategy<U>>();
   for (const backend of backends) {
-    if (backend.strategy.destroyAllTokens) {
+    if (backend.strategy.revokeAllForUser) {
       strategies.add(backend.strategy);
-      result.destroyed.push(backend.name);
+      result.revoked.push(backend.name);
     } else {
       result.unsupported.push(backend.name);
     }
   }
-  await Promise.all([...strategies].map((strategy) => strategy.destroyAllTokens?.(user)));
+  await Promise.all([...strategies].map((strategy) => strategy.revokeAllForUser?.(user)));
   return result;
 }

@@ -6,11 +6,11 @@ import { createAuthBackend } from './backend';
 import { createBearerTransport } from './bearer-transport';
 import { createCookieTransport } from './cookie-transport';
 import { createDatabaseStrategy } from './database-strategy';
-import { destroyAllSessions } from './destroy-all-sessions';
 import { createJwtStrategy } from './jwt-strategy';
+import { revokeAllForUser } from './revoke-all';
 import type { Strategy } from './strategy';
 
-const SECRET = 'destroy-all-sessions-secret-destroy-all';
+const SECRET = 'revoke-all-for-user-secret-revoke-all-for';
 
 async function setup() {
   const users = createMemoryUserStore();
@@ -27,15 +27,15 @@ async function setup() {
 const bearer = createBearerTransport({ tokenUrl: 'auth/jwt/login' });
 const cookie = createCookieTransport({});
 
-describe('destroyAllSessions', () => {
+describe('revokeAllForUser', () => {
   test('the database strategy deletes every token of the user and no one else’s', async () => {
     const { manager, user, other } = await setup();
     const strategy = createDatabaseStrategy({ store: createMemoryAccessTokenStore() });
     const mine = [await strategy.writeToken(user), await strategy.writeToken(user)];
     const theirs = await strategy.writeToken(other);
     const backends = [createAuthBackend({ name: 'cookie', transport: cookie, strategy })];
-    expect(await destroyAllSessions(backends, user)).toEqual({
-      destroyed: ['cookie'],
+    expect(await revokeAllForUser(backends, user)).toEqual({
+      revoked: ['cookie'],
       unsupported: [],
     });
     for (const token of mine) expect(await strategy.readToken(token, manager)).toBeNull();
@@ -48,14 +48,14 @@ describe('destroyAllSessions', () => {
     const database = createDatabaseStrategy({ store: createMemoryAccessTokenStore() });
     const token = await jwt.writeToken(user);
     const session = await database.writeToken(user);
-    const result = await destroyAllSessions(
+    const result = await revokeAllForUser(
       [
         createAuthBackend({ name: 'jwt', transport: bearer, strategy: jwt }),
         createAuthBackend({ name: 'cookie', transport: cookie, strategy: database }),
       ],
       user,
     );
-    expect(result).toEqual({ destroyed: ['cookie'], unsupported: ['jwt'] });
+    expect(result).toEqual({ revoked: ['cookie'], unsupported: ['jwt'] });
     expect(await jwt.readToken(token, manager)).toMatchObject({ id: user.id });
     expect(await database.readToken(session, manager)).toBeNull();
   });
@@ -66,8 +66,8 @@ describe('destroyAllSessions', () => {
     const jwt = createJwtStrategy({ secret: SECRET, lifetimeSeconds: 60, revocation });
     const token = await jwt.writeToken(user);
     const backends = [createAuthBackend({ name: 'jwt', transport: bearer, strategy: jwt })];
-    expect(await destroyAllSessions(backends, user)).toEqual({
-      destroyed: ['jwt'],
+    expect(await revokeAllForUser(backends, user)).toEqual({
+      revoked: ['jwt'],
       unsupported: [],
     });
     expect(await jwt.readToken(token, manager)).toBeNull();
@@ -80,7 +80,7 @@ describe('destroyAllSessions', () => {
       readToken: async () => null,
       writeToken: async () => 'token',
       destroyToken: async () => undefined,
-      destroyAllTokens: async () => {
+      revokeAllForUser: async () => {
         calls += 1;
       },
     };
@@ -88,7 +88,7 @@ describe('destroyAllSessions', () => {
       createAuthBackend({ name: 'bearer', transport: bearer, strategy }),
       createAuthBackend({ name: 'cookie', transport: cookie, strategy }),
     ];
-    expect((await destroyAllSessions(backends, user)).destroyed).toEqual(['bearer', 'cookie']);
+    expect((await revokeAllForUser(backends, user)).revoked).toEqual(['bearer', 'cookie']);
     expect(calls).toBe(1);
   });
 
@@ -98,9 +98,9 @@ describe('destroyAllSessions', () => {
       readToken: async () => null,
       writeToken: async () => 'token',
       destroyToken: async () => undefined,
-      destroyAllTokens: () => Promise.reject(new Error('store down')),
+      revokeAllForUser: () => Promise.reject(new Error('store down')),
     };
     const backends = [createAuthBackend({ name: 'cookie', transport: cookie, strategy })];
-    await expect(destroyAllSessions(backends, user)).rejects.toThrow('store down');
+    await expect(revokeAllForUser(backends, user)).rejects.toThrow('store down');
   });
 });

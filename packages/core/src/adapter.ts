@@ -1,0 +1,33 @@
+// @portcullis/core/adapter: for people writing a framework adapter or a store. Applications
+// never need it; everything here follows the same semver as the main entry. Exports are
+// grouped by topic under their headings (the import sorter is off for this file).
+
+// The request every route reads and the answer it gives
+export {
+  DEFAULT_BODY_TIMEOUT_MS,
+  type FetchConnectionInfo,
+  fromFetchRequest,
+  type ParsedBody,
+  type PortcullisRequest,
+} from './http/request';
+export {
+  eachHeader,
+  json,
+  type PortcullisResponse,
+  RETRY_AFTER_SECONDS,
+  serviceUnavailable,
+  statusError,
+  toFetchResponse,
+} from './http/response';
+export { type BodyLimits, DEFAULT_BODY_LIMIT, MAX_JSON_DEPTH } from './http/body';
+export type { MountedRoute, RouteMatch } from './http/handler';
+export type { HttpMethod, Route, RouteContext, RouteDoc } from './http/route';
+
+// The guard's decision (401, 403, 503), the same on every adapter
+export { type GuardOutcome, resolveUser } from './auth/guard';
+
+// What stores and strategies share: token ids, randomness, comparisons, the JWT codec, schemas
+export { createTokenId, tokenIdIssuedAt } from './auth/revocation';
+export { createJwtCodec, isTokenError, type JwtCodec, type JwtCodecOptions } from './jwt';
+export { randomToken, timingSafeEqual } from './random';
+export { createUserSchemas } from './schemas';
