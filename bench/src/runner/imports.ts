@@ -40,6 +40,7 @@ export function importProbes(frameworks: readonly Framework[]): ImportProbe[] {
   const portcullis = [
     '@portcullis/core',
     '@portcullis/core/node',
+    '@portcullis/core/adapter',
     '@portcullis/fastify',
     '@portcullis/koa',
     '@portcullis/express',
