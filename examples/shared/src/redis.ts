@@ -1,3 +1,4 @@
+import { redisClientOptions } from '@portcullis/redis';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { SettingsError } from './settings';
 
@@ -29,7 +30,7 @@ function parseClusterUrl(url: string): {
     if (!node) throw new SettingsError(`REDIS_URL: "${entry}" is not host:port`);
     return { host: node[1] as string, port: Number(node[2]) };
   });
-  const options: RedisOptions = { maxRetriesPerRequest: 1 };
+  const options: RedisOptions = { ...redisClientOptions() };
   if (auth) {
     const colon = auth.indexOf(':');
     const user = decodeURIComponent(colon === -1 ? '' : auth.slice(0, colon));
@@ -45,7 +46,9 @@ function parseClusterUrl(url: string): {
  * §8). `redis://` or `rediss://` is one server; `redis+cluster://h1:p1,h2:p2,…` a Redis
  * Cluster (ioredis `Cluster`: the strategy then uses its cluster key layout). Connects before
  * the demo listens, so a wrong URL stops it with a message instead of failing requests.
- * Requests give up after one retry while Redis is down: they answer 503, not hang.
+ * While Redis is down, requests answer 503 within 5 s (at once while the client reconnects),
+ * and the client is back within about a second of Redis (`redisClientOptions`,
+ * docs/reliability.md).
  */
 export async function openRedis(
   url: string,
@@ -62,7 +65,7 @@ export async function openRedis(
     const { nodes, options } = parseClusterUrl(url);
     redis = new Cluster(nodes, { lazyConnect: true, redisOptions: options });
   } else {
-    redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis = new Redis(url, { ...redisClientOptions(), lazyConnect: true });
   }
   let connected = false;
   let lastError: Error | undefined;

@@ -25,6 +25,7 @@ const EXPECTED = [
   'createMemoryRateLimitStore',
   'createPasswordHasher',
   'createPasswordPolicy',
+  'createPbkdf2PasswordHasher',
   'createPortcullis',
   'docsHtml',
   'emailField',
@@ -37,6 +38,7 @@ const EXPECTED = [
 const EXPECTED_ADAPTER = [
   'DEFAULT_BODY_LIMIT',
   'DEFAULT_BODY_TIMEOUT_MS',
+  'DEFAULT_STORE_TIMEOUT_MS',
   'MAX_JSON_DEPTH',
   'RETRY_AFTER_SECONDS',
   'createJwtCodec',
@@ -51,9 +53,11 @@ const EXPECTED_ADAPTER = [
   'resolveUser',
   'serviceUnavailable',
   'statusError',
+  'timeoutOption',
   'timingSafeEqual',
   'toFetchResponse',
   'tokenIdIssuedAt',
+  'withDeadline',
 ];
 
 /** The Node bridge under the Express, Koa and Fastify adapters. */

@@ -5,6 +5,8 @@ import type {
   AttemptPolicy,
   WindowCount,
 } from '@portcullis/core/adapter';
+import { DEFAULT_STORE_TIMEOUT_MS, timeoutOption } from '@portcullis/core/adapter';
+import type { BoundedRedis } from './internal/bounded';
 import { keyPrefix } from './internal/options';
 import { defineScript } from './internal/script';
 import type { RedisClientLike } from './redis-client';
@@ -14,6 +16,12 @@ export interface RedisRateLimitStoreOptions {
   redis: RedisClientLike;
   /** Prefix of every key. Default `portcullis_rl:`. Must not contain `{` (the hash tags). */
   keyPrefix?: string;
+  /**
+   * How long one check may wait for Redis, in milliseconds, before it fails (the limiter then
+   * lets the request through, logged). Default 5 000; the limiter's own `storeTimeoutMs`
+   * (1 000 by default) usually gives up first.
+   */
+  commandTimeoutMs?: number;
 }
 
 // Each key is a hash: c = count, u = window or lock end (ms), e = when the count is forgotten
@@ -85,7 +93,15 @@ return 1
  * ```
  */
 export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
-  const { redis } = options;
+  const redis: BoundedRedis = Object.freeze({
+    client: options.redis,
+    timeoutMs: timeoutOption(
+      options.commandTimeoutMs,
+      DEFAULT_STORE_TIMEOUT_MS,
+      'commandTimeoutMs',
+      'createRedisRateLimitStore',
+    ),
+  });
   const prefix = keyPrefix(options.keyPrefix, 'portcullis_rl:');
   if (prefix.includes('{')) {
     throw new TypeError('keyPrefix must not contain "{": it would become every key\'s hash tag');

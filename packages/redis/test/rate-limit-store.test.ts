@@ -1,4 +1,5 @@
 import { rateLimitStoreSuite } from '@portcullis/testing';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisRateLimitStore } from '../src/index';
 import { cleanup, client, runPrefix, startProxy } from './helpers';
@@ -20,12 +21,15 @@ describe('the Redis rate-limit store', () => {
 
   it('rejects promptly when Redis is unreachable (the limiter then fails open)', async () => {
     const proxy = await startProxy();
-    const redis = client({ lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    // A store on a client pointed at the proxy, which then refuses every connection.
+    const redis = new Redis(proxy.url, { maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined);
-    const store = createRedisRateLimitStore({ redis, keyPrefix: prefix });
-    await proxy.cut();
+    const store = createRedisRateLimitStore({ redis, keyPrefix: prefix, commandTimeoutMs: 500 });
+    expect((await store.hit('addr:{x}', 60_000, Date.now())).count).toBe(1);
+    await proxy.refuse();
     await expect(store.hit('addr:{x}', 60_000, Date.now())).rejects.toMatchObject({
       code: 'SERVICE_UNAVAILABLE',
     });
+    redis.disconnect();
   });
 });

@@ -29,6 +29,15 @@ interface RateLimitDatabase {
   };
 }
 
+/** How many times a statement chosen as a deadlock victim runs in all. */
+const DEADLOCK_RETRIES = 10;
+
+/** MariaDB's ER_LOCK_DEADLOCK (1213), PostgreSQL's deadlock_detected and serialization_failure. */
+function isDeadlock(error: unknown): boolean {
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  return code === 'ER_LOCK_DEADLOCK' || errno === 1213 || code === '40P01' || code === '40001';
+}
+
 export interface SqlRateLimitStoreOptions {
   /** Normally read from the Kysely instance; give it for a dialect that cannot be told. */
   dialect?: SqlDialectName;
@@ -78,10 +87,15 @@ export function createSqlRateLimitStore<DB>(
   let lastPurge = Date.now();
 
   async function guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw toStoreError(error);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        // Concurrent upserts of one key can deadlock on MariaDB (InnoDB's gap locks of the
+        // INSERT … SELECT); the victim's statement was rolled back whole, so it runs again.
+        if (attempt < DEADLOCK_RETRIES && isDeadlock(error)) continue;
+        throw toStoreError(error);
+      }
     }
   }
 

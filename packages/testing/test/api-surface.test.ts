@@ -13,6 +13,7 @@ const EXPECTED = [
   'rateLimitStoreSuite',
   'serveFetch',
   'serveNode',
+  'startTcpProxy',
   'storeCaseIds',
   'storeSuite',
   'toRequestInit',
