@@ -39,7 +39,11 @@ export default defineConfig({
     nav: [
       { text: 'Start', link: '/start/what-is-portcullis', activeMatch: '^/(start/|demo|runtimes)' },
       { text: 'Concepts', link: '/concepts/backends', activeMatch: '^/concepts/' },
-      { text: 'Guides', link: '/guides/custom-user-fields', activeMatch: '^/(guides/|revocation|abuse-protection)' },
+      {
+        text: 'Guides',
+        link: '/guides/custom-user-fields',
+        activeMatch: '^/(guides/|revocation|abuse-protection)',
+      },
       { text: 'Reference', link: '/reference/', activeMatch: '^/reference/' },
       {
         text: 'Contract',
