@@ -30,15 +30,15 @@ export type Stack =
   | 'users-me'
   | 'login'
   | 'login-before'
+  | 'login-throttle-on'
+  | 'login-throttle-off'
   | 'passport-jwt'
   | 'better-auth'
   | 'express-session'
   | 'authjs'
   // Planned rows (see `PLANNED` in runner/stacks.ts): listed in the report, not run yet.
   | 'session-guard'
-  | 'session-refresh'
-  | 'login-throttle-on'
-  | 'login-throttle-off';
+  | 'session-refresh';
 
 /** Data prepared once per run and handed to every server (as JSON in BENCH_FIXTURE). */
 export interface Fixture {

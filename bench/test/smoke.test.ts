@@ -49,6 +49,8 @@ describe('benchmark smoke run', () => {
           'cookie-redis',
           'login',
           'login-before',
+          'login-throttle-on',
+          'login-throttle-off',
         ]) {
           expect(ids).toContain(`${framework}/${stack}`);
         }
@@ -69,7 +71,7 @@ describe('benchmark smoke run', () => {
 
   test('measures the event-loop delay and the guarded route during the login storm', () => {
     const logins = result.scenarios.filter((scenario) => isLoginStorm(scenario.stack));
-    expect(logins).toHaveLength(6);
+    expect(logins).toHaveLength(12);
     for (const login of logins) {
       const [sample] = login.samples;
       expect(sample?.loop?.samples).toBeGreaterThan(0);

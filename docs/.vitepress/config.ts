@@ -39,7 +39,11 @@ export default defineConfig({
     nav: [
       { text: 'Start', link: '/start/what-is-portcullis', activeMatch: '^/(start/|demo|runtimes)' },
       { text: 'Concepts', link: '/concepts/backends', activeMatch: '^/concepts/' },
-      { text: 'Guides', link: '/guides/custom-user-fields', activeMatch: '^/(guides/|revocation)' },
+      {
+        text: 'Guides',
+        link: '/guides/custom-user-fields',
+        activeMatch: '^/(guides/|revocation|abuse-protection)',
+      },
       { text: 'Reference', link: '/reference/', activeMatch: '^/reference/' },
       {
         text: 'Contract',
@@ -81,6 +85,7 @@ export default defineConfig({
           { text: 'Several instances (PostgreSQL + Redis)', link: '/guides/several-instances' },
           { text: 'Sending mail from the hooks', link: '/guides/sending-mail' },
           { text: 'Logging out everywhere', link: '/revocation' },
+          { text: 'Abuse protection and proxies', link: '/abuse-protection' },
           { text: 'Not built yet', link: '/guides/not-yet' },
         ],
       },

@@ -94,6 +94,12 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
     wire: '`{"detail":"SERVICE_UNAVAILABLE"}`',
     alsoFrom: 'any route that reads or writes a store, and every guarded route of the app',
   },
+  TOO_MANY_REQUESTS: {
+    kind: 'added',
+    text: 'Login throttling or the per-address budget refused the request (429, with `Retry-After`); nothing was checked. On by default, `rateLimit: false` turns it off. Upstream has no such limit.',
+    wire: '`{"detail":"TOO_MANY_REQUESTS"}`',
+    alsoFrom: 'the password login routes, and every route reached without credentials',
+  },
   USER_ALREADY_EXISTS: {
     kind: 'internal',
     text: 'A store refused a user because the email is taken. The routes answer `REGISTER_USER_ALREADY_EXISTS` or `UPDATE_USER_EMAIL_ALREADY_EXISTS` (or `OAUTH_USER_ALREADY_EXISTS`).',

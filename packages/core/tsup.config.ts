@@ -7,6 +7,11 @@ export default defineConfig(
   // every runtime. The one module that needs its own location (node/docs-assets.ts) reads
   // `__filename` in the CJS build and `import.meta.url` in the ESM build by itself.
   packageBuild({
-    entry: { index: 'src/index.ts', adapter: 'src/adapter.ts', 'node/index': 'src/node/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      adapter: 'src/adapter.ts',
+      'node/index': 'src/node/index.ts',
+      'common-passwords': 'src/common-passwords.ts',
+    },
   }),
 );

@@ -133,6 +133,13 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       ),
       pair('cookie + Redis strategy ≥ 0.85× bare', fw, s('cookie-redis'), s('bare'), 0.85),
       pair('login throughput ≥ 0.90× raw argon2 verify', fw, s('login'), argon2, 0.9),
+      pair(
+        'login throttling costs < 5 % of login throughput (on ≥ 0.95× off)',
+        fw,
+        s('login-throttle-on'),
+        s('login-throttle-off'),
+        0.95,
+      ),
     );
     const loop = s('login')?.loopP99;
     checks.push(

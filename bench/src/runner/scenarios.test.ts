@@ -19,12 +19,7 @@ describe('catalogue', () => {
   it('never runs a planned row, and lists every one of them', () => {
     const all = ids({ connections: 1 });
     const planned = plannedStacks().map((p) => p.stack);
-    expect(planned).toEqual([
-      'session-guard',
-      'session-refresh',
-      'login-throttle-on',
-      'login-throttle-off',
-    ]);
+    expect(planned).toEqual(['session-guard', 'session-refresh']);
     for (const stack of planned) expect(all.some((id) => id.endsWith(`/${stack}`))).toBe(false);
   });
 

@@ -183,22 +183,19 @@ export const STACKS: Readonly<Record<Stack, StackSpec>> = {
     load: loginStorm,
   },
   'login-throttle-on': {
-    label: 'same, login throttling and per-address limits on (budget above the storm)',
+    label:
+      'same, login throttling and per-address limits on (limits above the storm: every login checked, counted and reset)',
     kind: 'portcullis',
     baseline: 'bare',
     storm: true,
     load: loginStorm,
-    planned:
-      'the abuse-protection feature (its options; the per-address budget must be raised above ' +
-      'the storm, or every login past the 60th of a minute answers 429)',
   },
   'login-throttle-off': {
-    label: 'same, login throttling and per-address limits off',
+    label: 'same, login throttling and per-address limits off, in the same run',
     kind: 'before',
     baseline: 'bare',
     storm: true,
     load: loginStorm,
-    planned: 'the abuse-protection feature (the option that turns it off)',
   },
   'better-auth': {
     label: 'better-auth 1.7.25 getSession (cookie, its tables on SQLite)',

@@ -9,6 +9,7 @@ import {
   createPortcullis,
   type Mounts,
   type Portcullis,
+  type RateLimitOptions,
   type Strategy,
   type UserManagerOptions,
 } from '@portcullis/core';
@@ -88,6 +89,8 @@ interface Recipe {
   mounts?(portcullis: Portcullis): Mounts;
   /** The user manager's options beyond the users store and the token secrets. */
   userManager?(): Partial<UserManagerOptions>;
+  /** Login throttling and per-address limits: off unless the row measures them. */
+  rateLimit?: RateLimitOptions;
 }
 
 const jwtGuard = async (fixture: Fixture): Promise<Guard> => ({
@@ -133,8 +136,8 @@ const loginRoutes = (portcullis: Portcullis): Mounts => [
 
 /**
  * Every Portcullis row, as an app would configure it: SQLite users unless the row is on
- * PostgreSQL, the default argon2id hasher (OWASP parameters), 24 h tokens. The planned rows
- * (`session-guard`, `session-refresh`, `login-throttle-on`, `login-throttle-off`) get a recipe
+ * PostgreSQL, the default argon2id hasher (OWASP parameters), 24 h tokens, throttling off but
+ * in `login-throttle-on`. The planned rows (`session-guard`, `session-refresh`) get a recipe
  * here once the features they measure exist.
  */
 const RECIPES: Partial<Record<Stack, Recipe>> = {
@@ -159,6 +162,15 @@ const RECIPES: Partial<Record<Stack, Recipe>> = {
       passwordHasher: createPasswordHasher({ maxConcurrent: Number.POSITIVE_INFINITY }),
     }),
   },
+  // The storm's logins all come from one address for one email, and an attempt counts from the
+  // moment it starts: the per-address budget and the pair's threshold are raised above the
+  // storm, so every login is checked, counted and reset, and none is refused.
+  'login-throttle-on': {
+    guard: jwtGuard,
+    mounts: loginRoutes,
+    rateLimit: { perAddressPerMinute: 1_000_000_000, failuresBeforeDelay: 1_000_000 },
+  },
+  'login-throttle-off': { guard: jwtGuard, mounts: loginRoutes },
 };
 
 /** Builds Portcullis for one row. */
@@ -174,6 +186,8 @@ export async function portcullisStack(stack: Stack, fixture: Fixture): Promise<P
       verificationToken: { secret: SECRET },
     },
     backends: [backend(name, strategy)],
+    // On by default in Portcullis; a login storm from one address would spend the budget.
+    rateLimit: recipe.rateLimit ?? false,
   });
   return {
     portcullis,

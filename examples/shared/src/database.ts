@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { AccessTokenStore, UserStore } from '@portcullis/core';
+import type { AccessTokenStore, RateLimitStore, UserStore } from '@portcullis/core';
 import { isPortcullisError } from '@portcullis/core';
 import type { PortcullisDatabase } from '@portcullis/sql';
 import {
   createSqlAccessTokenStore,
+  createSqlRateLimitStore,
   createSqlUserStore,
   dialectOfUrl,
   migrateToLatest,
@@ -19,6 +20,8 @@ import { SettingsError } from './settings';
 export interface DemoDatabase {
   users: UserStore;
   accessTokens: AccessTokenStore;
+  /** Limiter counters shared by every instance on this database (SQL only). */
+  rateLimitStore?: RateLimitStore;
   close(): Promise<void>;
 }
 
@@ -98,6 +101,7 @@ export async function openDatabase(url: string): Promise<DemoDatabase> {
     // The OAuth callbacks refresh a user's linked accounts, so the store loads them.
     users: createSqlUserStore(db, { withOAuthAccounts: true }),
     accessTokens: createSqlAccessTokenStore(db),
+    rateLimitStore: createSqlRateLimitStore(db),
     close: () => db.destroy(),
   };
 }

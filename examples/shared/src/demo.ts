@@ -17,6 +17,7 @@ import { openDatabase } from './database';
 import { createMailer } from './mailer';
 import { oidcMounts } from './oidc';
 import { validatePassword } from './policy';
+import { abuseOptions } from './rate-limit';
 import { openRedis } from './redis';
 import type { DemoSettings } from './settings';
 
@@ -60,6 +61,8 @@ export async function createDemo(settings: DemoSettings): Promise<Demo> {
         onAfterRequestVerify: (user, token) => send('verify', user.email, token),
       },
     },
+    // RATE_LIMIT, RATE_LIMIT_*, TRUST_PROXY (docs/demo.md).
+    ...abuseOptions(settings.abuse, { redis: redis?.redis ?? null, sql: db.rateLimitStore }),
     // Tried in this order on every protected route (DESIGN §8).
     backends: [
       createAuthBackend({

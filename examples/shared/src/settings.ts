@@ -1,3 +1,5 @@
+import { type AbuseSettings, readAbuseSettings } from './rate-limit';
+
 /** The demo's environment (DESIGN §8), read and checked once at start. */
 export interface DemoSettings {
   port: number;
@@ -11,6 +13,8 @@ export interface DemoSettings {
   secureCookies: boolean;
   /** The `oidc` OAuth provider, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. */
   oidc: OidcSettings | null;
+  /** RATE_LIMIT, RATE_LIMIT_*, TRUST_PROXY. */
+  abuse: AbuseSettings;
 }
 
 export interface OidcSettings {
@@ -71,6 +75,7 @@ export function readSettings(
     publicUrl,
     secureCookies,
     oidc: readOidcSettings(env, warn),
+    abuse: readAbuseSettings(env),
   };
 }
 

@@ -26,6 +26,16 @@ export type { HttpMethod, Route, RouteContext, RouteDoc } from './http/route';
 // The guard's decision (401, 403, 503), the same on every adapter
 export { type GuardOutcome, resolveUser } from './auth/guard';
 
+// Rate-limit stores: the contract and the lock arithmetic every store shares
+export {
+  type AttemptKey,
+  type AttemptOutcome,
+  type AttemptPolicy,
+  lockEnd,
+  type RateLimitStore,
+  type WindowCount,
+} from './abuse/rate-limit-store';
+
 // What stores and strategies share: token ids, randomness, comparisons, the JWT codec, schemas
 export { createTokenId, tokenIdIssuedAt } from './auth/revocation';
 export { createJwtCodec, isTokenError, type JwtCodec, type JwtCodecOptions } from './jwt';

@@ -27,6 +27,8 @@ export const ErrorCode = {
   OAUTH_PROVIDER_ERROR: 'OAUTH_PROVIDER_ERROR',
   OAUTH_ACCOUNT_ALREADY_LINKED: 'OAUTH_ACCOUNT_ALREADY_LINKED',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  // Abuse protection: 429 from login throttling and per-address limits.
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
   // Between layers (a store or the manager tells its caller; routes translate them).
   USER_ALREADY_EXISTS: 'USER_ALREADY_EXISTS',
   USER_NOT_EXISTS: 'USER_NOT_EXISTS',
@@ -49,6 +51,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   SERVICE_UNAVAILABLE: 503,
+  TOO_MANY_REQUESTS: 429,
   USER_NOT_EXISTS: 404,
   NOT_FOUND: 404,
   INVALID_ID: 404,

@@ -1,3 +1,4 @@
+import type { LoginFailedEvent, RateLimitErrorEvent, ThrottledEvent } from './abuse/events';
 import type { PortcullisRequest } from './http/request';
 import type { PortcullisResponse } from './http/response';
 import type { User } from './types';
@@ -26,6 +27,14 @@ export interface UserManagerHooks<U extends User = User> {
   onAfterResetPassword?(user: U, request?: PortcullisRequest): void | Promise<void>;
   onBeforeDelete?(user: U, request?: PortcullisRequest): void | Promise<void>;
   onAfterDelete?(user: U, request?: PortcullisRequest): void | Promise<void>;
+
+  // Abuse protection (docs/abuse-protection.md): events, never a password.
+  /** A password login failed (unknown email, wrong password, inactive or unverified account). */
+  onLoginFailed?(event: LoginFailedEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+  /** A request was answered 429 by login throttling or the per-address budget. */
+  onThrottled?(event: ThrottledEvent, request?: PortcullisRequest): void | Promise<void>;
+  /** The limiter's store failed; the request went through unchecked (fail open). */
+  onRateLimitError?(event: RateLimitErrorEvent, request?: PortcullisRequest): void | Promise<void>;
 }
 
 /**

@@ -48,6 +48,34 @@ export {
   type Pbkdf2PasswordHasherOptions,
 } from './pbkdf2-password-hasher';
 
+// Abuse protection: client addresses, login throttling, per-address limits, their events
+export type { TrustProxy } from './abuse/client-address';
+export type {
+  LoginFailedEvent,
+  LoginFailureReason,
+  RateLimitErrorEvent,
+  ThrottledEvent,
+  ThrottleReason,
+} from './abuse/events';
+export {
+  createMemoryRateLimitStore,
+  type MemoryRateLimitStoreOptions,
+} from './abuse/memory-rate-limit-store';
+export type { RateLimitOptions } from './abuse/rate-limit-options';
+export type { RateLimitStore } from './abuse/rate-limit-store';
+
+// Password policy helpers (the list of common passwords: `@portcullis/core/common-passwords`)
+export {
+  type BreachedPasswordCheck,
+  type BreachedPasswordCheckOptions,
+  createBreachedPasswordCheck,
+} from './password-policy/breached-password';
+export {
+  createPasswordPolicy,
+  PASSWORD_POLICY_REASONS,
+  type PasswordPolicyOptions,
+} from './password-policy/password-policy';
+
 // Custom user fields and validation
 export {
   booleanField,

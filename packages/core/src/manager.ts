@@ -1,3 +1,4 @@
+import type { LoginFailedEvent, RateLimitErrorEvent, ThrottledEvent } from './abuse/events';
 import { ErrorCode, PortcullisError } from './errors';
 import type { UserManagerHooks, ValidatePassword } from './hooks';
 import type { PortcullisRequest } from './http/request';
@@ -323,6 +324,22 @@ export class UserManager<U extends User = User> {
     response?: PortcullisResponse,
   ): Promise<void> {
     await this.#hooks.onAfterLogin?.(user, request, response);
+  }
+
+  // Abuse protection's events (docs/abuse-protection.md); the limiter calls them.
+  /** Runs `onLoginFailed`. */
+  async onLoginFailed(event: LoginFailedEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onLoginFailed?.(event, request);
+  }
+
+  /** Runs `onThrottled`. */
+  async onThrottled(event: ThrottledEvent, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onThrottled?.(event, request);
+  }
+
+  /** Runs `onRateLimitError`. */
+  async onRateLimitError(event: RateLimitErrorEvent, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onRateLimitError?.(event, request);
   }
 
   /**

@@ -148,16 +148,26 @@ describe('createPasswordHasher', () => {
     it('does not let a longer password match the hash of its 72-byte prefix', async () => {
       const prefix = 'p'.repeat(72);
       const stored = await bcryptHash(prefix, 4);
-      expect(await hasher.verify(prefix, stored)).toBe(true);
       expect(await hasher.verify(`${prefix}and more`, stored)).toBe(false);
     });
 
+    it('never logs in by the 72-byte prefix of a longer password the hash was made from', async () => {
+      // A library that truncated silently stored this hash of a 100-byte password.
+      const long = `${'a'.repeat(40)}${'b'.repeat(60)}`;
+      const stored = await bcryptHash(long, 4);
+      expect(await hasher.verify(long.slice(0, 72), stored)).toBe(false);
+      expect(await hasher.verify(long, stored)).toBe(false);
+      // A password of up to 71 bytes is checked as before.
+      const short = 'c'.repeat(71);
+      expect(await hasher.verify(short, await bcryptHash(short, 4))).toBe(true);
+    });
+
     it('counts the limit in UTF-8 bytes, not characters', async () => {
-      const exactly72 = 'é'.repeat(36); // 2 bytes each
-      const stored = await bcryptHash(exactly72, 4);
-      expect(await hasher.verify(exactly72, stored)).toBe(true);
-      // 37 characters, 74 bytes: bcrypt would read only the first 72, i.e. the stored password.
-      expect(await hasher.verify(`${exactly72}é`, stored)).toBe(false);
+      const bytes70 = 'é'.repeat(35); // 2 bytes each
+      expect(await hasher.verify(bytes70, await bcryptHash(bytes70, 4))).toBe(true);
+      // 36 characters, 72 bytes: the hash could be of any longer password starting with it.
+      const bytes72 = 'é'.repeat(36);
+      expect(await hasher.verify(bytes72, await bcryptHash(bytes72, 4))).toBe(false);
     });
   });
 

@@ -119,8 +119,11 @@ const ARGON2_PHC =
  */
 const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 
-/** bcrypt only reads the first 72 bytes of a password. */
-const BCRYPT_MAX_BYTES = 72;
+/**
+ * bcrypt only reads the first 72 bytes of a password, so a hash of a 72-byte password is also
+ * the hash of every longer password that starts with it: only shorter candidates are checked.
+ */
+const BCRYPT_MAX_BYTES = 71;
 
 const encoder = new TextEncoder();
 
@@ -183,9 +186,11 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
  * lower its cost without rewriting every stored hash on the next login.
  *
  * bcrypt reads only the first 72 bytes of a password, so a hash made from a long password also
- * matches every password sharing that prefix. `verify` therefore rejects passwords longer than
- * 72 UTF-8 bytes against bcrypt hashes. Consequence: a legacy user whose password was longer
- * than 72 bytes (stored by a library that truncated silently) must reset it.
+ * matches every password sharing its first 72 bytes, and a hash cannot tell a 72-byte password
+ * from a longer one cut to 72. `verify` therefore rejects passwords of 72 UTF-8 bytes or more
+ * against bcrypt hashes: no password logs in by its prefix (docs/abuse-protection.md).
+ * Consequence: a legacy user whose password had 72 bytes or more (stored by a library that
+ * truncated silently) must reset it.
  *
  * `verify` answers false, and never throws, for a hash format it does not know or a corrupt hash.
  * Upstream raises `UnknownHashError` there (a 500); a failed login is the safer answer.

@@ -1,3 +1,7 @@
+import type { TrustProxy } from './abuse/client-address';
+import { createAbuseProtection } from './abuse/protection';
+import type { RateLimitOptions } from './abuse/rate-limit-options';
+import { pathOf } from './abuse/too-many-requests';
 import {
   type AuthResult,
   type CurrentUserGuard,
@@ -57,6 +61,18 @@ export interface PortcullisOptions<U extends User = User> {
    * as is). Never receives a token, a password or a secret. Default: nothing is logged.
    */
   logger?: Logger;
+  /**
+   * Which proxies may tell who the client is through `X-Forwarded-For` (or `Forwarded`): a hop
+   * count, `'loopback'`, or CIDR ranges. Default: none, the socket's peer is the client. See
+   * docs/abuse-protection.md for nginx, HAProxy and cloud load balancers.
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * Login throttling and per-address limits: on by default (they answer only under abuse, 429
+   * with `Retry-After`); `false` turns them off. Counters live in memory unless `store` says
+   * otherwise. See docs/abuse-protection.md.
+   */
+  rateLimit?: RateLimitOptions | false;
 }
 
 export interface Portcullis<U extends User = User> {
@@ -89,6 +105,13 @@ export interface Portcullis<U extends User = User> {
    * (database, Redis, JWT with a revocation store), and names those that cannot.
    */
   revokeAllForUser(user: U): Promise<RevokeAllResult>;
+  /** The client's address of a request as `trustProxy` resolves it (null when unknown). */
+  clientAddress(request: PortcullisRequest): string | null;
+  /**
+   * The `trustProxy` option as given (false when unset). The Express adapter reads it: when it
+   * is set, core resolves forwarding itself and Express's own `trust proxy` is not used.
+   */
+  readonly trustProxy: TrustProxy | false;
 }
 
 /**
@@ -120,6 +143,13 @@ export function createPortcullis<U extends User = User>(
   const schemas = createUserSchemas(options.userSchemas);
   const readFields = Object.keys(schemas.read.shape);
   const lookup = { findById: (id: string) => manager.findById(id) };
+  const trustProxy = options.trustProxy ?? false;
+  const abuse = createAbuseProtection({
+    rateLimit: options.rateLimit,
+    trustProxy,
+    manager,
+    logger,
+  });
 
   const authenticate = (
     headers: CredentialHeaders,
@@ -143,6 +173,7 @@ export function createPortcullis<U extends User = User>(
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     logger,
+    abuse,
     serialize,
     async requireUser(request: PortcullisRequest, guard: CurrentUserOptions) {
       const result = await authenticate(
@@ -193,8 +224,11 @@ export function createPortcullis<U extends User = User>(
     },
     authenticate,
     revokeAllForUser: (user: U) => revokeAllForUser(backends, user),
+    clientAddress: abuse.clientAddress,
+    trustProxy,
     handler: (mounts: Mounts, handlerOptions?: HandlerOptions) =>
       createHandler(mounts, {
+        admit: abuse.admit,
         onError: (error, request) => {
           logger?.error(
             { err: error, method: request.method, path: pathOf(request.url) },
@@ -205,12 +239,4 @@ export function createPortcullis<U extends User = User>(
       }),
     serialize,
   });
-}
-
-/** The path of a URL, for log lines: never the query, which may carry a token. */
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  if (start === -1) return '/';
-  const end = url.search(/[?#]/);
-  return url.slice(start, end === -1 ? undefined : end);
 }

@@ -5,21 +5,26 @@ import * as api from '@portcullis/core';
 import * as adapterApi from '@portcullis/core/adapter';
 import * as nodeApi from '@portcullis/core/node';
 import { describe, expect, it } from 'vitest';
+import * as commonPasswordsApi from '../src/common-passwords';
 
 /** What an application touches (docs: the guides and the reference). */
 const EXPECTED = [
   'ErrorCode',
   'InvalidPasswordError',
+  'PASSWORD_POLICY_REASONS',
   'PortcullisError',
   'UserManager',
   'booleanField',
   'buildOpenApi',
   'createAuthBackend',
   'createBearerTransport',
+  'createBreachedPasswordCheck',
   'createCookieTransport',
   'createDatabaseStrategy',
   'createJwtStrategy',
+  'createMemoryRateLimitStore',
   'createPasswordHasher',
+  'createPasswordPolicy',
   'createPbkdf2PasswordHasher',
   'createPortcullis',
   'docsHtml',
@@ -43,6 +48,7 @@ const EXPECTED_ADAPTER = [
   'fromFetchRequest',
   'isTokenError',
   'json',
+  'lockEnd',
   'randomToken',
   'resolveUser',
   'serviceUnavailable',
@@ -77,5 +83,12 @@ describe('@portcullis/core public API', () => {
 
   it('exports exactly the listed names from @portcullis/core/node', () => {
     expect(Object.keys(nodeApi).sort()).toEqual(EXPECTED_NODE);
+  });
+
+  it('exports exactly the listed names from @portcullis/core/common-passwords', () => {
+    expect(Object.keys(commonPasswordsApi).sort()).toEqual([
+      'commonPasswords',
+      'commonPasswordsSource',
+    ]);
   });
 });

@@ -52,6 +52,9 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
     onAfterResetPassword: calls,
     onBeforeDelete: calls,
     onAfterDelete: calls,
+    onLoginFailed: calls,
+    onThrottled: calls,
+    onRateLimitError: calls,
   };
   const portcullis = createPortcullis({
     userManager: {

@@ -25,9 +25,9 @@ httpAdapterSuite({
     const guards = new Map(
       app.guardedRoutes.map((route) => [route.path, app.portcullis.currentUser(route.options)]),
     );
-    return serveFetch(async (request) => {
+    return serveFetch(async (request, connection) => {
       const guard = guards.get(new URL(request.url).pathname);
-      if (!guard) return handler.fetch(request);
+      if (!guard) return handler.fetch(request, connection);
       // The app's own guarded route, as a Fetch app guards it.
       const outcome = await guardRequest(guard, request);
       if (!outcome.ok) return outcome.response;

@@ -38,9 +38,12 @@ export function portcullis<U extends User>(options: PortcullisRouterOptions<U>):
       hostBody: req.body,
       url: req.originalUrl,
       // `req.protocol` and `req.ip` honour the app's `trust proxy` setting, as the rest of the
-      // app sees them; without it, the socket's peer is the client.
+      // app sees them; without it, the socket's peer is the client. When Portcullis has its
+      // own `trustProxy`, core resolves forwarding from the socket's peer instead, so the
+      // chain is never walked twice (docs/abuse-protection.md).
       origin: req.host ? `${req.protocol}://${req.host}` : undefined,
-      remoteAddress: req.app.get('trust proxy') ? (req.ip ?? null) : undefined,
+      remoteAddress:
+        req.app.get('trust proxy') && !options.portcullis.trustProxy ? (req.ip ?? null) : undefined,
     }).then((handled) => {
       if (!handled) next();
     }, next);

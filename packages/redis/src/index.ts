@@ -7,6 +7,10 @@ export { redisClientOptions } from './redis-client-options';
 export type { RedisStrategy, RedisStrategyOptions } from './redis-strategy';
 export { createRedisStrategy } from './redis-strategy';
 
+// Rate-limit store: login throttling and per-address limits shared by every instance
+export type { RedisRateLimitStoreOptions } from './rate-limit-store';
+export { createRedisRateLimitStore } from './rate-limit-store';
+
 // JWT revocation list
 export type { RedisRevocationStoreOptions } from './revocation-store';
 export { createRedisRevocationStore } from './revocation-store';

@@ -4,8 +4,8 @@
  * Replies must be strings (ioredis' default). Upstream's Redis strategy fails with a 500 when
  * a client returns bytes (spec §15.10); this package decodes them instead.
  *
- * Not for Redis Cluster: a token and its user's index live in different hash slots, and the
- * scripts that update both must run on one node.
+ * An ioredis `Cluster` fits too: every script's keys share a `{…}` hash tag (the Redis
+ * strategy switches to its cluster layout, see `RedisStrategyOptions.cluster`).
  *
  * @example
  * ```ts
@@ -17,6 +17,8 @@ export interface RedisClientLike {
   get(key: string): Promise<string | Uint8Array | null>;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   evalsha(sha1: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** True on an ioredis `Cluster`. */
+  readonly isCluster?: boolean;
   /**
    * The connection state, as ioredis reports it (`ready`, `reconnecting`, …). Optional: when it
    * says the client is between connection attempts, calls fail at once with a 503 instead of

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Strategy, User, UserLookup } from '@portcullis/core';
 import { DEFAULT_STORE_TIMEOUT_MS, randomToken, timeoutOption } from '@portcullis/core/adapter';
 import type { BoundedRedis } from './internal/bounded';
@@ -16,6 +17,13 @@ export interface RedisStrategyOptions {
    */
   keyPrefix?: string;
   /**
+   * Redis Cluster layout: a token starts with a tag derived from its user's id, and the token
+   * key and the user's index share that `{tag}`, so the scripts that update both run on one
+   * node. Default: on for an ioredis `Cluster` (`isCluster`), off otherwise (the layout above,
+   * compatible with FastAPI Users).
+   */
+  cluster?: boolean;
+  /**
    * How long one call (a token read, a login, a logout) may wait for Redis, in milliseconds,
    * before it fails with SERVICE_UNAVAILABLE (503). Default 5 000. Calls also fail at once
    * while an ioredis client is between connection attempts.
@@ -30,6 +38,14 @@ export interface RedisStrategy<U extends User = User> extends Strategy<U> {
 
 /** Tokens we issue and upstream's `secrets.token_urlsafe` are base64url, so never contain ':'. */
 const TOKEN = /^[A-Za-z0-9_-]{1,512}$/;
+
+/** Length of the user tag that starts a token in the cluster layout. */
+const TAG_LENGTH = 8;
+
+/** The cluster layout's hash tag of a user: a digest of the id, never the id itself. */
+function userTag(userId: string): string {
+  return createHash('sha256').update(userId).digest('base64url').slice(0, TAG_LENGTH);
+}
 
 /** How many tokens one `revokeAllForUser` round deletes (bounded script run time). */
 const BATCH = 500;
@@ -113,19 +129,28 @@ export function createRedisStrategy<U extends User = User>(
   });
   const ttl = lifetimeMs(options.lifetimeSeconds);
   const prefix = keyPrefix(options.keyPrefix, 'portcullis_token:');
-  const tokenKey = (token: string): string => `${prefix}${token}`;
-  // ':' never occurs in a token, so an index key can never be read as a token key.
-  const indexKey = (user: U): string => `${prefix}user:${String(user.id)}`;
+  const cluster = options.cluster ?? options.redis.isCluster === true;
+  // ':' never occurs in a token, so an index key can never be read as a token key. On a
+  // cluster both carry the user's `{tag}` (the first characters of every token of the user).
+  const tokenKey = (token: string): string =>
+    cluster ? `${prefix}{${token.slice(0, TAG_LENGTH)}}:${token}` : `${prefix}${token}`;
+  const indexKey = (user: U): string =>
+    cluster
+      ? `${prefix}user:{${userTag(String(user.id))}}:${String(user.id)}`
+      : `${prefix}user:${String(user.id)}`;
+  const newToken = (user: U): string =>
+    cluster ? `${userTag(String(user.id))}${randomToken()}` : randomToken();
 
   return Object.freeze({
     async readToken(token: string, users: UserLookup<U>): Promise<U | null> {
       if (typeof token !== 'string' || !TOKEN.test(token)) return null;
+      if (cluster && token.length <= TAG_LENGTH) return null;
       const userId = await getString(redis, tokenKey(token));
       return userId === null ? null : users.findById(userId);
     },
 
     async writeToken(user: U): Promise<string> {
-      const token = randomToken();
+      const token = newToken(user);
       await WRITE.run(
         redis,
         [tokenKey(token), indexKey(user)],

@@ -4,7 +4,12 @@
 import * as api from '@portcullis/redis';
 import { describe, expect, it } from 'vitest';
 
-const EXPECTED = ['createRedisRevocationStore', 'createRedisStrategy', 'redisClientOptions'];
+const EXPECTED = [
+  'createRedisRateLimitStore',
+  'createRedisRevocationStore',
+  'createRedisStrategy',
+  'redisClientOptions',
+];
 
 describe('@portcullis/redis public API', () => {
   it('exports exactly the listed names', () => {

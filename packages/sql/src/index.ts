@@ -26,6 +26,9 @@ export { openMysql } from './mysql';
 export type { OpenSqlDatabaseOptions } from './open-database';
 export { dialectOfUrl, openSqlDatabase } from './open-database';
 export { openPostgres } from './postgres';
+// Rate-limit store: login throttling and per-address limits shared by every instance
+export type { SqlRateLimitStore, SqlRateLimitStoreOptions } from './rate-limit-store';
+export { createSqlRateLimitStore, RATE_LIMIT_TABLE } from './rate-limit-store';
 // JWT revocation list
 export type { SqlRevocationStore, SqlRevocationStoreOptions } from './revocation-store';
 export { createSqlRevocationStore, REVOCATION_TABLES } from './revocation-store';

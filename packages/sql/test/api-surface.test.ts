@@ -7,10 +7,12 @@ import { describe, expect, it } from 'vitest';
 const EXPECTED = [
   'DEFAULT_MIGRATION_TABLE',
   'DEFAULT_TABLE_NAMES',
+  'RATE_LIMIT_TABLE',
   'REVOCATION_TABLES',
   'configureSqliteConnection',
   'createMigrationProvider',
   'createSqlAccessTokenStore',
+  'createSqlRateLimitStore',
   'createSqlRevocationStore',
   'createSqlUserStore',
   'defineUserFields',

@@ -121,6 +121,9 @@ export function createSuiteFixture(): SuiteFixture {
   const mail: { kind: 'verify' | 'reset'; email: string; token: string }[] = [];
   const users = createFixtureUserStore();
   const portcullis = createPortcullis({
+    // The suite sends hundreds of logins and registrations from one address within a minute;
+    // throttling has its own app and cases (http-cases-abuse.ts).
+    rateLimit: false,
     userManager: {
       users,
       // The smallest argon2id cost: the suite measures behaviour, not hashing.

@@ -30,8 +30,14 @@ export async function serveNode(listener: RequestListener): Promise<HttpSuiteSer
   };
 }
 
-/** A Fetch-API handler: what `portcullis.handler(mounts).fetch` is, and what Hono apps expose. */
-export type FetchListener = (request: Request) => Response | Promise<Response>;
+/**
+ * A Fetch-API handler: what `portcullis.handler(mounts).fetch` is, and what Hono apps expose.
+ * The second argument is the connection's peer, as Bun and Deno hand it to theirs.
+ */
+export type FetchListener = (
+  request: Request,
+  connection: { remoteAddress: string | null },
+) => Response | Promise<Response>;
 
 /**
  * Serves a Fetch-API handler on 127.0.0.1, port 0, through node:http: each Node request becomes
@@ -58,7 +64,9 @@ export function serveFetch(listener: FetchListener): Promise<HttpSuiteServer> {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       init.body = Buffer.concat(chunks);
     }
-    const response = await listener(new Request(`http://${req.headers.host}${req.url}`, init));
+    const response = await listener(new Request(`http://${req.headers.host}${req.url}`, init), {
+      remoteAddress: req.socket.remoteAddress ?? null,
+    });
     res.statusCode = response.status;
     for (const [name, value] of response.headers) {
       if (name !== 'set-cookie') res.setHeader(name, value);

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { createAbuseFixture } from './http-abuse-fixture';
 import { createSuiteFixture, type HttpSuiteApp, type HttpSuiteServer } from './http-app';
-import {
-  type CaseContext,
-  createCaseContext,
-  type HttpCase,
-  type HttpContractTarget,
-} from './http-case';
+import { type CaseContext, createCaseContext, type HttpContractTarget } from './http-case';
+import { abuseCases } from './http-cases-abuse';
 import { adapterCases } from './http-cases-adapter';
 import { bodyCases } from './http-cases-bodies';
 import { loginCases } from './http-cases-login';
@@ -23,6 +20,7 @@ const contractIds: readonly string[] = contractCases.map((c) => c.id);
 export type HttpCaseId =
   | HttpContractCaseId
   | (typeof adapterCases)[number]['id']
+  | (typeof abuseCases)[number]['id']
   | (typeof bodyCases)[number]['id']
   | (typeof mountCases)[number]['id'];
 
@@ -31,7 +29,7 @@ export type HttpSkips<Id extends string = HttpCaseId> = Readonly<Partial<Record<
 
 /** Every case id, in the order the adapter suite runs them. */
 export const httpCaseIds: readonly HttpCaseId[] = Object.freeze(
-  [...contractCases, ...adapterCases, ...bodyCases, ...mountCases].map((c) => c.id),
+  [...contractCases, ...adapterCases, ...bodyCases, ...mountCases, ...abuseCases].map((c) => c.id),
 );
 
 export interface HttpContractSuiteOptions {
@@ -70,18 +68,18 @@ function checkSkips(skip: HttpSkips<string>, known: readonly string[]): void {
   }
 }
 
-type Running = { context: CaseContext; close?(): Promise<void> };
+type Running<C = CaseContext> = { context: C; close?(): Promise<void> };
 
 /** One describe block over one running app; it starts only if some case is not skipped. */
-function group(
+function group<C = CaseContext>(
   title: string,
-  cases: readonly HttpCase[],
+  cases: readonly { id: string; title: string; run(context: C): Promise<void> }[],
   options: { skip: HttpSkips<string>; timeout?: number },
-  start: () => Promise<Running>,
+  start: () => Promise<Running<C>>,
 ): void {
   const { skip, timeout } = options;
   describe(title, () => {
-    let running: Running | undefined;
+    let running: Running<C> | undefined;
     if (cases.some((c) => skip[c.id] === undefined)) {
       beforeAll(async () => {
         running = await start();
@@ -132,7 +130,8 @@ export function httpContractSuite(options: HttpContractSuiteOptions): void {
  * The conformance suite for a framework adapter: the whole seed contract plus what only an
  * adapter decides (several `Set-Cookie` headers, pass-through of unknown paths, HEAD, the user
  * its guard sets, hook errors reaching the app's error handler, bodies the app parsed first,
- * mounting below a prefix), over real HTTP. The suite brings the Portcullis instance; `start`
+ * mounting below a prefix, the client's address reaching login throttling and the per-address
+ * budget), over real HTTP. The suite brings the Portcullis instance; `start`
  * wires it into a framework app and listens on port 0.
  *
  * @example
@@ -176,5 +175,10 @@ export function httpAdapterSuite(options: HttpAdapterSuiteOptions): void {
     group('on the root, raw bodies', root, settings, variant('', false));
     group("behind the app's own body parsers", bodyCases, settings, variant('', true));
     group('mounted below /api', mountCases, settings, variant('/api', false));
+    group('with login throttling and per-address limits on', abuseCases, settings, async () => {
+      const abuse = createAbuseFixture();
+      const server = await options.start(abuse.app());
+      return { context: abuse.context(server.url), close: () => server.close() };
+    });
   });
 }

@@ -14,6 +14,14 @@ export {
   httpContractSuite,
 } from './http-suite';
 
+// Rate-limit store suite
+export {
+  type RateLimitCaseId,
+  type RateLimitStoreSuiteOptions,
+  rateLimitCaseIds,
+  rateLimitStoreSuite,
+} from './rate-limit-store-suite';
+
 // Store suite
 export type { CustomFieldSamples, StoreSuiteStores } from './store-case';
 export {

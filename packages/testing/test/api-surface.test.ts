@@ -9,6 +9,8 @@ const EXPECTED = [
   'httpAdapterSuite',
   'httpCaseIds',
   'httpContractSuite',
+  'rateLimitCaseIds',
+  'rateLimitStoreSuite',
   'serveFetch',
   'serveNode',
   'startTcpProxy',

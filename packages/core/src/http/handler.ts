@@ -27,6 +27,11 @@ export interface HandlerOptions {
    * a trusted edge sets). Default: unknown.
    */
   remoteAddress?(request: Request): string | null;
+  /**
+   * Runs before every matched route; a response it returns is the answer instead of the
+   * route's (`createPortcullis` passes the per-address budget here).
+   */
+  admit?(route: MountedRoute, request: PortcullisRequest): Promise<PortcullisResponse | null>;
 }
 
 /**
@@ -104,6 +109,7 @@ export function createHandler(mounts: Mounts, options: HandlerOptions = {}): Por
         path: route.path,
         name: route.name,
         doc: route.doc,
+        perAddressLimit: route.perAddressLimit,
         handle: route.handle,
         fullPath,
       });
@@ -138,6 +144,8 @@ export function createHandler(mounts: Mounts, options: HandlerOptions = {}): Por
     request: PortcullisRequest,
   ): Promise<PortcullisResponse> => {
     try {
+      const refused = await options.admit?.(found.route, request);
+      if (refused) return refused;
       return await found.route.handle({ request, params: found.params });
     } catch (error) {
       return errorResponse(error);

@@ -43,6 +43,13 @@ export interface Route {
   /** FastAPI Users' route name (`auth:jwt.login`), used for summaries and operation ids. */
   readonly name: string;
   readonly doc: RouteDoc;
+  /**
+   * Whether the route spends its client's per-address budget (429 past it, checked before the
+   * route runs). Unset: every POST whose `doc` is not `secured` does, so a new route reached
+   * without credentials is covered as is; set `true` on a GET that acts without credentials
+   * (an OAuth callback), `false` to exempt a route. See docs/abuse-protection.md.
+   */
+  readonly perAddressLimit?: boolean;
   handle(context: RouteContext): Promise<PortcullisResponse>;
 }
 

@@ -87,12 +87,19 @@ export function createAuthRouter<U extends User>(
     },
     async handle({ request }) {
       const credentials = await readLoginForm(request, deps);
+      // Throttling decides before any hash is computed (docs/abuse-protection.md).
+      const attempt = await deps.abuse.login.begin(request, credentials.username);
+      if (attempt.refused) return attempt.refused;
       const user = await deps.manager.authenticate(credentials);
       // Inactive users get the same code as bad credentials: no hint either way (quirk 1).
       if (!user?.is_active) {
+        await attempt.failed(user ? 'inactive' : 'bad_credentials', user);
         throw new PortcullisError(ErrorCode.LOGIN_BAD_CREDENTIALS, 'Bad credentials');
       }
+      // The password was right: the 400 below tells the client so anyway.
+      await attempt.passed();
       if (verified && !user.is_verified) {
+        await attempt.failed('unverified', user);
         throw new PortcullisError(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'User not verified');
       }
       return completeLogin(deps, backend, user, request);

@@ -1,3 +1,4 @@
+import type { AbuseProtection } from '../abuse/protection';
 import type { CurrentUserOptions } from '../auth/authenticator';
 import type { AuthenticationBackend } from '../auth/backend';
 import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
@@ -26,6 +27,8 @@ export interface RouteDeps<U extends User = User> extends BodyLimits {
   serialize(user: U): Record<string, unknown>;
   /** Where unexpected errors and outages are reported (`createPortcullis({ logger })`). */
   readonly logger: Logger | undefined;
+  /** Client addresses, login throttling and the per-address budget (`rateLimit`, `trustProxy`). */
+  readonly abuse: AbuseProtection<U>;
 }
 
 /**

@@ -106,6 +106,8 @@ export function createOAuthRouter<U extends User>(
     method: 'GET',
     path: '/callback',
     name: `${name}.callback`,
+    // A GET reached without credentials that costs a token exchange: it spends the budget.
+    perAddressLimit: true,
     doc: {
       description: 'The response varies based on the authentication backend used.',
       query: CALLBACK_QUERY,

@@ -7,6 +7,7 @@ import type {
 } from 'kysely';
 import { sql } from 'kysely';
 import type { SqlDialectName } from '../dialect';
+import { createRateLimitTable, dropRateLimitTable } from '../rate-limit-store';
 import { createRevocationTables, dropRevocationTables } from '../revocation-store';
 import type { ResolvedSchema } from '../schema';
 import type { SqlUserColumn } from '../user-fields';
@@ -251,6 +252,12 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
     name: '0005_create_jwt_revocation',
     up: createRevocationTables,
     down: dropRevocationTables,
+  },
+  // 0006 belongs to sessions (issue 15).
+  {
+    name: '0007_create_rate_limit',
+    up: createRateLimitTable,
+    down: dropRateLimitTable,
   },
 ];
 

@@ -1,0 +1,2 @@
+/** The data module's text, rendered from the installed `@zxcvbn-ts/language-common`. */
+export function renderCommonPasswords(): string;

@@ -1,0 +1,23 @@
+import { ErrorCode } from '../errors';
+import { json, type PortcullisResponse } from '../http/response';
+
+/** Whole seconds until `until`, at least 1 (`Retry-After` of RFC 9110 §10.2.3). */
+export function retryAfterSeconds(until: number, now: number): number {
+  return Math.max(1, Math.ceil((until - now) / 1000));
+}
+
+/**
+ * 429 `{"detail":"TOO_MANY_REQUESTS"}` with `Retry-After`. Built here, never by a transport:
+ * a throttled login sets no cookie.
+ */
+export function tooManyRequests(retryAfter: number): PortcullisResponse {
+  return json({ detail: ErrorCode.TOO_MANY_REQUESTS }, 429, [['retry-after', String(retryAfter)]]);
+}
+
+/** The path of a URL for events and log lines: never the query, which may carry a token. */
+export function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start === -1) return '/';
+  const end = url.search(/[?#]/);
+  return url.slice(start, end === -1 ? undefined : end);
+}
