@@ -7,7 +7,7 @@ import {
 import { type AuthenticationBackend, assertUniqueBackendNames } from './auth/backend';
 import { type RevokeAllResult, revokeAllForUser } from './auth/revoke-all';
 import type { CredentialHeaders } from './auth/transport';
-import { ErrorCode, PortcullisError } from './errors';
+import { ErrorCode, isPortcullisError, PortcullisError } from './errors';
 import { DEFAULT_BODY_LIMIT } from './http/body';
 import {
   createHandler,
@@ -18,6 +18,7 @@ import {
 import type { PortcullisRequest } from './http/request';
 import { DEFAULT_BODY_TIMEOUT_MS } from './http/request';
 import type { Router } from './http/route';
+import { logUnavailable, logUnexpected } from './internal/log-events';
 import type { Logger } from './logger';
 import { UserManager, type UserManagerOptions } from './manager';
 import { publicOAuthAccount } from './oauth/account-view';
@@ -188,29 +189,22 @@ export function createPortcullis<U extends User = User>(
       createOAuthAssociateRouter(deps, client, routerOptions),
     currentUser(guard: CurrentUserOptions = {}): CurrentUserGuard<U> {
       const frozen = Object.freeze({ ...guard });
-      const check = (headers: CredentialHeaders) => authenticate(headers, frozen);
+      const check = (headers: CredentialHeaders) =>
+        authenticate(headers, frozen).catch((error: unknown) => {
+          // Adapters answer a guard's 503 themselves; the operator hears of the outage here.
+          if (isPortcullisError(error) && error.status === 503) logUnavailable(logger, error, null);
+          throw error;
+        });
       return Object.assign(check, { options: frozen });
     },
     authenticate,
     revokeAllForUser: (user: U) => revokeAllForUser(backends, user),
     handler: (mounts: Mounts, handlerOptions?: HandlerOptions) =>
       createHandler(mounts, {
-        onError: (error, request) => {
-          logger?.error(
-            { err: error, method: request.method, path: pathOf(request.url) },
-            'Unexpected error in a Portcullis route',
-          );
-        },
+        onError: (error, request) => logUnexpected(logger, error, request),
+        onUnavailable: (error, request) => logUnavailable(logger, error, request),
         ...handlerOptions,
       }),
     serialize,
   });
-}
-
-/** The path of a URL, for log lines: never the query, which may carry a token. */
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  if (start === -1) return '/';
-  const end = url.search(/[?#]/);
-  return url.slice(start, end === -1 ? undefined : end);
 }

@@ -55,6 +55,7 @@ const EXPECTED_NODE = [
   'ANSWERED_METHODS',
   'createDocsAssets',
   'handleNodeRequest',
+  'hardenServer',
   'hostBodyOptions',
   'nodeRequest',
   'releaseUnreadBody',
