@@ -60,6 +60,7 @@ export {
   ErrorCode,
   InvalidPasswordError,
   isPortcullisError,
+  PortcullisConfigError,
   PortcullisError,
   type PortcullisErrorOptions,
 } from './errors';

@@ -18,6 +18,7 @@ import {
 import type { PortcullisRequest } from './http/request';
 import { DEFAULT_BODY_TIMEOUT_MS } from './http/request';
 import type { Router } from './http/route';
+import { checkPortcullisOptions } from './internal/check-options';
 import { logUnavailable, logUnexpected } from './internal/log-events';
 import type { Logger } from './logger';
 import { UserManager, type UserManagerOptions } from './manager';
@@ -111,6 +112,8 @@ export interface Portcullis<U extends User = User> {
 export function createPortcullis<U extends User = User>(
   options: PortcullisOptions<U>,
 ): Portcullis<U> {
+  const built = options.userManager instanceof UserManager;
+  checkPortcullisOptions(options as unknown as Record<string, unknown>, built);
   const manager =
     options.userManager instanceof UserManager
       ? options.userManager

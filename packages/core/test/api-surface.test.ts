@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 const EXPECTED = [
   'ErrorCode',
   'InvalidPasswordError',
+  'PortcullisConfigError',
   'PortcullisError',
   'UserManager',
   'booleanField',
