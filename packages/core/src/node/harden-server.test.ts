@@ -169,6 +169,28 @@ describe('hardenServer', () => {
     expect(bodyOf(raw)).toEqual({ detail: 'Request Timeout' });
   });
 
+  test('drains a body the app stopped reading, so the connection answers its next request', async () => {
+    // What a body parser does past its limit: read a little, pause, answer 413.
+    const port = await serve((req, res) => {
+      if (req.url === '/next') return res.end('next');
+      req.once('data', () => {
+        req.pause();
+        res.statusCode = 413;
+        res.end('too large');
+      });
+    });
+    const chunk = `4000\r\n${'a'.repeat(0x4000)}\r\n`;
+    const raw = await exchange(
+      port,
+      'POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        chunk.repeat(64) +
+        '0\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    expect(raw).toMatch(
+      /^HTTP\/1\.1 413 [\s\S]*\r\n\r\ntoo largeHTTP\/1\.1 200 [\s\S]*\r\n\r\nnext$/,
+    );
+  });
+
   test('refuses a deadline that is not a positive number', () => {
     expect(() => hardenServer(createServer(), { requestTimeoutMs: 0 })).toThrow(RangeError);
   });

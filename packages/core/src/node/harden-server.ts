@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DEFAULT_BODY_TIMEOUT_MS } from '../http/request';
 
@@ -91,6 +91,20 @@ function onConnect(_request: IncomingMessage, socket: Duplex): void {
 }
 
 /**
+ * A body the app stopped reading (a body parser that answered 413 and paused the stream) is
+ * drained once the answer is sent; otherwise the next request on that keep-alive connection
+ * would wait behind the unread bytes and never be answered. Node drains only bodies nobody
+ * started to read. The drain is bounded by the request deadline.
+ */
+function onRequest(req: IncomingMessage, res: ServerResponse): void {
+  res.once('finish', () => {
+    if (!req.complete && req.readableFlowing !== true && req.listenerCount('data') === 0) {
+      req.resume();
+    }
+  });
+}
+
+/**
  * Makes a Node HTTP server answer what its framework never sees, the same way on Express, Koa
  * and Fastify (docs/reliability-http.md):
  *
@@ -101,6 +115,8 @@ function onConnect(_request: IncomingMessage, socket: Duplex): void {
  *   `{"detail": ...}` body. This replaces any `clientError` listener already there (Fastify's
  *   included), so all frameworks answer alike;
  * - `CONNECT` gets 405 instead of a dropped connection (unless the app listens for `connect`);
+ * - the rest of a body the app stopped reading is drained after its answer, so the connection
+ *   serves its next request;
  * - a client that half-closes its side after sending a request (`shutdown(SHUT_WR)`) still gets
  *   the answer: by default Node ends the connection as soon as it sees the client's FIN, so an
  *   answer that takes a moment (a token check) would be lost.
@@ -131,5 +147,6 @@ export function hardenServer<S extends Server>(server: S, options: HardenServerO
   server.removeAllListeners('clientError');
   server.on('clientError', onClientError);
   if (server.listenerCount('connect') === 0) server.on('connect', onConnect);
+  server.on('request', onRequest);
   return server;
 }
