@@ -1,9 +1,9 @@
 import { portcullis, requireUser } from '@portcullis/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
+  answerError,
   createDemoPages,
   type Demo,
-  errorAnswer,
   NOT_FOUND,
   whoami,
 } from 'portcullis-example-shared';
@@ -32,8 +32,11 @@ export function buildApp(demo: Demo): Express {
   app.use((_req, res) => {
     res.status(404).json(NOT_FOUND);
   });
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const { status, body } = errorAnswer(error);
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, body } = answerError(demo.logger, error, {
+      method: req.method,
+      url: req.originalUrl,
+    });
     res.status(status).json(body);
   });
   return app;
