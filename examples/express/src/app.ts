@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import { portcullis, requireUser } from '@portcullis/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
@@ -40,4 +41,23 @@ export function buildApp(demo: Demo): Express {
     res.status(status).json(body);
   });
   return app;
+}
+
+/**
+ * The app as a Node listener. A request Express's router cannot route at all (a target with
+ * no path, such as `GET http://`) skips every middleware and would get Express's own HTML
+ * page; it gets the demo's JSON 404 instead, as on the other frameworks.
+ */
+export function listener(app: Express, demo: Demo): RequestListener {
+  return (req, res) => {
+    app(req as Request, res as Response, (error?: unknown) => {
+      if (res.headersSent) return void res.end();
+      const { status, body } = error
+        ? answerError(demo.logger, error, { method: req.method, url: req.url })
+        : { status: 404, body: NOT_FOUND };
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(body));
+    });
+  };
 }

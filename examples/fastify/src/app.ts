@@ -18,6 +18,8 @@ export async function buildApp(demo: Demo): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     forceCloseConnections: 'idle',
+    // `/whoami/` is `/whoami`, as Express's and @koa/router's non-strict routing have it.
+    routerOptions: { ignoreTrailingSlash: true },
     // Fastify's router refuses a path that is not valid percent-encoding with its own 400
     // before any plugin runs; the other demos hand such a path to Portcullis or answer 404.
     frameworkErrors: (error, request, reply) =>

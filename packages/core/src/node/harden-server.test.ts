@@ -191,6 +191,17 @@ describe('hardenServer', () => {
     );
   });
 
+  test('answers a pipelined request before the garbage that follows it, in order', async () => {
+    const port = await serve(slowly);
+    const raw = await exchange(
+      port,
+      'GET /users/me HTTP/1.1\r\nHost: x\r\n\r\nFOO /x HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    expect(raw).toMatch(
+      /^HTTP\/1\.1 200 [\s\S]*\{"detail":"Unauthorized"\}HTTP\/1\.1 400 [\s\S]*\{"detail":"Bad Request"\}$/,
+    );
+  });
+
   test('refuses a deadline that is not a positive number', () => {
     expect(() => hardenServer(createServer(), { requestTimeoutMs: 0 })).toThrow(RangeError);
   });

@@ -62,10 +62,12 @@ function answerAndClose(socket: Duplex, answer: string | null): void {
 const answered = new WeakSet<Duplex>();
 
 /**
- * Answers what Node's HTTP parser refused before any request existed (an unknown method, broken
- * framing, headers over the limit, a request past its deadline): the status Node would pick,
- * with core's JSON body, so every framework answers alike. Once an answer to an earlier request
- * on the same connection has started, writing more would corrupt it: the connection is closed.
+ * Answers what Node's HTTP parser refused (an unknown method, broken framing, headers over the
+ * limit, a request past its deadline): the status Node would pick, with core's JSON body, so
+ * every framework answers alike. Bytes that follow a whole request the app is still answering
+ * on the same connection (pipelined) get their answer after that one, in order (RFC 9112
+ * §9.3.2), where Node's default writes over it. An answer already under way is never followed
+ * by more bytes: the connection just ends.
  */
 function onClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (answered.has(socket)) return;
@@ -76,9 +78,26 @@ function onClientError(error: Error & { code?: string }, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
-  const status = STATUS_BY_CODE[code] ?? 400;
-  answerAndClose(socket, inFlight?.headersSent ? null : rawAnswer(status));
+  socket.on('error', () => undefined);
+  const answer = rawAnswer(STATUS_BY_CODE[code] ?? 400);
+  // Node's own default handler reads the same field to find the answer in progress.
+  const current = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  const pending = current && !current.writableFinished ? current : null;
+  if (pending?.req.complete && code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+    let done = false;
+    const after = (): void => {
+      if (done) return;
+      done = true;
+      answerAndClose(socket, pending.writableFinished ? answer : null);
+    };
+    pending.once('finish', after);
+    pending.once('close', after);
+    // An app that never finishes its answer does not keep the connection forever.
+    setTimeout(() => socket.destroy(), DEFAULT_BODY_TIMEOUT_MS).unref();
+    return;
+  }
+  // The request being answered is the broken or late one: it gets this answer instead.
+  answerAndClose(socket, pending?.headersSent ? null : answer);
 }
 
 /**
