@@ -19,6 +19,7 @@ export const FRAMEWORKS: readonly Framework[] = ['fastify', 'koa', 'express'];
  */
 export type Stack =
   | 'bare'
+  | 'bare-pg'
   | 'jwt'
   | 'jwt-before'
   | 'jwt-cold'
@@ -30,7 +31,14 @@ export type Stack =
   | 'login'
   | 'login-before'
   | 'passport-jwt'
-  | 'better-auth';
+  | 'better-auth'
+  | 'express-session'
+  | 'authjs'
+  // Planned rows (see `PLANNED` in runner/stacks.ts): listed in the report, not run yet.
+  | 'session-guard'
+  | 'session-refresh'
+  | 'login-throttle-on'
+  | 'login-throttle-off';
 
 /** Data prepared once per run and handed to every server (as JSON in BENCH_FIXTURE). */
 export interface Fixture {
@@ -38,8 +46,11 @@ export interface Fixture {
   sqlitePath: string;
   /** SQLite file with better-auth's tables, its user and session. */
   betterAuthPath: string;
-  /** PostgreSQL URL and the schema holding Portcullis' tables; null when PG is not reachable. */
-  postgres: { url: string; schema: string } | null;
+  /**
+   * PostgreSQL URL, the schema holding Portcullis' tables (and the PostgreSQL peers' tables),
+   * and the bench user's id there; null when PG is not reachable.
+   */
+  postgres: { url: string; schema: string; userId: string } | null;
   /** Redis URL and the key prefix of this run; null when Redis is not reachable. */
   redis: { url: string; prefix: string } | null;
   userId: string;
@@ -52,6 +63,14 @@ export interface Fixture {
   redisToken: string | null;
   /** better-auth's session cookie (`name=value`). */
   betterAuthCookie: string;
+  /** express-session's cookie after a passport-local login (`name=value`), PostgreSQL store. */
+  expressSessionCookie: string | null;
+  /** Auth.js's database-session cookie (`name=value`), PostgreSQL adapter. */
+  authjsCookie: string | null;
+  /** For the planned session rows: an access JWT carrying `sid` (sessions feature). */
+  sessionAccessToken?: string;
+  /** For the planned refresh row: refresh tokens, each of a session of its own, each used once. */
+  refreshTokens?: readonly string[];
 }
 
 /** The server's first message on its IPC channel. */

@@ -1,6 +1,7 @@
 /**
  * The data every server of a run reads: the same users in SQLite and PostgreSQL, a token per
- * strategy, and better-auth's own tables with the same user. Made once per run, removed after.
+ * strategy, better-auth's own tables with the same user, and the PostgreSQL peers' tables
+ * (fixture-peers.ts). Made once per run, removed after.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import { getMigrations } from 'better-auth/db/migration';
 import { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 import { type Fixture, PASSWORD, SECRET } from './config';
+import { prepareAuthjs, prepareExpressSession } from './fixture-peers';
 import { betterAuthOptions } from './servers/better-auth-check';
 import { postgresDb, postgresStores, sqliteStores } from './servers/stores';
 
@@ -70,21 +72,23 @@ async function preparePostgres(url: string, hash: string, token: string) {
   const stores = postgresStores(url, schema);
   try {
     await migrateToLatest(stores.db);
-    await fillUsers(stores.db, hash, token);
+    const user = await fillUsers(stores.db, hash, token);
+    return { schema, userId: String(user.id), drop: () => dropSchema(url, schema) };
+  } catch (error) {
+    await dropSchema(url, schema).catch(() => undefined);
+    throw error;
   } finally {
     await stores.close();
   }
-  return {
-    schema,
-    async drop(): Promise<void> {
-      const admin = postgresDb(url, 'public');
-      try {
-        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin);
-      } finally {
-        await admin.destroy();
-      }
-    },
-  };
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const admin = postgresDb(url, 'public');
+  try {
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin);
+  } finally {
+    await admin.destroy();
+  }
 }
 
 async function prepareRedis(url: string, user: User) {
@@ -171,10 +175,14 @@ export async function prepareFixture(services: Services): Promise<PreparedFixtur
   try {
     const prepared = await preparePostgres(services.postgresUrl, hash, dbToken);
     drops.push(prepared.drop);
-    postgres = { url: services.postgresUrl, schema: prepared.schema };
+    postgres = { url: services.postgresUrl, schema: prepared.schema, userId: prepared.userId };
   } catch (error) {
     unavailable.postgres = reason(error);
   }
+  const cleanup = async (): Promise<void> => {
+    for (const drop of drops) await drop().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  };
   let redis: Fixture['redis'] = null;
   let redisToken: string | null = null;
   try {
@@ -185,7 +193,21 @@ export async function prepareFixture(services: Services): Promise<PreparedFixtur
   } catch (error) {
     unavailable.redis = reason(error);
   }
-  const betterAuthCookie = await prepareBetterAuth(betterAuthPath);
+  let betterAuthCookie: string;
+  let expressSessionCookie: string | null = null;
+  let authjsCookie: string | null = null;
+  try {
+    betterAuthCookie = await prepareBetterAuth(betterAuthPath);
+    // The PostgreSQL peers live in the run's schema, dropped with it.
+    if (postgres) {
+      const { url, schema } = postgres;
+      expressSessionCookie = await prepareExpressSession(url, schema, BENCH_EMAIL);
+      authjsCookie = await prepareAuthjs(url, schema, USERS, USERS / 2, BENCH_EMAIL);
+    }
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
 
   return {
     fixture: {
@@ -199,11 +221,10 @@ export async function prepareFixture(services: Services): Promise<PreparedFixtur
       dbToken,
       redisToken,
       betterAuthCookie,
+      expressSessionCookie,
+      authjsCookie,
     },
     unavailable,
-    async cleanup() {
-      for (const drop of drops) await drop().catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    },
+    cleanup,
   };
 }

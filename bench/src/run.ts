@@ -6,12 +6,13 @@
  *   pnpm bench --only 'fastify/jwt'  scenarios whose id matches the regular expression
  *   options: --duration S --warmup S --runs N --connections N --login-in-flight N
  *            --frameworks fastify,koa
- *            --no-pin --no-demos --out DIR --parallel N (smoke checks only: no pinning)
- *            --cpu-prof DIR (servers run under node --cpu-prof; see src/tools/profile-summary.ts)
+ *            --no-pin --no-demos --no-imports --out DIR --parallel N (smoke checks only)
+ *            --import-rounds N (default 7) --cpu-prof DIR (servers under node --cpu-prof)
+ *            --force (write results/latest.* although the machine was busy; the file says so)
  *   pnpm bench --render results/latest.json   tables and chart again from a run's JSON
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,10 +20,19 @@ import { FRAMEWORKS, type Framework } from './config';
 import { renderMarkdown } from './report/markdown';
 import { renderSvg } from './report/svg';
 import { type BenchOptions, type BenchResult, runBenchmark } from './runner/bench';
+import { gateRefusal } from './runner/gate';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = resolve(BENCH_DIR, 'results');
 
-function options(argv: string[]): { bench: BenchOptions; out: string; render?: string } {
+interface RunOptions {
+  bench: BenchOptions;
+  out: string;
+  render?: string;
+  force: boolean;
+}
+
+function options(argv: string[]): RunOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -36,6 +46,9 @@ function options(argv: string[]): { bench: BenchOptions; out: string; render?: s
       only: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
       'no-demos': { type: 'boolean', default: false },
+      'no-imports': { type: 'boolean', default: false },
+      'import-rounds': { type: 'string' },
+      force: { type: 'boolean', default: false },
       out: { type: 'string' },
       parallel: { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -56,6 +69,7 @@ function options(argv: string[]): { bench: BenchOptions; out: string; render?: s
   }
   return {
     ...(values.render ? { render: resolve(values.render) } : {}),
+    force: values.force,
     // A smoke run's numbers mean nothing: keep them away from the committed results.
     out: resolve(
       values.out ?? (smoke ? join(tmpdir(), 'portcullis-bench-smoke') : join(BENCH_DIR, 'results')),
@@ -72,6 +86,16 @@ function options(argv: string[]): { bench: BenchOptions; out: string; render?: s
       parallel: number(values.parallel, 1),
       ...(values['cpu-prof'] ? { cpuProfileDir: resolve(values['cpu-prof']) } : {}),
       demos: !values['no-demos'],
+      // A smoke run starts everything once: it checks that they start, it measures nothing.
+      demoStarts: smoke ? { starts: 1, warm: false } : { starts: 3, warm: true },
+      ...(values['no-imports']
+        ? {}
+        : {
+            imports: smoke
+              ? { rounds: 1, starts: 1, warm: false }
+              : { rounds: number(values['import-rounds'], 7), starts: 5, warm: true },
+          }),
+      ...(values.force ? { forced: true } : {}),
       postgresUrl:
         process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/test',
       redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -80,8 +104,20 @@ function options(argv: string[]): { bench: BenchOptions; out: string; render?: s
   };
 }
 
+/** The committed results come from a quiet machine (see runner/gate.ts). */
+function refuseBusyMachine({ out, render, force }: RunOptions): void {
+  const load = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  const refusal = gateRefusal({ load, out, committed: RESULTS, render: !!render, force });
+  if (refusal) {
+    process.stderr.write(`bench: not started: ${refusal}\n`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
-  const { bench, out, render } = options(process.argv.slice(2));
+  const run = options(process.argv.slice(2));
+  const { bench, out, render } = run;
+  refuseBusyMachine(run);
   // --render: the tables and chart again from a run's JSON (after editing results/notes.md).
   const result = render
     ? (JSON.parse(await readFile(render, 'utf8')) as BenchResult)

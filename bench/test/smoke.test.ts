@@ -5,10 +5,10 @@ import { type BenchResult, runBenchmark } from '../src/runner/bench';
 import { isLoginStorm } from '../src/runner/scenarios';
 
 // CI's smoke run of the benchmark (issue 7): every scenario for about a second, one connection,
-// so the bench never rots. It checks that each scenario answers, not how fast: speed lives in
-// the full run (`pnpm bench`), never in a test.
+// so the bench never rots; every import probe and the quick-start server once. It checks that
+// each answers, not how fast: speed lives in the full run (`pnpm bench`), never in a test.
 
-const SMOKE_TIMEOUT = 240_000;
+const SMOKE_TIMEOUT = 360_000;
 
 describe('benchmark smoke run', () => {
   let result: BenchResult;
@@ -25,6 +25,7 @@ describe('benchmark smoke run', () => {
         pin: false,
         parallel: 3,
         demos: false,
+        imports: { rounds: 1, starts: 1, warm: false },
         postgresUrl:
           process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/test',
         redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -33,11 +34,14 @@ describe('benchmark smoke run', () => {
       // Every scenario is expected here: PostgreSQL and Redis run on this machine (DESIGN §6).
       expect(result.skipped).toEqual([]);
       const ids = result.scenarios.map((scenario) => scenario.id);
-      expect(ids).toContain('express/passport-jwt');
+      for (const peer of ['passport-jwt', 'express-session', 'authjs']) {
+        expect(ids).toContain(`express/${peer}`);
+      }
       expect(ids).toContain('argon2/raw');
       for (const framework of ['fastify', 'koa', 'express']) {
         for (const stack of [
           'bare',
+          'bare-pg',
           'jwt',
           'jwt-before',
           'jwt-cold',
@@ -74,6 +78,19 @@ describe('benchmark smoke run', () => {
     }
   });
 
+  test('times every import probe and starts the compiled quick-start server', () => {
+    const imports = result.imports;
+    expect(imports?.samples.filter((sample) => sample.error)).toEqual([]);
+    expect(imports?.samples.length).toBeGreaterThanOrEqual(20);
+    for (const sample of imports?.samples ?? []) {
+      expect(sample.importMs).toHaveLength(1);
+      expect(sample.cpuMs[0]).toBeGreaterThan(0);
+    }
+    expect(imports?.quickstart?.error).toBeUndefined();
+    expect(imports?.quickstart?.startMs).toHaveLength(1);
+    expect(imports?.quickstart?.rssMiB[0]).toBeGreaterThan(10);
+  });
+
   test('renders a table row and a bar for every HTTP scenario', () => {
     const markdown = renderMarkdown(result);
     const svg = renderSvg(result);
@@ -84,6 +101,8 @@ describe('benchmark smoke run', () => {
     for (const scenario of result.scenarios) {
       expect(markdown).toContain(scenario.label);
     }
-    expect(markdown).toContain('## Targets (issue 7)');
+    expect(markdown).toContain('## Targets');
+    expect(markdown).toContain('## Import cost and start-up');
+    expect(markdown).toMatch(/\| quick start \| \d/);
   });
 });

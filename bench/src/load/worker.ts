@@ -18,6 +18,11 @@ export interface LoadConfig {
   /** A fresh bearer token for this user on every request (the cold path). */
   freshTokensFor?: string;
   /**
+   * Bodies sent in turn, one per request (single-use tokens such as refresh tokens); the pool
+   * must hold more than a run sends, or the first ones come round again.
+   */
+  bodyPool?: readonly string[];
+  /**
    * A second load alongside: one connection at a fixed, modest rate, so it measures the latency
    * of a cheap guarded route without adding load of its own.
    */
@@ -33,6 +38,8 @@ export interface LoadSample {
   non2xx: number;
   errors: number;
   probe?: { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+  /** CPU time of the measured process itself, ms: set by the raw argon2 loop only. */
+  cpuMs?: number;
 }
 
 /** `config` is absent for the argon2 loop, which has nothing to aim at. */
@@ -79,6 +86,20 @@ function requestsFor(config: LoadConfig, tokens: string[] | null): Request[] {
     headers: config.headers,
     ...(config.body === undefined ? {} : { body: config.body }),
   };
+  const bodies = config.bodyPool;
+  if (bodies && bodies.length > 0) {
+    let next = 0;
+    return [
+      {
+        ...base,
+        setupRequest(request) {
+          const body = bodies[next] as string;
+          next = (next + 1) % bodies.length;
+          return { ...request, body };
+        },
+      },
+    ];
+  }
   if (!tokens) return [base];
   let next = 0;
   return [

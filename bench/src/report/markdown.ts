@@ -2,8 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Framework } from '../config';
 import type { BenchResult } from '../runner/bench';
+import { LOAD_GATE } from '../runner/gate';
 import { isLoginStorm, PROBE_RATE, STACK_LABELS } from '../runner/scenarios';
+import { plannedStacks, STACK_ORDER, STACKS } from '../runner/stacks';
+import { importSection } from './imports';
 import {
+  baselineId,
+  cpuPerRequest,
   frameworksOf,
   roundRatios,
   type Spread,
@@ -11,7 +16,7 @@ import {
   spread,
   summarizeAll,
 } from './summary';
-import { checkTargets } from './targets';
+import { checkTargets, type Measured } from './targets';
 
 /** Hand-written notes (profiles, fixes, before/after) appended to every report. */
 const NOTES = fileURLToPath(new URL('../../results/notes.md', import.meta.url));
@@ -52,9 +57,10 @@ function frameworkTable(fw: Framework, summaries: Map<string, Summary>): string[
   for (const summary of summaries.values()) {
     const { result } = summary;
     if (result.framework !== fw || isLoginStorm(result.stack)) continue;
+    const onPostgres = result.stack !== 'bare-pg' && baselineId(result) === `${fw}/bare-pg`;
     lines.push(
       row([
-        `${result.label}${failed(summary)}`,
+        `${result.label}${onPostgres ? ' ¹' : ''}${failed(summary)}`,
         range(summary.rps),
         ms(summary.p50),
         ms(summary.p99),
@@ -66,10 +72,19 @@ function frameworkTable(fw: Framework, summaries: Map<string, Summary>): string[
       ]),
     );
   }
-  return [...lines, ''];
+  const footnote = lines.some((line) => line.includes(' ¹'));
+  return [
+    ...lines,
+    '',
+    ...(footnote
+      ? ['¹ × the bare route reading the same user row from PostgreSQL (its own row above).', '']
+      : []),
+  ];
 }
 
 function loginRow(name: string, login: Summary, argon2: Summary | undefined): string {
+  const [mine, raw] = [login.result.samples, argon2?.result.samples ?? []];
+  const cpu = login.cpuPerRequest;
   return row([
     `${name}${failed(login)}`,
     range(login.rps),
@@ -77,24 +92,31 @@ function loginRow(name: string, login: Summary, argon2: Summary | undefined): st
     ms(login.loopP50?.median ?? null),
     range(login.loopP99, (n) => n.toFixed(2)),
     `${ms(login.probeP50)} / ${ms(login.probeP99)}`,
-    ratio(
-      argon2 ? (roundRatios(login.result.samples, argon2.result.samples)?.median ?? null) : null,
-    ),
+    cpu ? int(cpu.median) : '–',
+    ratio(argon2 ? (roundRatios(mine, raw)?.median ?? null) : null),
+    ratio(argon2 ? (roundRatios(raw, mine, cpuPerRequest)?.median ?? null) : null),
   ]);
 }
+
+/** The storm's rows in the registry's order: the login, the hasher before issue 7, and so on. */
+const STORMS = STACK_ORDER.filter((stack) => STACKS[stack].storm);
 
 function loginTable(result: BenchResult, summaries: Map<string, Summary>): string[] {
   const argon2 = summaries.get('argon2/raw');
   const lines = [
     '## Login storm',
     '',
-    `Rows, per framework: ${STACK_LABELS.login}; then ${STACK_LABELS['login-before']},`,
-    `every hash straight to the libuv pool. The last row: ${STACK_LABELS.argon2}.`,
-    'Logins with the right password,',
-    `${result.options.loginInFlight} in flight; meanwhile one more connection asks the JWT-guarded`,
-    `\`GET /user\` (token reused, ${PROBE_RATE} requests/s) and the server samples its event-loop`,
-    'delay (`perf_hooks.monitorEventLoopDelay`, 1 ms resolution, armed after the warm-up, before',
-    'the measured load; a delay is the time beyond the 1 ms interval).',
+    'Rows, per framework:',
+    ...STORMS.map(
+      (stack) => `- ${STACK_LABELS[stack]}${STACKS[stack].planned ? ' (planned)' : ''}`,
+    ),
+    `- last: ${STACK_LABELS.argon2}, its own CPU time per verify for the cost ratio.`,
+    '',
+    `Logins with the right password, ${result.options.loginInFlight} in flight; meanwhile one more`,
+    `connection asks the JWT-guarded \`GET /user\` (token reused, ${PROBE_RATE} requests/s) and the`,
+    'server samples its event-loop delay (`perf_hooks.monitorEventLoopDelay`, 1 ms resolution,',
+    'armed after the warm-up, before the measured load; a delay is the time beyond the 1 ms',
+    'interval).',
     '',
     row([
       'framework',
@@ -103,17 +125,16 @@ function loginTable(result: BenchResult, summaries: Map<string, Summary>): strin
       'loop delay p50 ms',
       'loop delay p99 ms (min–max)',
       '`/user` during the storm p50 / p99 ms',
+      'CPU µs/login',
       '× raw argon2',
+      '× raw argon2 by CPU',
     ]),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   ];
-  const variants = [
-    ['login', ''],
-    ['login-before', ', hasher as before issue 7 (no limit)'],
-  ] as const;
   for (const fw of frameworksOf(result)) {
-    for (const [stack, suffix] of variants) {
+    for (const stack of STORMS) {
       const login = summaries.get(`${fw}/${stack}`);
+      const suffix = stack === 'login' ? '' : ` (${stack})`;
       if (login) lines.push(loginRow(`${NAMES[fw]}${suffix}`, login, argon2));
     }
   }
@@ -126,6 +147,8 @@ function loginTable(result: BenchResult, summaries: Map<string, Summary>): strin
         '–',
         '–',
         '–',
+        argon2.cpuPerRequest ? int(argon2.cpuPerRequest.median) : '–',
+        '1.00×',
         '1.00×',
       ]),
     );
@@ -140,8 +163,8 @@ function demoTable(result: BenchResult): string[] {
     '',
     'Spawn to the "listening on" line of `examples/<framework>` (`node --import tsx/esm',
     'src/server.ts`, as `pnpm start` runs it, on a fresh SQLite file, so the first-start migrations',
-    'are included), and resident memory after one idle second. Median (min–max) of 3 starts after',
-    'one untimed start.',
+    'are included), and resident memory after one idle second. Median (min–max) of the starts',
+    `(${result.demos[0]?.startMs.length ?? 0} each), after one untimed start in a full run.`,
     '',
     row(['demo', 'start to listening, ms', 'idle RSS, MiB']),
     row(['---', '---:', '---:']),
@@ -158,12 +181,61 @@ function demoTable(result: BenchResult): string[] {
   return [...lines, ''];
 }
 
+const status = (m: Measured | null): string[] => (m ? [m.shown, m.status] : ['–', '–']);
+
+function targetTable(result: BenchResult): string[] {
+  return [
+    '## Targets',
+    '',
+    'Every ratio must hold both by throughput (req/s, paired by round) and by cost (server CPU',
+    'time per request, the other row’s over this one’s, paired by round).',
+    '',
+    row([
+      'target',
+      'framework',
+      'by req/s (or the figure)',
+      'status',
+      'by CPU/req (imports: CPU ms)',
+      'status',
+    ]),
+    row(['---', '---', '---:', '---', '---:', '---']),
+    ...checkTargets(result).map((t) =>
+      row([t.target, t.framework ? NAMES[t.framework] : '–', ...status(t.rps), ...status(t.cpu)]),
+    ),
+    '',
+  ];
+}
+
+/** Rows designed but not built yet (the features they measure are not there yet). */
+function plannedSection(): string[] {
+  const planned = plannedStacks();
+  if (planned.length === 0) return [];
+  return [
+    '## Planned rows',
+    '',
+    'Defined in `bench/src/runner/stacks.ts`, not run until the feature they measure exists:',
+    '',
+    ...planned.map((p) => `- \`${p.stack}\`: ${p.label}. Waits for ${p.waitsFor}.`),
+    '',
+  ];
+}
+
 function header(result: BenchResult): string[] {
   const { machine: m, options: o, pinning } = result;
   const versions = Object.entries(m.packages).map(([name, version]) => `${name} ${version}`);
+  const busy = m.loadAverageStart > LOAD_GATE;
   return [
     '# Portcullis benchmarks',
     '',
+    ...(busy
+      ? [
+          `> **⚠ ${result.forced ? 'Forced run' : 'Busy machine'}:** this run started with a ` +
+            `1-minute load average of ${m.loadAverageStart}, above ${LOAD_GATE}` +
+            `${result.forced ? ' (written anyway with `--force`)' : ''}. Other work took CPU ` +
+            'from the servers; compare its ratios with care and its absolute figures not at all.',
+          '',
+        ]
+      : []),
     `- Run: ${result.startedAt} → ${result.finishedAt}${m.commit ? `, commit \`${m.commit}\`` : ''}.`,
     `- Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}.`,
     `- Other load on the machine (1-minute load average): ${m.loadAverageStart} at the start, ` +
@@ -179,7 +251,8 @@ function header(result: BenchResult): string[] {
     '- req/s: median over the rounds (min–max). Latencies: median over the rounds of ' +
       'autocannon’s p50 and p99.',
     '- **× bare**: each round’s req/s over the same round’s req/s of the same framework’s bare ' +
-      'route (the same user row read through the same store, no authentication), median over ' +
+      'route (the same user row read through the same store from the same database, no ' +
+      'authentication: the PostgreSQL rows against the PostgreSQL bare route), median over ' +
       'the rounds. Comparisons between two scenarios (targets) are paired by round the same way.',
     '- **Server CPU µs/req**: the server process’s CPU time (every thread) per completed ' +
       'request, median over the rounds; in brackets the bare route’s over this one’s (paired by ' +
@@ -206,18 +279,9 @@ export function renderMarkdown(result: BenchResult): string {
   const lines = [...header(result), '## Guarded route: req/s by scenario', ''];
   for (const fw of frameworksOf(result)) lines.push(...frameworkTable(fw, summaries));
   lines.push(...loginTable(result, summaries));
-  const targets = checkTargets(result);
-  lines.push(
-    '## Targets (issue 7)',
-    '',
-    row(['target', 'framework', 'measured', 'status']),
-    row(['---', '---', '---:', '---']),
-    ...targets.map((t) =>
-      row([t.target, t.framework ? NAMES[t.framework] : '–', t.measured, t.status]),
-    ),
-    '',
-  );
-  lines.push(...demoTable(result));
+  lines.push(...targetTable(result));
+  if (result.imports) lines.push(...importSection(result.imports, frameworksOf(result)));
+  lines.push(...demoTable(result), ...plannedSection());
   if (result.skipped.length > 0) {
     lines.push('## Not run', '', ...result.skipped.map((s) => `- \`${s.stack}\`: ${s.reason}`), '');
   }

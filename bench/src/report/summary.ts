@@ -1,5 +1,6 @@
-import type { Framework } from '../config';
+import type { Framework, Stack } from '../config';
 import type { BenchResult, Sample, ScenarioResult } from '../runner/bench';
+import { STACKS } from '../runner/stacks';
 
 /** Median and spread of one figure over the rounds. */
 export interface Spread {
@@ -49,7 +50,8 @@ export interface Summary {
 const figure = (samples: readonly Sample[], pick: (s: Sample) => number | undefined) =>
   spread(samples.map(pick).filter((v): v is number => typeof v === 'number'));
 
-const cpuPerRequest = (s: Sample): number | undefined =>
+/** Server CPU time per completed request, µs (every thread). */
+export const cpuPerRequest = (s: Sample): number | undefined =>
   s.serverCpuMs !== undefined && s.requests > 0 ? (s.serverCpuMs * 1000) / s.requests : undefined;
 
 /**
@@ -96,13 +98,24 @@ export function summarize(scenario: ScenarioResult, baseline: ScenarioResult | n
   };
 }
 
-/** Every scenario summarized against its framework's bare route. */
+/** The id of the bare route a scenario is compared with (same framework, same database). */
+export function baselineId(scenario: Pick<ScenarioResult, 'framework' | 'stack'>): string | null {
+  if (!scenario.framework || scenario.stack === 'argon2') return null;
+  // A run saved before a row existed may name a stack this version no longer knows.
+  const spec = STACKS[scenario.stack] as (typeof STACKS)[Stack] | undefined;
+  return `${scenario.framework}/${spec?.baseline ?? 'bare'}`;
+}
+
+/**
+ * Every scenario summarized against its framework's bare route reading the same database:
+ * the PostgreSQL rows against the PostgreSQL bare route, the others against the SQLite one.
+ */
 export function summarizeAll(result: BenchResult): Map<string, Summary> {
   const byId = new Map(result.scenarios.map((s) => [s.id, s]));
   const summaries = new Map<string, Summary>();
   for (const scenario of result.scenarios) {
-    const baseline = scenario.framework ? (byId.get(`${scenario.framework}/bare`) ?? null) : null;
-    summaries.set(scenario.id, summarize(scenario, baseline));
+    const id = baselineId(scenario);
+    summaries.set(scenario.id, summarize(scenario, id ? (byId.get(id) ?? null) : null));
   }
   return summaries;
 }

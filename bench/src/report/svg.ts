@@ -1,6 +1,7 @@
-import type { Framework } from '../config';
+import type { Framework, Stack } from '../config';
 import type { BenchResult } from '../runner/bench';
 import { isLoginStorm } from '../runner/scenarios';
+import { STACKS, type StackKind } from '../runner/stacks';
 import { frameworksOf, type Summary, summarizeAll } from './summary';
 
 const NAMES: Record<Framework, string> = { fastify: 'Fastify', koa: 'Koa', express: 'Express' };
@@ -13,12 +14,19 @@ const xmlText = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Bars by who wrote the authentication: the baseline, Portcullis, a reference, a peer. */
-function colour(stack: string): string {
-  if (stack === 'bare') return '#9ca3af';
-  if (stack === 'jose-cold') return '#f59e0b';
-  if (stack === 'jwt-before') return '#93c5fd';
-  if (stack === 'passport-jwt' || stack === 'better-auth') return '#dc2626';
-  return '#2563eb';
+const COLOURS: Readonly<Record<StackKind, string>> = {
+  baseline: '#9ca3af',
+  portcullis: '#2563eb',
+  before: '#93c5fd',
+  reference: '#f59e0b',
+  peer: '#dc2626',
+};
+
+function colour(stack: Stack | 'argon2'): string {
+  if (stack === 'argon2') return COLOURS.reference;
+  // A run saved before a row existed may name a stack this version no longer knows.
+  const spec = STACKS[stack] as (typeof STACKS)[Stack] | undefined;
+  return COLOURS[spec?.kind ?? 'portcullis'];
 }
 
 /**

@@ -2,10 +2,13 @@
  * A benchmark run: prepare the data, then rounds of every scenario (A B C … A B C …, issue 7),
  * each scenario on a fresh server process, warm-up then measurement.
  */
-import type { Framework, LoopDelay, Stack } from '../config';
+import { loadavg } from 'node:os';
+import { FRAMEWORKS, type Framework, type LoopDelay, type Stack } from '../config';
 import { prepareFixture } from '../fixture';
 import type { LoadSample } from '../load/worker';
+import type { ImportCost } from '../report/imports';
 import { type DemoStart, measureDemos } from './demo';
+import { measureImports } from './imports';
 import { describeMachine, type Machine } from './machine';
 import {
   choosePinning,
@@ -17,7 +20,8 @@ import {
   startLoad,
   startServer,
 } from './processes';
-import { catalogue, LOGIN_IN_FLIGHT, type Scenario } from './scenarios';
+import { measureQuickstart } from './quickstart';
+import { catalogue, LOGIN_IN_FLIGHT, type Scenario, skippedStacks } from './scenarios';
 
 export interface BenchOptions {
   /** Seconds measured per run of a scenario. */
@@ -38,6 +42,16 @@ export interface BenchOptions {
   parallel?: number;
   /** Also time the demos' cold start and idle RSS. */
   demos: boolean;
+  /** Timed starts of each demo, after an untimed one when `warm`. Default 3, warm. */
+  demoStarts?: { starts: number; warm: boolean };
+  /**
+   * The import-cost table and the quick-start server's start-up: measured rounds of the
+   * import probes, timed starts of the server, and whether an unmeasured round (start) comes
+   * first. Left out when absent.
+   */
+  imports?: { rounds: number; starts: number; warm: boolean };
+  /** The run was asked to go on although the machine was busy (`--force`); said in the report. */
+  forced?: boolean;
   /** Run the servers under `node --cpu-prof`, writing profiles to this folder. */
   cpuProfileDir?: string;
   postgresUrl: string;
@@ -82,6 +96,9 @@ export interface BenchResult {
   skipped: { stack: string; reason: string }[];
   scenarios: ScenarioResult[];
   demos: DemoStart[];
+  imports?: ImportCost;
+  /** Started although the load average was above the gate (`--force`). */
+  forced?: boolean;
 }
 
 async function measure(
@@ -95,7 +112,9 @@ async function measure(
     const loop = await startArgon2(scenario.connections, pinning.server);
     try {
       if (options.warmup > 0) await loop.run(options.warmup);
-      return await loop.run(options.duration);
+      const { cpuMs, ...sample } = await loop.run(options.duration);
+      // The loop is the measured process itself: its CPU time is the "server's".
+      return cpuMs === undefined ? sample : { ...sample, serverCpuMs: cpuMs };
     } finally {
       await loop.stop();
     }
@@ -195,18 +214,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  const skip = new Map<Stack, string>();
-  if (prepared.unavailable.postgres)
-    skip.set('cookie-pg', `PostgreSQL: ${prepared.unavailable.postgres}`);
-  if (prepared.unavailable.redis) skip.set('cookie-redis', `Redis: ${prepared.unavailable.redis}`);
-  for (const [stack, reason] of skip) options.log(`skipping ${stack}: ${reason}`);
+  const skipped = skippedStacks(prepared.unavailable);
+  for (const { stack, reason } of skipped) options.log(`skipping ${stack}: ${reason}`);
 
   const scenarios = catalogue({
     connections: options.connections,
     loginInFlight: options.loginInFlight ?? LOGIN_IN_FLIGHT,
     ...(options.frameworks ? { frameworks: options.frameworks } : {}),
     ...(options.only ? { only: options.only } : {}),
-    skip,
+    unavailable: prepared.unavailable,
   });
   const results = new Map<string, ScenarioResult>(
     scenarios.map((s) => [
@@ -255,7 +271,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
   }
-  const demos = options.demos ? await measureDemos(pinning.server, options.log) : [];
+  const demos = options.demos
+    ? await measureDemos(
+        pinning.server,
+        options.demoStarts ?? { starts: 3, warm: true },
+        options.log,
+      )
+    : [];
+  const imports = options.imports ? await importCost(options, pinning) : undefined;
   return {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -268,8 +291,38 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       connections: options.connections,
       loginInFlight: options.loginInFlight ?? LOGIN_IN_FLIGHT,
     },
-    skipped: [...skip].map(([stack, reason]) => ({ stack, reason })),
+    skipped,
     scenarios: [...results.values()],
     demos,
+    ...(imports ? { imports } : {}),
+    ...(options.forced ? { forced: true } : {}),
   };
+}
+
+/** The import probes, then the quick-start server's starts, on the servers' core. */
+async function importCost(options: BenchOptions, pinning: Pinning): Promise<ImportCost> {
+  const settings = options.imports ?? { rounds: 1, starts: 1, warm: false };
+  const loadAverage = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  const samples = await measureImports({
+    frameworks: options.frameworks ?? FRAMEWORKS,
+    rounds: settings.rounds,
+    warm: settings.warm,
+    core: pinning.server,
+    parallel: options.parallel ?? 1,
+    log: options.log,
+  });
+  for (const sample of samples) {
+    if (!sample.error) options.log(`import ${sample.id}: ${sample.importMs.join(', ')} ms`);
+  }
+  const quickstart = await measureQuickstart({
+    starts: settings.starts,
+    warm: settings.warm,
+    core: pinning.server,
+  });
+  options.log(
+    quickstart.error
+      ? `quick start: FAILED ${quickstart.error}`
+      : `quick start: ${quickstart.startMs.join(', ')} ms, RSS ${quickstart.rssMiB.join(', ')} MiB`,
+  );
+  return { rounds: settings.rounds, warm: settings.warm, loadAverage, samples, quickstart };
 }

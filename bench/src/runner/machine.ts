@@ -30,6 +30,11 @@ const PACKAGES = [
   'ioredis',
   'passport-jwt',
   'better-auth',
+  'express-session',
+  'passport-local',
+  'connect-pg-simple',
+  '@auth/express',
+  '@auth/pg-adapter',
   'autocannon',
 ];
 

@@ -1,5 +1,8 @@
-import { type Fixture, FRAMEWORKS, type Framework, PASSWORD, type Stack } from '../config';
+import { type Fixture, FRAMEWORKS, type Framework, type Stack } from '../config';
 import type { LoadConfig } from '../load/worker';
+import { isLoginStorm, type Service, STACK_ORDER, STACKS } from './stacks';
+
+export { isLoginStorm, PROBE_RATE } from './stacks';
 
 /** One measured configuration: a server (or the raw argon2 loop) and the load it gets. */
 export interface Scenario {
@@ -16,92 +19,19 @@ export interface Scenario {
   load(fixture: Fixture, origin: string): LoadConfig;
 }
 
-/** Requests per second of the guarded route probed during the login storm. */
-export const PROBE_RATE = 20;
-
 /** Concurrency of the login storm (issue 7: "while 50 logins are in flight"). */
 export const LOGIN_IN_FLIGHT = 50;
 
+const ARGON2_LABEL = 'raw argon2id verify (@node-rs/argon2 called directly, no HTTP)';
+
+/** Labels of every row, the raw argon2 loop included. */
 export const STACK_LABELS: Readonly<Record<Stack | 'argon2', string>> = {
-  bare: 'bare route, user row from SQLite (baseline)',
-  jwt: 'Portcullis JWT bearer, token reused (steady state)',
-  'jwt-before': 'same, JWT codec as before issue 7 (no cache, Web Crypto verify)',
-  'jwt-cold': 'Portcullis JWT bearer, fresh token per request (cold)',
-  'jose-cold': 'jose jwtVerify, key imported once, fresh token per request',
-  'cookie-sqlite': 'Portcullis cookie + database strategy, SQLite',
-  'cookie-pg': 'Portcullis cookie + database strategy, PostgreSQL',
-  'cookie-redis': 'Portcullis cookie + Redis strategy',
-  'users-me': 'Portcullis GET /users/me (JWT, token reused)',
-  login: 'Portcullis POST /auth/jwt/login (argon2id)',
-  'login-before': 'same, password hasher as before issue 7 (no limit on hashes at once)',
-  'passport-jwt': 'passport-jwt 4.0.1 as documented',
-  'better-auth': 'better-auth 1.7.25 getSession (cookie)',
-  argon2: 'raw argon2id verify (@node-rs/argon2 called directly, no HTTP)',
+  ...(Object.fromEntries(STACK_ORDER.map((stack) => [stack, STACKS[stack].label])) as Record<
+    Stack,
+    string
+  >),
+  argon2: ARGON2_LABEL,
 };
-
-const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
-
-function loadFor(stack: Stack, fixture: Fixture, origin: string, connections: number): LoadConfig {
-  const get = (headers: Record<string, string>, path = '/user'): LoadConfig => ({
-    origin,
-    method: 'GET',
-    path,
-    headers,
-    connections,
-  });
-  switch (stack) {
-    case 'bare':
-      return get({});
-    case 'jwt':
-    case 'jwt-before':
-    case 'passport-jwt':
-      return get(bearer(fixture.jwt));
-    case 'jwt-cold':
-    case 'jose-cold':
-      return { ...get(bearer(fixture.jwt)), freshTokensFor: fixture.userId };
-    case 'cookie-sqlite':
-    case 'cookie-pg':
-      return get({ cookie: `fastapiusersauth=${fixture.dbToken}` });
-    case 'cookie-redis':
-      return get({ cookie: `fastapiusersauth=${fixture.redisToken ?? ''}` });
-    case 'users-me':
-      return get(bearer(fixture.jwt), '/users/me');
-    case 'better-auth':
-      return get({ cookie: fixture.betterAuthCookie });
-    case 'login':
-    case 'login-before':
-      return {
-        origin,
-        method: 'POST',
-        path: '/auth/jwt/login',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ username: fixture.email, password: PASSWORD }).toString(),
-        connections,
-        probe: { path: '/user', headers: bearer(fixture.jwt), rate: PROBE_RATE },
-      };
-  }
-}
-
-/** The login storm's stacks: 50 logins in flight, event-loop delay measured. */
-export function isLoginStorm(stack: Stack | 'argon2'): boolean {
-  return stack === 'login' || stack === 'login-before';
-}
-
-/** Stacks run on every framework, in the order of a round. */
-const EVERY_FRAMEWORK: readonly Stack[] = [
-  'bare',
-  'jwt',
-  'jwt-before',
-  'jwt-cold',
-  'jose-cold',
-  'cookie-sqlite',
-  'cookie-pg',
-  'cookie-redis',
-  'users-me',
-  'login',
-  'login-before',
-  'better-auth',
-];
 
 export interface CatalogueOptions {
   connections: number;
@@ -110,42 +40,55 @@ export interface CatalogueOptions {
   frameworks?: readonly Framework[];
   /** Keeps scenarios whose id matches. */
   only?: RegExp;
-  /** Stacks that cannot run (service down), with the reason. */
-  skip?: ReadonlyMap<Stack, string>;
+  /** Services that cannot be reached, with the reason: the rows needing them are left out. */
+  unavailable?: Partial<Readonly<Record<Service, string>>>;
 }
 
-/** Every scenario of a round, in run order: per framework, then the raw argon2 loop. */
+/** Rows left out because a service they need is unreachable, with the reason. */
+export function skippedStacks(
+  unavailable: Partial<Readonly<Record<Service, string>>>,
+): { stack: Stack; reason: string }[] {
+  return STACK_ORDER.flatMap((stack) => {
+    const spec = STACKS[stack];
+    if (spec.planned) return [];
+    const down = spec.needs?.find((service) => unavailable[service] !== undefined);
+    return down ? [{ stack, reason: `${down}: ${unavailable[down]}` }] : [];
+  });
+}
+
+/**
+ * Every scenario of a round, in run order: per framework every runnable row that runs there
+ * (planned rows and rows whose service is down left out), then the raw argon2 loop.
+ */
 export function catalogue(options: CatalogueOptions): Scenario[] {
+  const skipped = new Set(skippedStacks(options.unavailable ?? {}).map((s) => s.stack));
   const scenarios: Scenario[] = [];
-  const httpScenario = (framework: Framework, stack: Stack): Scenario => {
-    const storm = isLoginStorm(stack);
-    const connections = storm ? (options.loginInFlight ?? LOGIN_IN_FLIGHT) : options.connections;
-    return {
-      id: `${framework}/${stack}`,
-      framework,
-      stack,
-      label: STACK_LABELS[stack],
-      connections,
-      loopDelay: storm,
-      load: (fixture, origin) => loadFor(stack, fixture, origin, connections),
-    };
-  };
   for (const framework of options.frameworks ?? FRAMEWORKS) {
-    for (const stack of EVERY_FRAMEWORK) scenarios.push(httpScenario(framework, stack));
-    if (framework === 'express') scenarios.push(httpScenario(framework, 'passport-jwt'));
+    for (const stack of STACK_ORDER) {
+      const spec = STACKS[stack];
+      if (spec.planned || skipped.has(stack)) continue;
+      if (spec.frameworks && !spec.frameworks.includes(framework)) continue;
+      const storm = isLoginStorm(stack);
+      const connections = storm ? (options.loginInFlight ?? LOGIN_IN_FLIGHT) : options.connections;
+      scenarios.push({
+        id: `${framework}/${stack}`,
+        framework,
+        stack,
+        label: spec.label,
+        connections,
+        loopDelay: storm,
+        load: (fixture, origin) => spec.load(fixture, origin, connections),
+      });
+    }
   }
   scenarios.push({
     id: 'argon2/raw',
     framework: null,
     stack: 'argon2',
-    label: STACK_LABELS.argon2,
+    label: ARGON2_LABEL,
     connections: options.loginInFlight ?? LOGIN_IN_FLIGHT,
     loopDelay: false,
     load: (_fixture, origin) => ({ origin, method: 'GET', path: '/', headers: {}, connections: 0 }),
   });
-  return scenarios.filter(
-    (scenario) =>
-      (!options.only || options.only.test(scenario.id)) &&
-      !(scenario.stack !== 'argon2' && options.skip?.has(scenario.stack)),
-  );
+  return scenarios.filter((scenario) => !options.only || options.only.test(scenario.id));
 }

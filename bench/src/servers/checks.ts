@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { jwtVerify } from 'jose';
 import { AUDIENCE, type Fixture, SECRET } from '../config';
-import { type PublicUser, publicUser, type Stores, sqliteStores } from './stores';
+import { type PublicUser, postgresStores, publicUser, type Stores, sqliteStores } from './stores';
 
 /**
  * Authentication that is not Portcullis, as a function of the request headers: the user to
@@ -19,13 +19,26 @@ export function withClose(
   return Object.assign(check, { close });
 }
 
-/** The baseline: no authentication, the same user row read through the same store. */
-export function bareCheck(fixture: Fixture): Check {
-  const stores: Stores = sqliteStores(fixture.sqlitePath);
+function bare(stores: Stores, userId: string): Check {
   return withClose(async () => {
-    const user = await stores.users.get(fixture.userId);
+    const user = await stores.users.get(userId);
     return user ? publicUser(user) : null;
   }, stores.close);
+}
+
+/** The baseline: no authentication, the same user row read through the same store. */
+export function bareCheck(fixture: Fixture): Check {
+  return bare(sqliteStores(fixture.sqlitePath), fixture.userId);
+}
+
+/**
+ * The baseline of the PostgreSQL rows: the same user row read from PostgreSQL through the
+ * same store (a pool of 10, as the PostgreSQL strategies use), no authentication.
+ */
+export function barePgCheck(fixture: Fixture): Check {
+  if (!fixture.postgres) throw new Error('PostgreSQL is not reachable; this scenario cannot run');
+  const { url, schema, userId } = fixture.postgres;
+  return bare(postgresStores(url, schema), userId);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type Mounts,
   type Portcullis,
   type Strategy,
+  type UserManagerOptions,
 } from '@portcullis/core';
 import { createJwtCodec, isTokenError } from '@portcullis/core/adapter';
 import type { Redis } from 'ioredis';
@@ -72,62 +73,113 @@ function requireService<T>(value: T | null, what: string): T {
   return value;
 }
 
+/** What guards `GET /user`: the stores, the strategy, the backend's name. */
+interface Guard {
+  stores: Stores;
+  strategy: Strategy;
+  name: 'jwt' | 'cookie';
+  close?(): void;
+}
+
+/** How one row configures Portcullis. */
+interface Recipe {
+  guard(fixture: Fixture): Promise<Guard>;
+  /** Portcullis' own routes this row requests. */
+  mounts?(portcullis: Portcullis): Mounts;
+  /** The user manager's options beyond the users store and the token secrets. */
+  userManager?(): Partial<UserManagerOptions>;
+}
+
+const jwtGuard = async (fixture: Fixture): Promise<Guard> => ({
+  stores: sqliteStores(fixture.sqlitePath),
+  strategy: createJwtStrategy({ secret: SECRET, lifetimeSeconds: LIFETIME }),
+  name: 'jwt',
+});
+
+const databaseGuard =
+  (on: 'sqlite' | 'postgres') =>
+  async (fixture: Fixture): Promise<Guard> => {
+    let stores: Stores;
+    if (on === 'postgres') {
+      const { url, schema } = requireService(fixture.postgres, 'PostgreSQL');
+      stores = postgresStores(url, schema);
+    } else stores = sqliteStores(fixture.sqlitePath);
+    const strategy = createDatabaseStrategy({
+      store: stores.accessTokens,
+      lifetimeSeconds: LIFETIME,
+    });
+    return { stores, strategy, name: 'cookie' };
+  };
+
+const redisGuard = async (fixture: Fixture): Promise<Guard> => {
+  const { url, prefix } = requireService(fixture.redis, 'Redis');
+  // Imported here so the other rows' servers never load a Redis client.
+  const [{ createRedisStrategy }, { Redis: RedisClient }] = await Promise.all([
+    import('@portcullis/redis'),
+    import('ioredis'),
+  ]);
+  const redis: Redis = new RedisClient(url, { maxRetriesPerRequest: 1 });
+  return {
+    stores: sqliteStores(fixture.sqlitePath),
+    strategy: createRedisStrategy({ redis, lifetimeSeconds: LIFETIME, keyPrefix: prefix }),
+    name: 'cookie',
+    close: () => redis.disconnect(),
+  };
+};
+
+const loginRoutes = (portcullis: Portcullis): Mounts => [
+  ['/auth/jwt', portcullis.authRouter('jwt')],
+];
+
 /**
- * Builds Portcullis as an app would for the stack: SQLite users unless the stack is on
- * PostgreSQL, the default argon2id hasher (OWASP parameters), 24 h tokens.
+ * Every Portcullis row, as an app would configure it: SQLite users unless the row is on
+ * PostgreSQL, the default argon2id hasher (OWASP parameters), 24 h tokens. The planned rows
+ * (`session-guard`, `session-refresh`, `login-throttle-on`, `login-throttle-off`) get a recipe
+ * here once the features they measure exist.
  */
+const RECIPES: Partial<Record<Stack, Recipe>> = {
+  jwt: { guard: jwtGuard },
+  'jwt-before': {
+    guard: async (fixture) => ({
+      ...(await jwtGuard(fixture)),
+      strategy: jwtStrategyBeforeIssue7(),
+    }),
+  },
+  'jwt-cold': { guard: jwtGuard },
+  'cookie-sqlite': { guard: databaseGuard('sqlite') },
+  'cookie-pg': { guard: databaseGuard('postgres') },
+  'cookie-redis': { guard: redisGuard },
+  'users-me': { guard: jwtGuard, mounts: (portcullis) => [['/users', portcullis.usersRouter()]] },
+  login: { guard: jwtGuard, mounts: loginRoutes },
+  'login-before': {
+    guard: jwtGuard,
+    mounts: loginRoutes,
+    // The hasher as it was before issue 7: every hash straight to the libuv pool.
+    userManager: () => ({
+      passwordHasher: createPasswordHasher({ maxConcurrent: Number.POSITIVE_INFINITY }),
+    }),
+  },
+};
+
+/** Builds Portcullis for one row. */
 export async function portcullisStack(stack: Stack, fixture: Fixture): Promise<PortcullisStack> {
-  let stores: Stores;
-  let strategy: Strategy;
-  let name: 'jwt' | 'cookie' = 'cookie';
-  let redis: Redis | null = null;
-  if (stack === 'cookie-pg') {
-    const { url, schema } = requireService(fixture.postgres, 'PostgreSQL');
-    stores = postgresStores(url, schema);
-    strategy = createDatabaseStrategy({ store: stores.accessTokens, lifetimeSeconds: LIFETIME });
-  } else if (stack === 'cookie-redis') {
-    const { url, prefix } = requireService(fixture.redis, 'Redis');
-    stores = sqliteStores(fixture.sqlitePath);
-    // Imported here so the other stacks' servers never load a Redis client.
-    const [{ createRedisStrategy }, { Redis: RedisClient }] = await Promise.all([
-      import('@portcullis/redis'),
-      import('ioredis'),
-    ]);
-    redis = new RedisClient(url, { maxRetriesPerRequest: 1 });
-    strategy = createRedisStrategy({ redis, lifetimeSeconds: LIFETIME, keyPrefix: prefix });
-  } else if (stack === 'cookie-sqlite') {
-    stores = sqliteStores(fixture.sqlitePath);
-    strategy = createDatabaseStrategy({ store: stores.accessTokens, lifetimeSeconds: LIFETIME });
-  } else {
-    stores = sqliteStores(fixture.sqlitePath);
-    strategy =
-      stack === 'jwt-before'
-        ? jwtStrategyBeforeIssue7()
-        : createJwtStrategy({ secret: SECRET, lifetimeSeconds: LIFETIME });
-    name = 'jwt';
-  }
+  const recipe = RECIPES[stack];
+  if (!recipe) throw new Error(`no Portcullis recipe for ${stack}`);
+  const { stores, strategy, name, close } = await recipe.guard(fixture);
   const portcullis = createPortcullis({
     userManager: {
       users: stores.users,
-      // The hasher as it was before issue 7: every hash straight to the libuv pool.
-      ...(stack === 'login-before'
-        ? { passwordHasher: createPasswordHasher({ maxConcurrent: Number.POSITIVE_INFINITY }) }
-        : {}),
+      ...recipe.userManager?.(),
       resetPasswordToken: { secret: SECRET },
       verificationToken: { secret: SECRET },
     },
     backends: [backend(name, strategy)],
   });
-  let mounts: Mounts = [];
-  if (stack === 'users-me') mounts = [['/users', portcullis.usersRouter()]];
-  if (stack === 'login' || stack === 'login-before') {
-    mounts = [['/auth/jwt', portcullis.authRouter('jwt')]];
-  }
   return {
     portcullis,
-    mounts,
+    mounts: recipe.mounts?.(portcullis) ?? [],
     async close() {
-      redis?.disconnect();
+      close?.();
       await stores.close();
     },
   };

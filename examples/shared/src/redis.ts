@@ -1,3 +1,4 @@
+import { redisClientOptions } from '@portcullis/redis';
 import { Redis } from 'ioredis';
 import { SettingsError } from './settings';
 
@@ -13,9 +14,10 @@ function redact(url: string): string {
 }
 
 /**
- * `REDIS_URL`: the connection the cookie backend's Redis strategy uses (DESIGN §8). Connects
- * before the demo listens, so a wrong URL stops it with a message instead of failing requests.
- * Requests give up after one retry while Redis is down: they answer 503, not hang.
+ * `REDIS_URL`: the connection the cookie backend's Redis strategy uses. Connects before the
+ * demo listens, so a wrong URL stops it with a message instead of failing requests. While Redis
+ * is down, requests answer 503 within 5 s (at once while the client reconnects), and the client
+ * is back within about a second of Redis (`redisClientOptions`, docs/reliability.md).
  */
 export async function openRedis(
   url: string,
@@ -24,7 +26,7 @@ export async function openRedis(
   if (!/^rediss?:\/\//i.test(url)) {
     throw new SettingsError('REDIS_URL must look like redis://host:6379 or rediss://host:6380');
   }
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(url, { ...redisClientOptions(), lazyConnect: true });
   let connected = false;
   let lastError: Error | undefined;
   let warned = false;

@@ -43,6 +43,10 @@ export {
   type PasswordHasher,
   type PasswordHasherOptions,
 } from './password';
+export {
+  createPbkdf2PasswordHasher,
+  type Pbkdf2PasswordHasherOptions,
+} from './pbkdf2-password-hasher';
 
 // Custom user fields and validation
 export {

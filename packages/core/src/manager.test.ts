@@ -260,6 +260,39 @@ describe('UserManager verification', () => {
     await rejects(manager.verify(token), VERIFY_USER_ALREADY_VERIFIED);
   });
 
+  test('of concurrent verifies with one token exactly one wins and runs onAfterVerify', async () => {
+    const onAfterVerify = vi.fn();
+    const { manager, register, stored, verifyToken } = setup({ onAfterVerify });
+    const user = await register();
+    const token = await verifyToken(user);
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => manager.verify(token)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const losers = results.filter((r) => r.status === 'rejected');
+    expect(losers).toEqual(
+      Array(4).fill({ status: 'rejected', reason: code(VERIFY_USER_ALREADY_VERIFIED) }),
+    );
+    expect(onAfterVerify).toHaveBeenCalledTimes(1);
+    expect(stored(user).is_verified).toBe(true);
+  });
+
+  test('a verify token of a user deleted before the write is a bad token', async () => {
+    const onAfterVerify = vi.fn();
+    const { manager, register, users, verifyToken } = setup({ onAfterVerify });
+    const user = await register();
+    const token = await verifyToken(user);
+    // Deleted between the lookup and the write: the conditional update finds no row.
+    const getByEmail = users.getByEmail.bind(users);
+    users.getByEmail = async (email) => {
+      const found = await getByEmail(email);
+      await users.delete(user);
+      return found;
+    };
+    await rejects(manager.verify(token), VERIFY_USER_BAD_TOKEN);
+    expect(onAfterVerify).not.toHaveBeenCalled();
+  });
+
   test('a verify token dies when the user changes email', async () => {
     const { manager, register, stored, verifyToken } = setup();
     const user = await register();

@@ -253,7 +253,9 @@ export class UserManager<U extends User = User> {
 
   /**
    * Marks the user verified (spec §3.7). The token is bound to the email it was issued for, so
-   * it dies when the email changes.
+   * it dies when the email changes. The write is a compare-and-set on `is_verified`, so of
+   * concurrent uses of one token exactly one wins (and runs `onAfterVerify`); the others get
+   * VERIFY_USER_ALREADY_VERIFIED, as a second verify does.
    */
   async verify(token: string, context: ActionContext = {}): Promise<U> {
     const bad = (): PortcullisError =>
@@ -266,7 +268,12 @@ export class UserManager<U extends User = User> {
     if (user.is_verified) {
       throw new PortcullisError(ErrorCode.VERIFY_USER_ALREADY_VERIFIED, 'User is already verified');
     }
-    const verified = (await this.users.update(user, { is_verified: true })) ?? user;
+    const verified = await this.users.update(user, { is_verified: true }, { isVerified: false });
+    if (verified === null) {
+      // Another use of the token won, or the user was deleted meanwhile.
+      if ((await this.users.get(user.id)) === null) throw bad();
+      throw new PortcullisError(ErrorCode.VERIFY_USER_ALREADY_VERIFIED, 'User is already verified');
+    }
     await this.#hooks.onAfterVerify?.(verified, context.request);
     return verified;
   }

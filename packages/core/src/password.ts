@@ -1,12 +1,13 @@
-import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import { verify as bcryptVerify } from '@node-rs/bcrypt';
 import { builtinModule } from './internal/builtin';
 import { type ConcurrencyLimit, concurrencyLimit } from './internal/concurrency-limit';
+import { loadArgon2, loadBcrypt } from './internal/native-hashers';
+import { pbkdf2Iterations, verifyPbkdf2 } from './internal/pbkdf2';
 import { randomToken } from './random';
 
 /**
  * Hashes and verifies user passwords. Pluggable: any object with these four methods can replace
- * the default one (DESIGN §3, `PasswordHelper`).
+ * the default one, e.g. {@link createPbkdf2PasswordHasher} where native addons cannot load
+ * (docs/runtimes.md).
  *
  * @example
  * ```ts
@@ -105,15 +106,15 @@ const ARGON2ID = 2;
 const ARGON2_VERSION = 19;
 
 /**
- * A PHC argon2 string, `$argon2<type>$[v=N$]m=M,t=T,p=P[,…]$<salt>$<hash>` (spec §8, the shape
- * pwdlib identifies). Only what the rehash decision needs is captured; the native verifier does
+ * A PHC argon2 string, `$argon2<type>$[v=N$]m=M,t=T,p=P[,…]$<salt>$<hash>` (the shape FastAPI
+ * Users' pwdlib identifies). Only what the rehash decision needs is captured; the native verifier does
  * the full parsing.
  */
 const ARGON2_PHC =
   /^\$argon2(id|i|d)\$(?:v=(\d{1,3})\$)?m=(\d{1,10}),t=(\d{1,10}),p=(\d{1,3})(?:,[a-z]+=[A-Za-z0-9+/.-]*)*\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 /**
- * A modular-crypt bcrypt string: prefix, two-digit cost, 22 salt + 31 hash characters (spec §8).
+ * A modular-crypt bcrypt string: prefix, two-digit cost, 22 salt + 31 hash characters.
  * `$2x$` (hashes from the buggy pre-2011 crypt_blowfish) is not accepted.
  */
 const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
@@ -142,6 +143,18 @@ function parseArgon2(hash: string): Argon2Params | null {
   };
 }
 
+/**
+ * The native verifiers throw on malformed salts or digests that pass the shape check; a corrupt
+ * stored hash is a failed login, not a 500.
+ */
+async function settle(verification: Promise<boolean>): Promise<boolean> {
+  try {
+    return await verification;
+  } catch {
+    return false;
+  }
+}
+
 function checkInteger(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`createPasswordHasher: ${name} must be an integer from ${min} to ${max}`);
@@ -150,14 +163,22 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
 
 /**
  * Creates the default password hasher: argon2id for new hashes; verifies any argon2 PHC hash
- * (argon2id/i/d, FastAPI Users' `m=65536,t=3,p=4` included) and legacy bcrypt hashes
- * (`$2a$`, `$2b$`, `$2y$`) so an existing FastAPI Users database logs in unchanged (spec §8).
- * Hashing and verification always run on the libuv thread pool, never on the event loop, and no
- * more of them at once than `maxConcurrent` (default: one per CPU core; see
- * {@link PasswordHasherOptions}).
+ * (argon2id/i/d, FastAPI Users' `m=65536,t=3,p=4` included), legacy bcrypt hashes
+ * (`$2a$`, `$2b$`, `$2y$`) so an existing FastAPI Users database logs in unchanged, and the
+ * `$pbkdf2-sha256$` hashes of {@link createPbkdf2PasswordHasher} so a user table can move from an
+ * edge runtime to Node. Hashing and verification always run on the libuv thread pool, never on
+ * the event loop, and no more of them at once than `maxConcurrent` (default: one per CPU core;
+ * see {@link PasswordHasherOptions}).
  *
- * `needsRehash` is true for bcrypt, argon2i, argon2d, argon2 version 0x10, and argon2id whose
- * memory or time cost is below the configured one; an equal or stronger argon2id hash is kept
+ * Argon2 and bcrypt are the native addons @node-rs/argon2 and @node-rs/bcrypt (Node, Bun and
+ * Deno load them through N-API). They are loaded on the first call that needs them, not when
+ * core is imported, so creating this hasher stays synchronous and cheap and importing core works
+ * on runtimes without native addons. On such a runtime (Cloudflare's workerd, Vercel Edge) the
+ * first `hash` or `verify` rejects with a `PortcullisError` (`CONFIGURATION`) that says to supply
+ * a `passwordHasher` (docs/runtimes.md).
+ *
+ * `needsRehash` is true for bcrypt, PBKDF2, argon2i, argon2d, argon2 version 0x10, and argon2id
+ * whose memory or time cost is below the configured one; an equal or stronger argon2id hash is kept
  * (never downgraded). Unlike pwdlib, which rehashes on any parameter difference, this lets an app
  * lower its cost without rewriting every stored hash on the next login.
  *
@@ -167,11 +188,12 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
  * than 72 bytes (stored by a library that truncated silently) must reset it.
  *
  * `verify` answers false, and never throws, for a hash format it does not know or a corrupt hash.
- * Upstream raises `UnknownHashError` there (a 500, spec §3.6); a failed login is the safer answer.
+ * Upstream raises `UnknownHashError` there (a 500); a failed login is the safer answer.
  *
  * @param options - Argon2id costs for new hashes (defaults m=19456 KiB, t=2, p=1, OWASP's) and
  * `maxConcurrent`.
- * @throws RangeError when an option is out of range.
+ * @throws RangeError when an option is out of range. The returned methods reject with a
+ * `PortcullisError` (`CONFIGURATION`) when the native addon cannot be loaded.
  *
  * @example
  * ```ts
@@ -196,29 +218,33 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   const limited = sharedLimit(maxConcurrent);
 
   return Object.freeze({
-    hash(password: string): Promise<string> {
-      return limited(() => argon2Hash(password, hashOptions));
+    async hash(password: string): Promise<string> {
+      const argon2 = await loadArgon2();
+      return limited(() => argon2.hash(password, hashOptions));
     },
 
     async verify(password: string, hash: string): Promise<boolean> {
       if (typeof password !== 'string' || typeof hash !== 'string') return false;
-      try {
-        if (ARGON2_PHC.test(hash)) return await limited(() => argon2Verify(hash, password));
-        if (BCRYPT.test(hash)) {
-          if (encoder.encode(password).length > BCRYPT_MAX_BYTES) return false;
-          return await limited(() => bcryptVerify(password, hash));
-        }
-      } catch {
-        // The native verifiers throw on malformed salts/digests that pass the shape check;
-        // a corrupt stored hash is a failed login, not a 500.
-        return false;
+      // Each addon loads before `settle`: a runtime without it is a configuration error to
+      // report, never a wrong password.
+      if (ARGON2_PHC.test(hash)) {
+        const argon2 = await loadArgon2();
+        return settle(limited(() => argon2.verify(hash, password)));
+      }
+      if (BCRYPT.test(hash)) {
+        if (encoder.encode(password).length > BCRYPT_MAX_BYTES) return false;
+        const bcrypt = await loadBcrypt();
+        return settle(limited(() => bcrypt.verify(password, hash)));
+      }
+      if (pbkdf2Iterations(hash) !== null) {
+        return settle(limited(() => verifyPbkdf2(password, hash)));
       }
       return false;
     },
 
     needsRehash(hash: string): boolean {
       if (typeof hash !== 'string') return false;
-      if (BCRYPT.test(hash)) return true;
+      if (BCRYPT.test(hash) || pbkdf2Iterations(hash) !== null) return true;
       const params = parseArgon2(hash);
       if (!params) return false;
       return (
@@ -238,8 +264,8 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 /**
  * Verifies a password and, when it is right and the stored hash is of another kind or weaker
  * than the current settings, hashes it again for the caller to store (pwdlib's
- * `verify_and_update`, spec §8; used by the manager's rehash-on-login, spec §3.6). Storing the
- * new hash also invalidates outstanding reset tokens, as upstream (spec §14, quirk 10).
+ * `verify_and_update`, as FastAPI Users' rehash-on-login uses it). Storing the new hash also
+ * invalidates outstanding reset tokens, as upstream does.
  *
  * @returns `valid`: whether the password matches; `newHash`: the hash to store, or null when the
  * password is wrong or the stored hash is current.

@@ -45,12 +45,23 @@ export type UserUpdateData = Partial<Omit<BaseUser, 'id'>> & { [field: string]: 
 
 export type OAuthAccountData = Omit<OAuthAccount, 'id'>;
 
+/**
+ * Compare-and-set conditions for `UserStore.update`: the update applies only if every condition
+ * given still holds for the stored row, checked in the same atomic step as the write (one
+ * `UPDATE … WHERE`, one filtered `findOneAndUpdate`). This is what makes single-use tokens
+ * single-use: of concurrent updates under one condition, exactly one applies.
+ */
 export interface UpdateCondition {
   /**
-   * Compare-and-set: apply the update only if the stored `hashed_password` still equals this
-   * value. Makes reset tokens single-use under concurrency (DESIGN §5).
+   * Apply only if the stored `hashed_password` still equals this value. Makes reset tokens
+   * single-use under concurrency (docs/reliability.md).
    */
   hashedPassword?: string;
+  /**
+   * Apply only if the stored `is_verified` still equals this value. `verify` passes `false`,
+   * so of concurrent uses of one verification token exactly one wins.
+   */
+  isVerified?: boolean;
 }
 
 /**

@@ -21,6 +21,7 @@ const EXPECTED = [
   'createDatabaseStrategy',
   'createJwtStrategy',
   'createPasswordHasher',
+  'createPbkdf2PasswordHasher',
   'createPortcullis',
   'docsHtml',
   'emailField',
@@ -33,6 +34,7 @@ const EXPECTED = [
 const EXPECTED_ADAPTER = [
   'DEFAULT_BODY_LIMIT',
   'DEFAULT_BODY_TIMEOUT_MS',
+  'DEFAULT_STORE_TIMEOUT_MS',
   'MAX_JSON_DEPTH',
   'RETRY_AFTER_SECONDS',
   'createJwtCodec',
@@ -46,9 +48,11 @@ const EXPECTED_ADAPTER = [
   'resolveUser',
   'serviceUnavailable',
   'statusError',
+  'timeoutOption',
   'timingSafeEqual',
   'toFetchResponse',
   'tokenIdIssuedAt',
+  'withDeadline',
 ];
 
 /** The Node bridge under the Express, Koa and Fastify adapters. */

@@ -60,9 +60,11 @@ export function createMemoryUserStore(
     async update(user, data: UserUpdateData, condition?: UpdateCondition) {
       const row = rows.get(String(user.id));
       if (!row) return null;
+      // Compare-and-set, checked and applied in one synchronous step like a conditional UPDATE.
       if (
-        condition?.hashedPassword !== undefined &&
-        row.hashed_password !== condition.hashedPassword
+        (condition?.hashedPassword !== undefined &&
+          row.hashed_password !== condition.hashedPassword) ||
+        (condition?.isVerified !== undefined && row.is_verified !== condition.isVerified)
       ) {
         return null;
       }

@@ -2,7 +2,7 @@ import type { AccessTokenRecord, AccessTokenStore, UserId } from '@portcullis/co
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import type { Db, Document } from 'mongodb';
 import { idOf } from './internal/documents';
-import { guard } from './internal/errors';
+import { boundedGuard } from './internal/errors';
 import { type MongoStoreOptions, resolveOptions } from './options';
 
 /**
@@ -21,7 +21,11 @@ export function createMongoAccessTokenStore(
   db: Db,
   options: MongoStoreOptions = {},
 ): AccessTokenStore {
-  const { collections, codec } = resolveOptions(options);
+  const { collections, codec, operationTimeoutMs } = resolveOptions(
+    options,
+    'createMongoAccessTokenStore',
+  );
+  const guard = boundedGuard(operationTimeoutMs);
   const tokens = db.collection(collections.accessTokens);
 
   const toRecord = (doc: Document | null): AccessTokenRecord | null => {

@@ -1,4 +1,5 @@
 import { ErrorCode, PortcullisError } from '@portcullis/core';
+import { DEFAULT_STORE_TIMEOUT_MS, timeoutOption } from '@portcullis/core/adapter';
 import { type MongoIdCodec, type MongoIdType, mongoIdCodec } from './id';
 
 /** Collection names. */
@@ -24,11 +25,18 @@ export interface MongoStoreOptions {
   collections?: Partial<MongoCollectionNames>;
   /** Default `objectId`. */
   idType?: MongoIdType;
+  /**
+   * How long one store call may wait for MongoDB, in milliseconds, before it fails with
+   * SERVICE_UNAVAILABLE (503), whatever the client's own timeouts. Default 5 000. Not applied
+   * to `ensureIndexes`, whose index builds may take longer.
+   */
+  operationTimeoutMs?: number;
 }
 
 export interface ResolvedMongoOptions {
   readonly collections: Readonly<MongoCollectionNames>;
   readonly codec: MongoIdCodec;
+  readonly operationTimeoutMs: number;
 }
 
 /** MongoDB collection names: no `$`, no NUL, not empty, not `system.` (MongoDB naming rules). */
@@ -44,8 +52,15 @@ function assertCollectionName(name: unknown, what: string): asserts name is stri
   }
 }
 
-/** Validates and freezes the shared options. */
-export function resolveOptions(options: MongoStoreOptions = {}): ResolvedMongoOptions {
+/**
+ * Validates and freezes the shared options.
+ *
+ * @throws a CONFIGURATION PortcullisError naming `caller` and the option at fault.
+ */
+export function resolveOptions(
+  options: MongoStoreOptions = {},
+  caller = 'ensureIndexes',
+): ResolvedMongoOptions {
   const collections = { ...DEFAULT_COLLECTION_NAMES, ...options.collections };
   assertCollectionName(collections.users, 'collections.users');
   assertCollectionName(collections.accessTokens, 'collections.accessTokens');
@@ -54,5 +69,14 @@ export function resolveOptions(options: MongoStoreOptions = {}): ResolvedMongoOp
   if (idType !== 'objectId' && idType !== 'uuid') {
     throw new PortcullisError(ErrorCode.CONFIGURATION, 'idType must be "objectId" or "uuid"');
   }
-  return Object.freeze({ collections: Object.freeze(collections), codec: mongoIdCodec(idType) });
+  return Object.freeze({
+    collections: Object.freeze(collections),
+    codec: mongoIdCodec(idType),
+    operationTimeoutMs: timeoutOption(
+      options.operationTimeoutMs,
+      DEFAULT_STORE_TIMEOUT_MS,
+      'operationTimeoutMs',
+      caller,
+    ),
+  });
 }

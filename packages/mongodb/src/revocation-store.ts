@@ -1,6 +1,6 @@
 import type { TokenRevocationStore } from '@portcullis/core';
 import type { Db, Document } from 'mongodb';
-import { guard, isDuplicateKey } from './internal/errors';
+import { boundedGuard, isDuplicateKey } from './internal/errors';
 import { type MongoStoreOptions, resolveOptions } from './options';
 
 const live = (doc: Document | null): doc is Document =>
@@ -28,7 +28,8 @@ export function createMongoRevocationStore(
   db: Db,
   options: MongoStoreOptions = {},
 ): TokenRevocationStore {
-  const { collections } = resolveOptions(options);
+  const { collections, operationTimeoutMs } = resolveOptions(options, 'createMongoRevocationStore');
+  const guard = boundedGuard(operationTimeoutMs);
   const entries = db.collection<{ _id: string } & Document>(collections.revocations);
 
   /** An upsert racing another on the same `_id` may lose with E11000; once more wins. */

@@ -17,7 +17,7 @@ import {
   resolveCustomFields,
   toUser,
 } from './internal/documents';
-import { guard } from './internal/errors';
+import { boundedGuard } from './internal/errors';
 import { type MongoStoreOptions, resolveOptions } from './options';
 
 export interface MongoUserStoreOptions extends MongoStoreOptions {
@@ -56,7 +56,11 @@ export function createMongoUserStore<U extends User = User>(
   db: Db,
   options: MongoUserStoreOptions = {},
 ): UserStore<U> {
-  const { collections, codec } = resolveOptions(options);
+  const { collections, codec, operationTimeoutMs } = resolveOptions(
+    options,
+    'createMongoUserStore',
+  );
+  const guard = boundedGuard(operationTimeoutMs);
   const customFields = resolveCustomFields(options.customFields);
   const users = db.collection<UserDocument>(collections.users);
   const tokens = db.collection(collections.accessTokens);
@@ -151,10 +155,16 @@ export function createMongoUserStore<U extends User = User>(
       return guard(async () => {
         const set = pickUserFields(data, customFields);
         const filter: Filter<UserDocument> = { ...idFilter };
-        // Compare-and-set: of two concurrent resets with the same old hash, one matches.
+        // Compare-and-set in the filter of the one atomic findOneAndUpdate: of concurrent
+        // updates under one condition (a reset's old hash, verify's is_verified: false), the
+        // later ones match no document.
         if (condition?.hashedPassword !== undefined) {
           filter.hashed_password = { $eq: condition.hashedPassword };
         }
+        // Reads treat anything but `true` as unverified (a document written without the
+        // field), so the filter does too.
+        if (condition?.isVerified === true) filter.is_verified = { $eq: true };
+        if (condition?.isVerified === false) filter.is_verified = { $ne: true };
         if (Object.keys(set).length === 0) return toRecord(await users.findOne(filter));
         return toRecord(
           await users.findOneAndUpdate(filter, { $set: set }, { returnDocument: 'after' }),

@@ -1,5 +1,7 @@
 // Client
 export type { RedisClientLike } from './redis-client';
+export type { RedisClientOptions, RedisClientOptionsInput } from './redis-client-options';
+export { redisClientOptions } from './redis-client-options';
 
 // Strategy: opaque tokens with a per-user index
 export type { RedisStrategy, RedisStrategyOptions } from './redis-strategy';

@@ -10,11 +10,17 @@
  * @example
  * ```ts
  * import { Redis } from 'ioredis';
- * const redis: RedisClientLike = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+ * const redis: RedisClientLike = new Redis(process.env.REDIS_URL!, redisClientOptions());
  * ```
  */
 export interface RedisClientLike {
   get(key: string): Promise<string | Uint8Array | null>;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   evalsha(sha1: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /**
+   * The connection state, as ioredis reports it (`ready`, `reconnecting`, …). Optional: when it
+   * says the client is between connection attempts, calls fail at once with a 503 instead of
+   * waiting for the next attempt.
+   */
+  readonly status?: string;
 }

@@ -1,5 +1,6 @@
 import type { Strategy, User, UserLookup } from '@portcullis/core';
-import { randomToken } from '@portcullis/core/adapter';
+import { DEFAULT_STORE_TIMEOUT_MS, randomToken, timeoutOption } from '@portcullis/core/adapter';
+import type { BoundedRedis } from './internal/bounded';
 import { keyPrefix, lifetimeMs } from './internal/options';
 import { asStrings, defineScript, getString } from './internal/script';
 import type { RedisClientLike } from './redis-client';
@@ -14,6 +15,12 @@ export interface RedisStrategyOptions {
    * Users keep working (they are missing from the per-user index until they expire).
    */
   keyPrefix?: string;
+  /**
+   * How long one call (a token read, a login, a logout) may wait for Redis, in milliseconds,
+   * before it fails with SERVICE_UNAVAILABLE (503). Default 5 000. Calls also fail at once
+   * while an ioredis client is between connection attempts.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** The Redis strategy: it can always log a user out everywhere. */
@@ -76,13 +83,15 @@ return redis.call('ZCARD', KEYS[1])
  * Opaque random tokens in Redis (spec §9.5): `<prefix><token>` → user id, with the lifetime
  * as the key's expiry. Beyond upstream, a per-user index makes "log out everywhere" one call
  * (`revokeAllForUser`; `portcullis.revokeAllForUser` for every backend). Login, logout and
- * revoke-all are Lua scripts, so the token and the index never disagree. Errors reaching Redis become
- * SERVICE_UNAVAILABLE (503).
+ * revoke-all are Lua scripts, so the token and the index never disagree. A Redis that refuses,
+ * drops or stops answering gives SERVICE_UNAVAILABLE (503): at once while the client is
+ * reconnecting, after `commandTimeoutMs` (5 s) at most otherwise.
  *
+ * @throws a CONFIGURATION PortcullisError for an option out of range, naming it.
  * @example
  * ```ts
  * import { Redis } from 'ioredis';
- * const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+ * const redis = new Redis(process.env.REDIS_URL!, redisClientOptions());
  * const cookie = createAuthBackend({
  *   name: 'cookie',
  *   transport: createCookieTransport({ cookieMaxAge: 3600 }),
@@ -93,7 +102,15 @@ return redis.call('ZCARD', KEYS[1])
 export function createRedisStrategy<U extends User = User>(
   options: RedisStrategyOptions,
 ): RedisStrategy<U> {
-  const { redis } = options;
+  const redis: BoundedRedis = Object.freeze({
+    client: options.redis,
+    timeoutMs: timeoutOption(
+      options.commandTimeoutMs,
+      DEFAULT_STORE_TIMEOUT_MS,
+      'commandTimeoutMs',
+      'createRedisStrategy',
+    ),
+  });
   const ttl = lifetimeMs(options.lifetimeSeconds);
   const prefix = keyPrefix(options.keyPrefix, 'portcullis_token:');
   const tokenKey = (token: string): string => `${prefix}${token}`;

@@ -4,7 +4,7 @@
 import * as api from '@portcullis/redis';
 import { describe, expect, it } from 'vitest';
 
-const EXPECTED = ['createRedisRevocationStore', 'createRedisStrategy'];
+const EXPECTED = ['createRedisRevocationStore', 'createRedisStrategy', 'redisClientOptions'];
 
 describe('@portcullis/redis public API', () => {
   it('exports exactly the listed names', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { User, UserLookup } from '@portcullis/core';
+import { startTcpProxy, type TcpProxy } from '@portcullis/testing';
 import { Redis, type RedisOptions } from 'ioredis';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
@@ -11,6 +11,7 @@ export function runPrefix(): string {
 }
 
 const clients: Redis[] = [];
+const proxies: TcpProxy[] = [];
 
 /** A client on the test Redis; closed by `closeClients`. */
 export function client(options: RedisOptions = {}): Redis {
@@ -19,7 +20,7 @@ export function client(options: RedisOptions = {}): Redis {
   return redis;
 }
 
-/** Deletes every key under `prefix` and closes the clients this file opened. */
+/** Deletes every key under `prefix` and closes the clients and proxies this file opened. */
 export async function cleanup(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   let cursor = '0';
@@ -30,6 +31,7 @@ export async function cleanup(prefix: string): Promise<void> {
   } while (cursor !== '0');
   await redis.quit();
   await Promise.all(clients.splice(0).map((c) => c.quit().catch(() => undefined)));
+  await Promise.all(proxies.splice(0).map((p) => p.close()));
 }
 
 /** Users by id, as the strategies look them up. */
@@ -57,29 +59,10 @@ export function user(email: string): User {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A TCP proxy to the test Redis that the test can cut, to simulate an outage (DESIGN §6). */
-export async function startProxy(): Promise<{ url: string; cut(): Promise<void> }> {
+/** A TCP proxy in front of the test Redis, to simulate outages; closed by `cleanup`. */
+export async function startProxy(): Promise<TcpProxy & { url: string }> {
   const target = new URL(REDIS_URL);
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((inbound) => {
-    const outbound = connect(Number(target.port || 6379), target.hostname);
-    for (const socket of [inbound, outbound]) {
-      sockets.add(socket);
-      socket.on('error', () => socket.destroy());
-      socket.on('close', () => sockets.delete(socket));
-    }
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async cut() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-    },
-  };
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+  proxies.push(proxy);
+  return Object.assign(proxy, { url: proxy.urlThrough(REDIS_URL) });
 }

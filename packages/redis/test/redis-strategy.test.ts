@@ -217,7 +217,7 @@ describe('Redis strategy: scripts and outages', () => {
     const { strategy, arthur, users } = setup(3600, flaky);
     const token = await strategy.writeToken(arthur);
     expect(await strategy.readToken(token, users)).toMatchObject({ id: arthur.id });
-    await proxy.cut();
+    await proxy.refuse();
     await sleep(50);
     for (const attempt of [
       strategy.readToken(token, users),

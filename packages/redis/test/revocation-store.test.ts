@@ -82,7 +82,7 @@ describe('Redis revocation store', () => {
     flaky.on('error', () => undefined);
     await new Promise((resolve) => flaky.once('ready', resolve));
     const store = createRedisRevocationStore({ redis: flaky, keyPrefix: `${prefix}down:` });
-    await proxy.cut();
+    await proxy.refuse();
     await sleep(50);
     await expect(store.isRevoked(createTokenId())).rejects.toMatchObject({
       code: ErrorCode.SERVICE_UNAVAILABLE,

@@ -1,17 +1,32 @@
 import { ErrorCode, PortcullisError } from '@portcullis/core';
+import { DEFAULT_STORE_TIMEOUT_MS, timeoutOption } from '@portcullis/core/adapter';
 
-/** Pool and timeout settings for `openPostgres`, `openMysql` and `openSqlDatabase`. */
+/**
+ * Pool and timeout settings for `openPostgres`, `openMysql` and `openSqlDatabase`. The defaults
+ * bound every store call: a database that refuses, drops or stops answering gives
+ * SERVICE_UNAVAILABLE (503) within about 5 s instead of a hang (docs/reliability.md).
+ */
 export interface SqlConnectOptions {
   /**
-   * How long opening a connection may take before the store call fails with
-   * SERVICE_UNAVAILABLE, in milliseconds. Default 10 000.
+   * How long getting a connection may take, in milliseconds: opening one (TCP, TLS, login) or
+   * waiting for a free one in a full pool. Past it the store call fails with
+   * SERVICE_UNAVAILABLE. Default 5 000.
    */
   connectTimeoutMs?: number;
   /**
-   * How long a query may wait for its answer before it fails with SERVICE_UNAVAILABLE, in
-   * milliseconds, so a database that stops answering cannot hang requests. Default 30 000.
+   * How long a query may wait for its answer, in milliseconds, before it fails with
+   * SERVICE_UNAVAILABLE; the connection it ran on is then closed, never reused. Default 5 000.
+   * Long migrations on large tables may need more: open the database for them with a larger
+   * value.
    */
   queryTimeoutMs?: number;
+  /**
+   * PostgreSQL only: the server-side `statement_timeout`, in milliseconds, so the server also
+   * stops work nobody waits for any more (and releases its locks). Default: `queryTimeoutMs`.
+   * `null` sends none, e.g. behind PgBouncer in transaction mode, which refuses unknown
+   * start-up parameters.
+   */
+  statementTimeoutMs?: number | null;
   /** Most connections the pool opens. Default 10. */
   poolSize?: number;
 }
@@ -20,23 +35,50 @@ export interface SqlConnectOptions {
 export interface ResolvedConnectOptions {
   readonly connectTimeoutMs: number;
   readonly queryTimeoutMs: number;
+  readonly statementTimeoutMs: number | null;
   readonly poolSize: number;
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
-  const resolved = value ?? fallback;
-  if (!Number.isSafeInteger(resolved) || resolved <= 0) {
-    throw new PortcullisError(ErrorCode.CONFIGURATION, `${name} must be a positive whole number`);
-  }
-  return resolved;
+/** A value as an error message may show it: numbers as they are, anything else by its type. */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : `a ${typeof value}`;
 }
 
-/** Validates and freezes connection options. */
-export function resolveConnectOptions(options: SqlConnectOptions = {}): ResolvedConnectOptions {
+/**
+ * Validates and freezes connection options.
+ *
+ * @throws a CONFIGURATION PortcullisError naming `caller` and the option at fault.
+ */
+export function resolveConnectOptions(
+  options: SqlConnectOptions = {},
+  caller = 'openSqlDatabase',
+): ResolvedConnectOptions {
+  const queryTimeoutMs = timeoutOption(
+    options.queryTimeoutMs,
+    DEFAULT_STORE_TIMEOUT_MS,
+    'queryTimeoutMs',
+    caller,
+  );
+  const poolSize = options.poolSize ?? 10;
+  if (typeof poolSize !== 'number' || !Number.isSafeInteger(poolSize) || poolSize <= 0) {
+    throw new PortcullisError(
+      ErrorCode.CONFIGURATION,
+      `${caller}: poolSize must be a positive whole number (got ${shown(poolSize)})`,
+    );
+  }
   return Object.freeze({
-    connectTimeoutMs: positive(options.connectTimeoutMs, 10_000, 'connectTimeoutMs'),
-    queryTimeoutMs: positive(options.queryTimeoutMs, 30_000, 'queryTimeoutMs'),
-    poolSize: positive(options.poolSize, 10, 'poolSize'),
+    connectTimeoutMs: timeoutOption(
+      options.connectTimeoutMs,
+      DEFAULT_STORE_TIMEOUT_MS,
+      'connectTimeoutMs',
+      caller,
+    ),
+    queryTimeoutMs,
+    statementTimeoutMs:
+      options.statementTimeoutMs === null
+        ? null
+        : timeoutOption(options.statementTimeoutMs, queryTimeoutMs, 'statementTimeoutMs', caller),
+    poolSize,
   });
 }
 

@@ -1,8 +1,11 @@
 import { ErrorCode } from '@portcullis/core';
 import { describe, expect, it } from 'vitest';
-import { redactDatabaseUrl } from './connect-options';
+import type { SqlConnectOptions } from './connect-options';
+import { redactDatabaseUrl, resolveConnectOptions } from './connect-options';
 import { detectDialect } from './dialect';
+import { openMysql } from './mysql';
 import { dialectOfUrl, openSqlDatabase } from './open-database';
+import { openPostgres } from './postgres';
 
 describe('openSqlDatabase', () => {
   it.each([
@@ -26,14 +29,41 @@ describe('openSqlDatabase', () => {
     );
   });
 
-  it.each([{ connectTimeoutMs: 0 }, { queryTimeoutMs: -1 }, { poolSize: 1.5 }])(
-    'refuses the options %j',
-    (options) => {
-      expect(() => openSqlDatabase('postgres://db/app', options)).toThrowError(
-        expect.objectContaining({ code: ErrorCode.CONFIGURATION }),
-      );
-    },
-  );
+  it.each([
+    [{ connectTimeoutMs: 0 }, 'connectTimeoutMs must be a positive number (got 0)'],
+    [{ queryTimeoutMs: -5 }, 'queryTimeoutMs must be a positive number (got -5)'],
+    [{ queryTimeoutMs: Number.NaN }, 'queryTimeoutMs must be a positive number (got NaN)'],
+    [{ connectTimeoutMs: '5000' }, 'connectTimeoutMs must be a positive number (got a string)'],
+    [{ statementTimeoutMs: 0 }, 'statementTimeoutMs must be a positive number (got 0)'],
+    [{ queryTimeoutMs: 3e9 }, 'queryTimeoutMs must be at most 2147483647 (got 3000000000)'],
+    [{ poolSize: 1.5 }, 'poolSize must be a positive whole number (got 1.5)'],
+  ])('refuses the options %j, naming the option', (options, message) => {
+    const bad = options as SqlConnectOptions;
+    expect(() => openSqlDatabase('postgres://db/app', bad)).toThrowError(
+      expect.objectContaining({
+        code: ErrorCode.CONFIGURATION,
+        message: `openSqlDatabase: ${message}`,
+      }),
+    );
+    expect(() => openPostgres('postgres://db/app', bad)).toThrowError(`openPostgres: ${message}`);
+    expect(() => openMysql('mysql://db/app', bad)).toThrowError(`openMysql: ${message}`);
+  });
+
+  it('bounds every wait by default, and lets statementTimeoutMs be switched off', () => {
+    expect(resolveConnectOptions()).toEqual({
+      connectTimeoutMs: 5000,
+      queryTimeoutMs: 5000,
+      statementTimeoutMs: 5000,
+      poolSize: 10,
+    });
+    expect(resolveConnectOptions({ queryTimeoutMs: 800, statementTimeoutMs: null })).toEqual({
+      connectTimeoutMs: 5000,
+      queryTimeoutMs: 800,
+      statementTimeoutMs: null,
+      poolSize: 10,
+    });
+    expect(resolveConnectOptions({ queryTimeoutMs: 800 }).statementTimeoutMs).toBe(800);
+  });
 });
 
 describe('redactDatabaseUrl', () => {

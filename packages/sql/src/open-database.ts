@@ -1,6 +1,7 @@
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import type { Kysely } from 'kysely';
 import type { SqlConnectOptions } from './connect-options';
+import { resolveConnectOptions } from './connect-options';
 import type { SqlDialectName } from './dialect';
 import { openMysql } from './mysql';
 import { openPostgres } from './postgres';
@@ -35,9 +36,11 @@ export function sqlitePathOfUrl(url: string): string {
 /**
  * A Kysely instance for a database URL, so an app can go from `DATABASE_URL` to stores in one
  * call: PostgreSQL (`openPostgres`), MySQL/MariaDB (`openMysql`) or SQLite (`openSqlite`).
- * Nothing connects until the first query. Call `db.destroy()` to close it.
+ * Nothing connects until the first query. Server databases get bounded waits by default
+ * (`connectTimeoutMs`, `queryTimeoutMs`: 5 s each). Call `db.destroy()` to close it.
  *
- * @throws a CONFIGURATION PortcullisError for a URL of another kind or a `sqlite:` without a path.
+ * @throws a CONFIGURATION PortcullisError for a URL of another kind, a `sqlite:` without a path,
+ * or an option out of range (the message names it).
  * @example
  * ```ts
  * const db = openSqlDatabase(process.env.DATABASE_URL ?? 'sqlite:./data/app.db');
@@ -52,6 +55,8 @@ export function openSqlDatabase<DB = PortcullisDatabase>(
 ): Kysely<DB> {
   const dialect = dialectOfUrl(url);
   const { busyTimeout, ...connect } = options;
+  // Checked here too, so an error names the function the app called.
+  if (dialect === 'postgres' || dialect === 'mysql') resolveConnectOptions(connect);
   if (dialect === 'postgres') return openPostgres<DB>(url, connect);
   if (dialect === 'mysql') return openMysql<DB>(url, connect);
   if (dialect === 'sqlite') {

@@ -9,7 +9,7 @@ import type {
   UserUpdateData,
 } from '@portcullis/core';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { detectDialect } from './dialect';
 import { toStoreError } from './errors';
 import { idCodecFor } from './id';
@@ -19,6 +19,7 @@ import {
   pickColumns,
   rowToOAuthAccount,
   rowToUser,
+  toSqlValue,
   USER_COLUMNS,
 } from './internal/rows';
 import type { OAuthAccountTable, PortcullisDatabase, SqlSchemaOptions, UserTable } from './schema';
@@ -253,31 +254,36 @@ export function createSqlUserStore<DB, U extends User = User>(
     update(user: U, data: UserUpdateData, condition?: UpdateCondition): Promise<U | null> {
       const id = codec.parse(user.id);
       if (id === null) return Promise.resolve(null);
-      const expectedHash = condition?.hashedPassword;
       const values = pickColumns(data, userColumns, dialect) as Updateable<UserTable>;
+      // Compare-and-set in the WHERE clause of the one statement that writes (or, on MySQL,
+      // locks) the row: of concurrent updates under one condition (reset-password's old hash,
+      // verify's is_verified = false), the later ones match no row.
+      const matches = (eb: ExpressionBuilder<PortcullisDatabase, 'user'>) => {
+        const checks = [eb('id', '=', id)];
+        if (condition?.hashedPassword !== undefined) {
+          checks.push(eb('hashed_password', '=', condition.hashedPassword));
+        }
+        if (condition?.isVerified !== undefined) {
+          const bound = toSqlValue(condition.isVerified, dialect) as boolean;
+          checks.push(eb('is_verified', '=', bound));
+        }
+        return eb.and(checks);
+      };
       return guard(async () => {
         if (Object.keys(values).length === 0) {
-          let query = db.selectFrom(userTable).selectAll().where('id', '=', id);
-          if (expectedHash !== undefined) query = query.where('hashed_password', '=', expectedHash);
-          const row = await query.executeTakeFirst();
+          const row = await db.selectFrom(userTable).selectAll().where(matches).executeTakeFirst();
           return row === undefined ? null : toUser(row);
         }
         if (dialect !== 'mysql') {
-          // Compare-and-set in the WHERE clause: of two concurrent reset-password calls with
-          // the same old hash, the second matches no row (DESIGN §5).
-          let query = db.updateTable(userTable).set(values).where('id', '=', id);
-          if (expectedHash !== undefined) {
-            query = query.where('hashed_password', '=', expectedHash);
-          }
+          const query = db.updateTable(userTable).set(values).where(matches);
           const row = await query.returningAll().executeTakeFirst();
           return row === undefined ? null : toUser(row);
         }
         // MySQL has no UPDATE … RETURNING, and its affected-row count depends on the client's
-        // FOUND_ROWS flag. Lock the row first (a locking read sees the latest committed hash,
-        // so the second of two concurrent compare-and-sets finds no row), then write and read.
+        // FOUND_ROWS flag. Lock the row first (a locking read sees the latest committed row, so
+        // the second of two concurrent compare-and-sets finds no row), then write and read.
         return db.transaction().execute(async (trx) => {
-          let lock = trx.selectFrom(userTable).select('id').where('id', '=', id);
-          if (expectedHash !== undefined) lock = lock.where('hashed_password', '=', expectedHash);
+          const lock = trx.selectFrom(userTable).select('id').where(matches);
           if ((await lock.forUpdate().executeTakeFirst()) === undefined) return null;
           await trx.updateTable(userTable).set(values).where('id', '=', id).execute();
           return read(id, trx);

@@ -15,12 +15,19 @@ const SECRET = 'races-secret-races-secret-races-secret';
 const PASSWORD = 'round-table';
 
 function createApp(db: Kysely<PortcullisDatabase>) {
+  const mail = { verifyTokens: [] as string[], verified: 0 };
   const portcullis = createPortcullis({
     userManager: {
       users: createSqlUserStore(db),
       passwordHasher: createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
       resetPasswordToken: { secret: SECRET },
       verificationToken: { secret: SECRET },
+      hooks: {
+        onAfterRequestVerify: (_user, token) => void mail.verifyTokens.push(token),
+        onAfterVerify: () => {
+          mail.verified += 1;
+        },
+      },
     },
     backends: [
       createAuthBackend({
@@ -32,6 +39,7 @@ function createApp(db: Kysely<PortcullisDatabase>) {
   });
   const handler = portcullis.handler([
     ['/auth', portcullis.registerRouter()],
+    ['/auth', portcullis.verifyRouter()],
     ['/auth/jwt', portcullis.authRouter('jwt')],
     ['/users', portcullis.usersRouter()],
   ]);
@@ -56,7 +64,7 @@ function createApp(db: Kysely<PortcullisDatabase>) {
     );
     return ((await response.json()) as { access_token: string }).access_token;
   };
-  return { json, login };
+  return { json, login, mail };
 }
 
 async function details(responses: Response[]): Promise<unknown[]> {
@@ -114,6 +122,26 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       expect(await details(responses)).toEqual(
         Array(3).fill({ detail: 'UPDATE_USER_EMAIL_ALREADY_EXISTS' }),
       );
+    });
+
+    // Verify tokens are not stored: the write is a compare-and-set on is_verified, so the
+    // database lets one of the concurrent uses through and the rest see a verified user.
+    it('lets one of 20 concurrent verifies with one token win; the rest get 400', async () => {
+      const email = 'percival@camelot.bt';
+      expect((await app.json('POST', '/auth/register', { email, password: PASSWORD })).status).toBe(
+        201,
+      );
+      expect((await app.json('POST', '/auth/request-verify-token', { email })).status).toBe(202);
+      const token = app.mail.verifyTokens.at(-1);
+      expect(token).toBeDefined();
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () => app.json('POST', '/auth/verify', { token })),
+      );
+      expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(await details(responses)).toEqual(
+        Array(19).fill({ detail: 'VERIFY_USER_ALREADY_VERIFIED' }),
+      );
+      expect(app.mail.verified).toBe(1);
     });
   });
 }

@@ -7,10 +7,13 @@ import {
   createJwtStrategy,
   createPasswordHasher,
   createPortcullis,
+  ErrorCode,
   InvalidPasswordError,
   type Mounts,
   type Portcullis,
+  PortcullisError,
   type User,
+  type UserStore,
 } from '@portcullis/core';
 import type { HttpContractTarget } from './http-case';
 import { createSuiteAccessTokenStore, createSuiteUserStore } from './http-memory-store';
@@ -55,7 +58,11 @@ export interface HttpSuiteServer {
 const SECRET = 'portcullis-http-suite-secret-0123456789';
 
 /** Emails with these tags make the suite's hooks act (see `http-cases-adapter.ts`). */
-export const TAG = { extraCookies: 'twocookies', hookError: 'hookerror' } as const;
+export const TAG = {
+  extraCookies: 'twocookies',
+  hookError: 'hookerror',
+  outage: 'outage',
+} as const;
 
 /** Cookies the login hook adds for `twocookies.` users; the second has a comma in `Expires`. */
 export const EXTRA_COOKIES = [
@@ -69,6 +76,25 @@ export const HOOK_ERROR_MESSAGE = 'the suite hook failed on purpose';
 export const APP_ERROR_BODY = { detail: 'handled by the app error handler' } as const;
 
 const tagged = (user: User, tag: string): boolean => user.email.startsWith(`${tag}.`);
+
+/**
+ * The suite's user store, where users tagged `outage.` stand for a database that stopped
+ * answering: reading them by id fails as a store outage does (SERVICE_UNAVAILABLE), so a token
+ * of theirs takes the guard and the routes down the 503 path.
+ */
+function createFixtureUserStore(): UserStore {
+  const store = createSuiteUserStore();
+  return {
+    ...store,
+    async get(id) {
+      const user = await store.get(id);
+      if (user && tagged(user, TAG.outage)) {
+        throw new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, 'The user store is unavailable');
+      }
+      return user;
+    },
+  };
+}
 
 function statusOf(error: unknown): number {
   if (typeof error !== 'object' || error === null) return 500;
@@ -93,7 +119,7 @@ export interface SuiteFixture {
  */
 export function createSuiteFixture(): SuiteFixture {
   const mail: { kind: 'verify' | 'reset'; email: string; token: string }[] = [];
-  const users = createSuiteUserStore();
+  const users = createFixtureUserStore();
   const portcullis = createPortcullis({
     userManager: {
       users,

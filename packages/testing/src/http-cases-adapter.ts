@@ -99,6 +99,23 @@ export const adapterCases = [
     },
   ),
   defineCase(
+    'HTTP-GUARD-004',
+    'a store outage answers 503 with Retry-After, from the guard and from Portcullis routes',
+    async ({ request, appRequest, register, bearer }) => {
+      const email = freshEmail(TAG.outage);
+      await register(email);
+      const headers = auth(await bearer(email));
+      for (const response of [
+        await appRequest('GET', '/app/me', { headers }),
+        await request('GET', '/users/me', { headers }),
+      ]) {
+        expect(response.status).toBe(503);
+        expect(response.headers.get('retry-after')).toBe('5');
+        expect(await response.json()).toEqual({ detail: 'SERVICE_UNAVAILABLE' });
+      }
+    },
+  ),
+  defineCase(
     'HTTP-ERROR-001',
     "an error thrown by a hook reaches the app's error handler",
     async ({ request }) => {

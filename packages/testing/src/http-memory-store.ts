@@ -58,11 +58,14 @@ export function createSuiteUserStore(): UserStore {
     async update(user, data, condition) {
       const row = rows.get(String(user.id));
       if (!row) return null;
+      // Compare-and-set, checked and applied in one synchronous step like a conditional UPDATE.
       if (
-        condition?.hashedPassword !== undefined &&
-        row.hashed_password !== condition.hashedPassword
-      )
+        (condition?.hashedPassword !== undefined &&
+          row.hashed_password !== condition.hashedPassword) ||
+        (condition?.isVerified !== undefined && row.is_verified !== condition.isVerified)
+      ) {
         return null;
+      }
       if (typeof data.email === 'string') {
         const other = byEmail(data.email);
         if (other && other.id !== row.id) throw new PortcullisError(ErrorCode.USER_ALREADY_EXISTS);

@@ -24,3 +24,6 @@ export {
   storeCaseIds,
   storeSuite,
 } from './store-suite';
+
+// Outages: a TCP proxy in front of a real server that a test can cut or silence
+export { startTcpProxy, type TcpProxy, type TcpProxyMode } from './tcp-proxy';

@@ -1,7 +1,10 @@
 import { expect } from 'vitest';
 import { defineStoreCase, HASH } from './store-case';
 
-/** Create, read, update and delete, and the compare-and-set reset passwords rely on. */
+/**
+ * Create, read, update and delete, and the compare-and-set conditions single-use tokens rely on
+ * (reset-password's old hash, verify's `is_verified`).
+ */
 export const userCases = [
   defineStoreCase(
     'STORE-USER-001',
@@ -118,6 +121,40 @@ export const userCases = [
       expect(await users.get(user.id)).toBeNull();
       expect(await users.getByEmail(user.email)).toBeNull();
       expect(await users.get(other.id)).toEqual(other);
+    },
+  ),
+  defineStoreCase(
+    'STORE-USER-010',
+    'applies an update conditioned on is_verified only while the stored flag still matches',
+    async ({ users, newUser }) => {
+      const user = await newUser();
+      const first = await users.update(user, { is_verified: true }, { isVerified: false });
+      expect(first).toEqual({ ...user, is_verified: true });
+      expect(await users.update(user, { is_verified: true }, { isVerified: false })).toBeNull();
+      expect(await users.update(user, { is_active: false }, { isVerified: false })).toBeNull();
+      expect((await users.get(user.id))?.is_active).toBe(true);
+      const back = await users.update(user, { is_verified: false }, { isVerified: true });
+      expect(back?.is_verified).toBe(false);
+      // Both conditions at once: each must hold.
+      const both = { hashedPassword: user.hashed_password, isVerified: true };
+      expect(await users.update(user, { is_active: false }, both)).toBeNull();
+      expect(
+        await users.update(user, { is_active: false }, { ...both, isVerified: false }),
+      ).toMatchObject({ is_active: false, is_verified: false });
+    },
+  ),
+  defineStoreCase(
+    'STORE-USER-011',
+    'gives exactly one of concurrent updates conditioned on is_verified the win',
+    async ({ users, newUser, concurrency }) => {
+      const user = await newUser();
+      const results = await Promise.all(
+        Array.from({ length: concurrency }, () =>
+          users.update(user, { is_verified: true }, { isVerified: false }),
+        ),
+      );
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+      expect((await users.get(user.id))?.is_verified).toBe(true);
     },
   ),
 ];

@@ -11,6 +11,7 @@ const EXPECTED = [
   'httpContractSuite',
   'serveFetch',
   'serveNode',
+  'startTcpProxy',
   'storeCaseIds',
   'storeSuite',
   'toRequestInit',

@@ -1,4 +1,7 @@
-import { base64url, decodeProtectedHeader, type JWTPayload, UnsecuredJWT } from 'jose';
+import type { JWTPayload } from 'jose';
+import * as base64url from 'jose/base64url';
+import { decodeProtectedHeader } from 'jose/decode/protected_header';
+import { UnsecuredJWT } from 'jose/jwt/unsecured';
 import { timingSafeEqual } from '../random';
 
 /**

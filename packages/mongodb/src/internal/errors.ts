@@ -1,4 +1,5 @@
 import { ErrorCode, isPortcullisError, PortcullisError } from '@portcullis/core';
+import { withDeadline } from '@portcullis/core/adapter';
 
 // Driver errors that mean "no answer from the server" (mongodb 6/7 error classes).
 const UNAVAILABLE_NAMES = new Set([
@@ -81,4 +82,19 @@ export async function guard<T>(
   } catch (error) {
     throw toMongoError(error, context);
   }
+}
+
+/** `guard` with a time bound, as the stores call it. */
+export type BoundedGuard = <T>(
+  work: () => Promise<T>,
+  context?: { emailIndex?: string },
+) => Promise<T>;
+
+/**
+ * `guard`, bounded: a call that gets no answer within `timeoutMs` fails with
+ * SERVICE_UNAVAILABLE (503), whatever the client's own timeouts (the driver waits forever on
+ * a connection that stopped answering unless `socketTimeoutMS` is set).
+ */
+export function boundedGuard(timeoutMs: number): BoundedGuard {
+  return (work, context = {}) => guard(() => withDeadline(work(), timeoutMs, 'MongoDB'), context);
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { RedisClientLike } from '../redis-client';
-import { toRedisError } from './errors';
+import type { BoundedRedis } from './bounded';
+import { bounded } from './bounded';
 
 /** A Lua script run atomically on the server (Redis runs one script at a time). */
 export interface Script {
   run(
-    redis: RedisClientLike,
+    redis: BoundedRedis,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown>;
@@ -13,34 +13,31 @@ export interface Script {
 
 /**
  * EVALSHA first, EVAL when the server does not know the script yet (after a restart or a
- * SCRIPT FLUSH): the script body crosses the network once per server, not on every call.
+ * SCRIPT FLUSH): the script body crosses the network once per server, not on every call. Both
+ * round trips together stay within the call's time bound.
  */
 export function defineScript(source: string): Script {
   const sha = createHash('sha1').update(source).digest('hex');
   return {
-    async run(redis, keys, args) {
-      try {
+    run(redis, keys, args) {
+      return bounded(redis, async () => {
         try {
-          return await redis.evalsha(sha, keys.length, ...keys, ...args);
+          return await redis.client.evalsha(sha, keys.length, ...keys, ...args);
         } catch (error) {
           if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-          return await redis.eval(source, keys.length, ...keys, ...args);
+          return await redis.client.eval(source, keys.length, ...keys, ...args);
         }
-      } catch (error) {
-        throw toRedisError(error);
-      }
+      });
     },
   };
 }
 
-/** GET with the same error mapping; bytes (a client without string decoding) become text. */
-export async function getString(redis: RedisClientLike, key: string): Promise<string | null> {
-  let value: string | Uint8Array | null;
-  try {
-    value = await redis.get(key);
-  } catch (error) {
-    throw toRedisError(error);
-  }
+/**
+ * GET, bounded and with the same error mapping; bytes (a client without string decoding) become
+ * text.
+ */
+export async function getString(redis: BoundedRedis, key: string): Promise<string | null> {
+  const value = await bounded(redis, () => redis.client.get(key));
   if (value === null || value === undefined) return null;
   return typeof value === 'string' ? value : new TextDecoder().decode(value);
 }

@@ -7,6 +7,9 @@ import { migrateToLatest, planMigrations } from '../migrations';
 import { dialectOfUrl, openSqlDatabase, sqlitePathOfUrl } from '../open-database';
 import type { SqlIdType } from '../schema';
 
+/** How long one migration statement may run from the command line: ten minutes. */
+const MIGRATION_TIMEOUT_MS = 600_000;
+
 export const USAGE = `usage: portcullis-sql migrate [--url DATABASE_URL] [--dry-run]
   [--id-type uuid|integer] [--user-table NAME] [--oauth-account-table NAME]
   [--access-token-table NAME] [--migration-table NAME]
@@ -99,8 +102,11 @@ export async function runSqlCli(argv: string[], io: CliIo): Promise<number> {
     // Opening a SQLite file creates it: a dry run of a file not there yet plans against an
     // empty database in memory instead, which is what the file would start as.
     const missingFile = dialectOfUrl(url) === 'sqlite' && !existsSync(sqlitePathOfUrl(url));
+    // A migration may rebuild an index on a large table: statements get minutes, not the
+    // 5 s a request gets.
     db = openSqlDatabase(dryRun && missingFile ? 'sqlite::memory:' : url, {
       connectTimeoutMs: 10_000,
+      queryTimeoutMs: MIGRATION_TIMEOUT_MS,
     });
     if (dryRun) {
       const plan = await planMigrations(db, options);
