@@ -119,6 +119,7 @@ export default defineConfig({
         text: 'Project',
         items: [
           { text: 'Performance', link: '/performance' },
+          { text: 'Reliability at the HTTP level', link: '/reliability-http' },
           { text: 'Upgrading', link: '/upgrading' },
           { text: 'Contributing to the docs', link: '/contributing' },
           { text: 'Releasing', link: '/releasing' },

@@ -1,9 +1,10 @@
+import type { RequestListener } from 'node:http';
 import { portcullis, requireUser } from '@portcullis/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
+  answerError,
   createDemoPages,
   type Demo,
-  errorAnswer,
   NOT_FOUND,
   whoami,
 } from 'portcullis-example-shared';
@@ -32,9 +33,31 @@ export function buildApp(demo: Demo): Express {
   app.use((_req, res) => {
     res.status(404).json(NOT_FOUND);
   });
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const { status, body } = errorAnswer(error);
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, body } = answerError(demo.logger, error, {
+      method: req.method,
+      url: req.originalUrl,
+    });
     res.status(status).json(body);
   });
   return app;
+}
+
+/**
+ * The app as a Node listener. A request Express's router cannot route at all (a target with
+ * no path, such as `GET http://`) skips every middleware and would get Express's own HTML
+ * page; it gets the demo's JSON 404 instead, as on the other frameworks.
+ */
+export function listener(app: Express, demo: Demo): RequestListener {
+  return (req, res) => {
+    app(req as Request, res as Response, (error?: unknown) => {
+      if (res.headersSent) return void res.end();
+      const { status, body } = error
+        ? answerError(demo.logger, error, { method: req.method, url: req.url })
+        : { status: 404, body: NOT_FOUND };
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(body));
+    });
+  };
 }

@@ -1,4 +1,6 @@
 import { listenNode, runServer } from 'portcullis-example-shared';
-import { buildApp } from './app';
+import { buildApp, listener } from './app';
 
-runServer('express', async (demo, settings) => listenNode(buildApp(demo), settings));
+runServer('express', async (demo, settings) =>
+  listenNode(listener(buildApp(demo), demo), settings),
+);

@@ -2,9 +2,10 @@ import Router from '@koa/router';
 import { portcullis, requireUser } from '@portcullis/koa';
 import Koa from 'koa';
 import {
+  answerError,
   createDemoPages,
   type Demo,
-  errorAnswer,
+  koaErrorListener,
   NOT_FOUND,
   whoami,
 } from 'portcullis-example-shared';
@@ -16,11 +17,14 @@ import {
  */
 export function buildApp(demo: Demo): Koa {
   const app = new Koa();
+  // Replaces Koa's default, which prints every client error (a malformed chunked body, a client
+  // gone mid-answer) to stderr: client errors are dropped, anything else is one log line.
+  app.on('error', koaErrorListener(demo.logger));
   app.use(async (ctx, next) => {
     try {
       await next();
     } catch (error) {
-      const { status, body } = errorAnswer(error);
+      const { status, body } = answerError(demo.logger, error, ctx);
       ctx.status = status;
       ctx.body = body;
     }

@@ -7,6 +7,7 @@ import {
   createJwtStrategy,
   createPortcullis,
   docsHtml,
+  type Logger,
   type Mounts,
   type OpenApiDocument,
   type Portcullis,
@@ -14,6 +15,7 @@ import {
 } from '@portcullis/core';
 import { createRedisStrategy } from '@portcullis/redis';
 import { openDatabase } from './database';
+import { createDemoLogger } from './hardening';
 import { createMailer } from './mailer';
 import { oidcMounts } from './oidc';
 import { validatePassword } from './policy';
@@ -31,6 +33,8 @@ export interface Demo {
   openapi: OpenApiDocument;
   /** The HTML of `/docs` (assets under `/docs/assets/`). */
   docsPage: string;
+  /** Where Portcullis and the app report unexpected errors and outages (pino, stderr). */
+  logger: Logger;
   close(): Promise<void>;
 }
 
@@ -38,7 +42,10 @@ export interface Demo {
  * The demo app of DESIGN §8, framework-free: every demo (Fastify, Express, Koa) mounts these
  * routers at these prefixes and serves `/openapi.json` and `/docs`.
  */
-export async function createDemo(settings: DemoSettings): Promise<Demo> {
+export async function createDemo(
+  settings: DemoSettings,
+  logger: Logger = createDemoLogger(),
+): Promise<Demo> {
   const db = await openDatabase(settings.databaseUrl);
   // REDIS_URL: cookie sessions live in Redis instead of the database (DESIGN §8).
   const redis = settings.redisUrl
@@ -81,6 +88,7 @@ export async function createDemo(settings: DemoSettings): Promise<Demo> {
           : createDatabaseStrategy({ store: db.accessTokens, lifetimeSeconds: LIFETIME_SECONDS }),
       }),
     ],
+    logger,
   });
   const mounts: Mounts = [
     ['/auth/jwt', portcullis.authRouter('jwt')],
@@ -102,6 +110,7 @@ export async function createDemo(settings: DemoSettings): Promise<Demo> {
     mounts,
     handler,
     openapi,
+    logger,
     docsPage: docsHtml({
       openapiUrl: '/openapi.json',
       assetsPath: '/docs/assets',

@@ -1,6 +1,13 @@
 export { createUserCli, runCreateUser } from './cli';
 export { type DemoDatabase, openDatabase } from './database';
 export { createDemo, type Demo } from './demo';
+export {
+  answerError,
+  createDemoLogger,
+  koaErrorListener,
+  SHUTDOWN_GRACE_MS,
+  SHUTDOWN_LIMIT_MS,
+} from './hardening';
 export { createMailer } from './mailer';
 export { listenNode } from './node-server';
 export {

@@ -1,12 +1,15 @@
 import { createServer, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hardenServer } from '@portcullis/core/node';
 import type { DemoServer } from './run-server';
 import type { DemoSettings } from './settings';
 
 /**
- * Serves a Node request listener (an Express app, Koa's `app.callback()`) for the demo. On
- * close, answers still in flight carry `Connection: close`, so a keep-alive client hangs up
- * after its last answer instead of holding the server open.
+ * Serves a Node request listener (an Express app, Koa's `app.callback()`) for the demo, behind
+ * `hardenServer` (a deadline on every request, JSON answers to what Node's parser refuses, 405
+ * for CONNECT, answers to half-closed clients). On close, answers still in flight carry
+ * `Connection: close`, so a keep-alive client hangs up after its last answer instead of holding
+ * the server open.
  */
 export async function listenNode(
   listener: RequestListener,
@@ -20,6 +23,7 @@ export async function listenNode(
     res.once('close', () => inFlight.delete(res));
     listener(req, res);
   });
+  hardenServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => resolve());
@@ -32,5 +36,6 @@ export async function listenNode(
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         server.close((error) => (error ? reject(error) : resolve()));
       }),
+    closeConnections: () => server.closeAllConnections(),
   };
 }

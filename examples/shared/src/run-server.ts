@@ -1,4 +1,6 @@
+import { isPortcullisError } from '@portcullis/core';
 import { createDemo, type Demo } from './demo';
+import { SHUTDOWN_GRACE_MS, SHUTDOWN_LIMIT_MS } from './hardening';
 import { type DemoSettings, readSettings, SettingsError } from './settings';
 
 /** A demo server once it listens. */
@@ -7,6 +9,8 @@ export interface DemoServer {
   port: number;
   /** Stops accepting, lets in-flight requests finish, then closes every connection. */
   close(): Promise<void>;
+  /** Closes every connection now, answered or not (a shutdown past its grace period). */
+  closeConnections(): void;
 }
 
 /** Builds one framework's app around the demo and listens on `settings.host`/`settings.port`. */
@@ -19,7 +23,9 @@ const warn = (message: string): void => {
 function fail(error: unknown): never {
   // A settings problem is the operator's to fix: one line, no stack (DESIGN §8).
   let message = String(error);
-  if (error instanceof SettingsError) message = error.message;
+  // A configuration mistake names the option: the message is the whole story.
+  const configuration = isPortcullisError(error) && error.code === 'CONFIGURATION';
+  if (error instanceof SettingsError || configuration) message = (error as Error).message;
   else if (error instanceof Error) message = error.stack ?? error.message;
   process.stderr.write(`error: ${message}\n`);
   process.exit(1);
@@ -38,6 +44,19 @@ async function main(framework: string, start: StartDemo): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write('Shutting down: finishing the requests in flight\n');
+    // Slow clients (a body trickling in, a connection held open) must not hold the process up:
+    // past the grace period their connections are closed, and the process exits by the limit.
+    setTimeout(() => {
+      demo.logger.warn(
+        { graceMs: SHUTDOWN_GRACE_MS },
+        'Shutdown: requests still in flight after the grace period; closing their connections',
+      );
+      server.closeConnections();
+    }, SHUTDOWN_GRACE_MS).unref();
+    setTimeout(() => {
+      demo.logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'Shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     server
       .close()
       .then(() => demo.close())
@@ -50,7 +69,9 @@ async function main(framework: string, start: StartDemo): Promise<void> {
 /**
  * The demo's entry point, the same for every framework: reads the env (DESIGN §8), starts the
  * app, prints where it listens, and on SIGTERM/SIGINT lets in-flight requests finish, then
- * exits 0. A bad setting exits 1 with one `error: …` line on stderr.
+ * exits 0; requests still running after 5 s have their connections closed, and the process is
+ * gone within 10 s whatever its clients do. A bad setting exits 1 with one `error: …` line on
+ * stderr.
  *
  * @example
  * ```ts

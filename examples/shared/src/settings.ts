@@ -51,6 +51,11 @@ export function readSettings(
     secret = DEV_SECRET;
     warn('SECRET is not set: using a development secret. Set SECRET before exposing this server.');
   }
+  const secretBytes = new TextEncoder().encode(secret).byteLength;
+  if (secretBytes < 32) {
+    // HS256 wants a key as long as its hash (RFC 7518 §3.2); Portcullis refuses shorter ones.
+    throw new SettingsError(`SECRET must be at least 32 bytes (got ${secretBytes})`);
+  }
   const hostForUrl = host.includes(':') ? `[${host}]` : host;
   const publicUrl = (env.PUBLIC_URL || `http://${hostForUrl}:${port}`).replace(/\/+$/, '');
   let parsed: URL;

@@ -134,3 +134,38 @@ export class InvalidPasswordError extends PortcullisError {
     this.name = 'InvalidPasswordError';
   }
 }
+
+/**
+ * A configuration mistake found at start-up: `path` names the option from the object the caller
+ * passed (`backends[0].strategy.secret`), the message says what is wrong with it, never its
+ * value when that value may be a secret.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   createPortcullis(options);
+ * } catch (error) {
+ *   if (error instanceof PortcullisConfigError) console.error(error.message);
+ *   // backends[0].strategy.secret must be at least 32 bytes for HS256 (got 3)
+ * }
+ * ```
+ */
+export class PortcullisConfigError extends PortcullisError {
+  /** The option at fault, as a path from the options object (`userManager.users.get`). */
+  readonly path: string;
+  /** What is wrong with it (`must be at least 32 bytes for HS256 (got 3)`). */
+  readonly problem: string;
+
+  constructor(path: string, problem: string, options: { cause?: unknown } = {}) {
+    super(ErrorCode.CONFIGURATION, `${path} ${problem}`, options);
+    this.name = 'PortcullisConfigError';
+    this.path = path;
+    this.problem = problem;
+  }
+
+  /** The same problem, seen from an enclosing options object: `within('backends[0]')`. */
+  within(prefix: string): PortcullisConfigError {
+    const path = this.path.startsWith('[') ? `${prefix}${this.path}` : `${prefix}.${this.path}`;
+    return new PortcullisConfigError(path, this.problem, { cause: this.cause });
+  }
+}

@@ -92,6 +92,7 @@ export {
   ErrorCode,
   InvalidPasswordError,
   isPortcullisError,
+  PortcullisConfigError,
   PortcullisError,
   type PortcullisErrorOptions,
 } from './errors';

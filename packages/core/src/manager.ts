@@ -3,6 +3,7 @@ import { ErrorCode, PortcullisError } from './errors';
 import type { UserManagerHooks, ValidatePassword } from './hooks';
 import type { PortcullisRequest } from './http/request';
 import type { PortcullisResponse } from './http/response';
+import { checkManagerOptions } from './internal/check-options';
 import { createJwtCodec, isTokenError, type JwtCodec } from './jwt';
 import {
   type AccountLinkDeps,
@@ -86,6 +87,7 @@ export class UserManager<U extends User = User> {
   readonly #resetSecret: Uint8Array;
 
   constructor(options: UserManagerOptions<U>) {
+    checkManagerOptions(options);
     this.users = options.users;
     this.passwordHasher = options.passwordHasher ?? createPasswordHasher();
     this.#hooks = Object.freeze({ ...options.hooks });

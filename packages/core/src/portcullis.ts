@@ -11,7 +11,7 @@ import {
 import { type AuthenticationBackend, assertUniqueBackendNames } from './auth/backend';
 import { type RevokeAllResult, revokeAllForUser } from './auth/revoke-all';
 import type { CredentialHeaders } from './auth/transport';
-import { ErrorCode, PortcullisError } from './errors';
+import { ErrorCode, isPortcullisError, PortcullisError } from './errors';
 import { DEFAULT_BODY_LIMIT } from './http/body';
 import {
   createHandler,
@@ -22,6 +22,8 @@ import {
 import type { PortcullisRequest } from './http/request';
 import { DEFAULT_BODY_TIMEOUT_MS } from './http/request';
 import type { Router } from './http/route';
+import { checkPortcullisOptions } from './internal/check-options';
+import { logUnavailable, logUnexpected } from './internal/log-events';
 import type { Logger } from './logger';
 import { UserManager, type UserManagerOptions } from './manager';
 import { publicOAuthAccount } from './oauth/account-view';
@@ -133,6 +135,8 @@ export interface Portcullis<U extends User = User> {
 export function createPortcullis<U extends User = User>(
   options: PortcullisOptions<U>,
 ): Portcullis<U> {
+  const built = options.userManager instanceof UserManager;
+  checkPortcullisOptions(options as unknown as Record<string, unknown>, built);
   const manager =
     options.userManager instanceof UserManager
       ? options.userManager
@@ -219,7 +223,12 @@ export function createPortcullis<U extends User = User>(
       createOAuthAssociateRouter(deps, client, routerOptions),
     currentUser(guard: CurrentUserOptions = {}): CurrentUserGuard<U> {
       const frozen = Object.freeze({ ...guard });
-      const check = (headers: CredentialHeaders) => authenticate(headers, frozen);
+      const check = (headers: CredentialHeaders) =>
+        authenticate(headers, frozen).catch((error: unknown) => {
+          // Adapters answer a guard's 503 themselves; the operator hears of the outage here.
+          if (isPortcullisError(error) && error.status === 503) logUnavailable(logger, error, null);
+          throw error;
+        });
       return Object.assign(check, { options: frozen });
     },
     authenticate,
@@ -229,12 +238,8 @@ export function createPortcullis<U extends User = User>(
     handler: (mounts: Mounts, handlerOptions?: HandlerOptions) =>
       createHandler(mounts, {
         admit: abuse.admit,
-        onError: (error, request) => {
-          logger?.error(
-            { err: error, method: request.method, path: pathOf(request.url) },
-            'Unexpected error in a Portcullis route',
-          );
-        },
+        onError: (error, request) => logUnexpected(logger, error, request),
+        onUnavailable: (error, request) => logUnavailable(logger, error, request),
         ...handlerOptions,
       }),
     serialize,

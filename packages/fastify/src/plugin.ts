@@ -1,5 +1,5 @@
 import type { Mounts, Portcullis, PortcullisHandler, User } from '@portcullis/core';
-import { ANSWERED_METHODS, nodeRequest, routeNodeRequest } from '@portcullis/core/node';
+import { ANSWERED_METHODS, routeNodeRequest } from '@portcullis/core/node';
 import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendResponse } from './send';
@@ -17,9 +17,15 @@ declare module 'fastify' {
   }
 }
 
-/** Fastify's path syntax for core's `{param}` templates. */
+/**
+ * The Fastify route that takes a core path: a static path as is; a path with parameters as a
+ * wildcard from its first parameter on (`/users/{id}` → `/users/*`). Fastify refuses a
+ * parameter longer than its `maxParamLength` (100) with its own 414 before any hook runs; a
+ * wildcard has no such limit, so a long id gets core's answer (401 or 404), as on Express.
+ */
 function fastifyPath(path: string): string {
-  return path.replace(/\{(\w+)\}/g, ':$1');
+  const param = path.indexOf('{');
+  return param === -1 ? path : `${path.slice(0, param)}*`;
 }
 
 function origin(request: FastifyRequest): string {
@@ -27,48 +33,42 @@ function origin(request: FastifyRequest): string {
 }
 
 /**
- * Core's routes in their own encapsulated context: its content-type parser hands the raw body
- * stream to core untouched, so malformed bodies get FastAPI's 422 (not Fastify's 400) and the
- * size limit is core's (DESIGN §2). Nothing leaks into the app's own routes.
+ * The path of a request target below the plugin's prefix, without the query. An absolute-form
+ * target (`POST http://host/auth/register`, RFC 9112 §3.2.2) is routed by its path, as Fastify's
+ * router and Express do.
+ */
+function pathBelow(target: string, prefix: string): string {
+  const end = target.search(/[?#]/);
+  const path = end === -1 ? target : target.slice(0, end);
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(path)?.[0] ?? '';
+  return (path.slice(origin.length) || '/').slice(prefix.length);
+}
+
+/**
+ * Core's routes in their own encapsulated context, answered from an `onRequest` hook: before
+ * Fastify looks at the content type (it would answer a malformed one with its own 415) or
+ * reads the body (its 400 for bad JSON, its 413), so every request gets core's answer, as on
+ * Express and Koa: FastAPI's 422 for malformed bodies, core's size limit and deadline. The
+ * routes exist so Fastify sends these paths here; paths and methods core does not own go to
+ * the app's not-found handler. Nothing leaks into the app's own routes.
  */
 async function mountRoutes(scope: FastifyInstance, handler: PortcullisHandler): Promise<void> {
-  scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-  const methodsByPath = new Map<string, Set<string>>();
-  for (const route of handler.routes) {
-    const methods = methodsByPath.get(route.fullPath) ?? new Set<string>();
-    methods.add(route.method);
-    methodsByPath.set(route.fullPath, methods);
-    scope.route({
-      method: route.method,
-      url: fastifyPath(route.fullPath),
-      // HEAD wherever GET, as Starlette does; Fastify drops the body.
-      exposeHeadRoute: route.method === 'GET',
-      async handler(request, reply) {
-        const params = request.params as Record<string, string>;
-        const portable = nodeRequest(request.raw, { origin: origin(request) });
-        return sendResponse(reply, await handler.run({ route, params }, portable));
-      },
+  scope.addHook('onRequest', async (request, reply) => {
+    // Core routes the path below the plugin's prefix: DELETE /users/me is /users/{id}.
+    const response = await routeNodeRequest(handler, request.raw, {
+      pathname: pathBelow(request.raw.url ?? '/', scope.prefix),
+      origin: origin(request),
     });
-  }
-  // FastAPI answers 405 for a known path with another method; Fastify would say 404.
-  for (const [path, methods] of methodsByPath) {
-    // HEAD already answers where GET does (exposeHeadRoute); Fastify refuses it twice.
-    const taken = methods.has('GET') ? new Set([...methods, 'HEAD']) : methods;
-    const others = ANSWERED_METHODS.filter((method) => !taken.has(method)) as HTTPMethods[];
+    return response ? sendResponse(reply, response) : reply.callNotFound();
+  });
+  const paths = new Set(handler.routes.map((route) => fastifyPath(route.fullPath)));
+  for (const url of paths) {
     scope.route({
-      method: others,
-      url: fastifyPath(path),
+      // HEAD wherever GET, and 405 with `Allow` for the other methods: core answers both.
+      method: [...ANSWERED_METHODS] as HTTPMethods[],
+      url,
       exposeHeadRoute: false,
-      async handler(request, reply) {
-        // Core routes the path below the plugin's prefix: DELETE /users/me is /users/{id}.
-        const url = new URL(request.url, 'http://localhost');
-        const response = await routeNodeRequest(handler, request.raw, {
-          pathname: url.pathname.slice(scope.prefix.length),
-          origin: origin(request),
-        });
-        return response ? sendResponse(reply, response) : reply.callNotFound();
-      },
+      handler: (_request, reply) => reply.callNotFound(),
     });
   }
 }

@@ -14,7 +14,20 @@ import { afterEach, describe, expect, expectTypeOf, test } from 'vitest';
 
 const secret = 'koa-adapter-test-secret-0123456789';
 // Never reached: every request here is refused before the store is asked anything.
-const users = {} as UserStore;
+const unreachable = async (): Promise<never> => {
+  throw new Error('the store was asked');
+};
+const users: UserStore = {
+  get: unreachable,
+  getByEmail: unreachable,
+  getByOAuthAccount: unreachable,
+  create: unreachable,
+  update: unreachable,
+  delete: unreachable,
+  addOAuthAccount: unreachable,
+  updateOAuthAccount: unreachable,
+  parseId: () => null,
+};
 const auth = createPortcullis({
   userManager: { users, resetPasswordToken: { secret }, verificationToken: { secret } },
   backends: [

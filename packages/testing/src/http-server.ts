@@ -1,11 +1,14 @@
 import { Buffer } from 'node:buffer';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hardenServer } from '@portcullis/core/node';
 import type { HttpSuiteServer } from './http-app';
 
 /**
  * Serves a Node request listener (an Express app, Koa's `app.callback()`, a bare handler) on
- * 127.0.0.1, port 0, for an adapter's `start`.
+ * 127.0.0.1, port 0, for an adapter's `start`, behind `hardenServer` as the adapters' docs
+ * recommend (a body the app's own parser gave up on is drained, so keep-alive connections the
+ * suite reuses keep working).
  *
  * @example
  * ```ts
@@ -13,7 +16,7 @@ import type { HttpSuiteServer } from './http-app';
  * ```
  */
 export async function serveNode(listener: RequestListener): Promise<HttpSuiteServer> {
-  const server = createServer(listener);
+  const server = hardenServer(createServer(listener));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

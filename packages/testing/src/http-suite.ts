@@ -5,6 +5,7 @@ import { type CaseContext, createCaseContext, type HttpContractTarget } from './
 import { abuseCases } from './http-cases-abuse';
 import { adapterCases } from './http-cases-adapter';
 import { bodyCases } from './http-cases-bodies';
+import { hostileCases, hostileParsedCases } from './http-cases-hostile';
 import { loginCases } from './http-cases-login';
 import { mountCases } from './http-cases-mount';
 import { registerCases } from './http-cases-register';
@@ -22,14 +23,24 @@ export type HttpCaseId =
   | (typeof adapterCases)[number]['id']
   | (typeof abuseCases)[number]['id']
   | (typeof bodyCases)[number]['id']
-  | (typeof mountCases)[number]['id'];
+  | (typeof mountCases)[number]['id']
+  | (typeof hostileCases)[number]['id']
+  | (typeof hostileParsedCases)[number]['id'];
 
 /** Cases a target cannot support, each with the reason, declared before anything runs. */
 export type HttpSkips<Id extends string = HttpCaseId> = Readonly<Partial<Record<Id, string>>>;
 
 /** Every case id, in the order the adapter suite runs them. */
 export const httpCaseIds: readonly HttpCaseId[] = Object.freeze(
-  [...contractCases, ...adapterCases, ...bodyCases, ...mountCases, ...abuseCases].map((c) => c.id),
+  [
+    ...contractCases,
+    ...adapterCases,
+    ...hostileCases,
+    ...bodyCases,
+    ...hostileParsedCases,
+    ...mountCases,
+    ...abuseCases,
+  ].map((c) => c.id),
 );
 
 export interface HttpContractSuiteOptions {
@@ -171,9 +182,10 @@ export function httpAdapterSuite(options: HttpAdapterSuiteOptions): void {
   };
   describe(`Portcullis HTTP adapter suite: ${options.name}`, () => {
     const settings = { skip, timeout: options.timeout };
-    const root = [...contractCases, ...adapterCases];
+    const root = [...contractCases, ...adapterCases, ...hostileCases];
+    const parsed = [...bodyCases, ...hostileParsedCases];
     group('on the root, raw bodies', root, settings, variant('', false));
-    group("behind the app's own body parsers", bodyCases, settings, variant('', true));
+    group("behind the app's own body parsers", parsed, settings, variant('', true));
     group('mounted below /api', mountCases, settings, variant('/api', false));
     group('with login throttling and per-address limits on', abuseCases, settings, async () => {
       const abuse = createAbuseFixture();

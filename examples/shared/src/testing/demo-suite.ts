@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -20,6 +21,49 @@ const json = (body: unknown): RequestInit => ({
  */
 const SPAWN_TIMEOUT = 120_000;
 const SPAWNS = { timeout: SPAWN_TIMEOUT };
+
+/**
+ * Sends raw bytes, half-closing the connection after them if asked, and collects the answer
+ * until the server ends the connection (`null` if it did not within 10 s).
+ */
+function exchange(base: string, bytes: string, halfClose = false): Promise<string | null> {
+  const { port } = new URL(base);
+  return new Promise((resolve) => {
+    const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true });
+    let received = '';
+    const done = (answer: string | null): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(null), 10_000);
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+    });
+    socket.on('end', () => done(received));
+    socket.on('error', () => done(received));
+    socket.write(bytes);
+    if (halfClose) socket.end();
+  });
+}
+
+/** A client sending `head` now and then one byte every 200 ms, never finishing. */
+function trickle(base: string, head: string): { socket: Socket; stop(): void } {
+  const { port } = new URL(base);
+  const socket = connect(Number(port), '127.0.0.1');
+  socket.on('error', () => undefined);
+  socket.write(head);
+  const timer = setInterval(() => {
+    if (socket.writable) socket.write('a');
+  }, 200);
+  return {
+    socket,
+    stop() {
+      clearInterval(timer);
+      socket.destroy();
+    },
+  };
+}
 
 const form = (fields: Record<string, string>): RequestInit => ({
   method: 'POST',
@@ -89,6 +133,42 @@ export function demoSuite(framework: string, appUrl: URL): void {
         const response = await fetch(`${d.base}${path}`);
         expect(response.status, path).toBeGreaterThanOrEqual(400);
         expect(response.status, path).toBeLessThan(500);
+      }
+    });
+
+    test('answers CONNECT, unknown methods and broken framing with a JSON 4xx', async () => {
+      const answers = await Promise.all([
+        exchange(d.base, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n'),
+        exchange(d.base, 'FOO /auth/register HTTP/1.1\r\nHost: x\r\n\r\n'),
+        exchange(
+          d.base,
+          'POST /auth/register HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+        ),
+      ]);
+      expect(answers.map((a) => a?.slice(0, 12))).toEqual([
+        'HTTP/1.1 405',
+        'HTTP/1.1 400',
+        'HTTP/1.1 400',
+      ]);
+      for (const answer of answers) expect(answer).toMatch(/\r\n\r\n\{"detail":"[^"]+"\}$/);
+    });
+
+    test('a client that half-closes after its request gets the answer, every time', async () => {
+      // Well formed, wrongly signed: its check takes a moment, during which Node used to see the
+      // client's FIN and close the connection before the 401 was written.
+      const part = (value: object): string =>
+        Buffer.from(JSON.stringify(value)).toString('base64url');
+      const token = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: 'x', aud: ['portcullis:auth'], exp: 4e9 })}.${'A'.repeat(43)}`;
+      const request = (path: string): string =>
+        `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`;
+      const answers = await Promise.all(
+        Array.from({ length: 15 }, (_, i) =>
+          exchange(d.base, request(i % 2 ? '/whoami' : '/users/me'), true),
+        ),
+      );
+      for (const answer of answers) {
+        expect(answer?.slice(0, 12)).toBe('HTTP/1.1 401');
+        expect(answer).toMatch(/\{"detail":"Unauthorized"\}$/);
       }
     });
 
@@ -305,6 +385,27 @@ export function demoSuite(framework: string, appUrl: URL): void {
       expect(await code).toBe(0);
     });
 
+    test('SIGTERM exits within 10 s with slow clients connected', SPAWNS, async () => {
+      const slow = await startDemo(appDir);
+      const clients = [
+        // A body trickling into a Portcullis route, and into one of the app's own routes.
+        trickle(
+          slow.base,
+          'POST /auth/register HTTP/1.1\r\nHost: x\r\nContent-Length: 9999\r\n\r\n',
+        ),
+        trickle(slow.base, 'POST /whoami HTTP/1.1\r\nHost: x\r\nContent-Length: 9999\r\n\r\n'),
+        // Headers that never end, and a keep-alive connection left idle after an answer.
+        trickle(slow.base, 'GET /users/me HTTP/1.1\r\nHost: x\r\nX-Slow: '),
+        trickle(slow.base, 'GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n'),
+      ];
+      await delay(1000);
+      const code = slow.stop('SIGTERM');
+      const outcome = await Promise.race([code, delay(10_000).then(() => 'still running')]);
+      for (const client of clients) client.stop();
+      if (outcome === 'still running') await slow.stop('SIGKILL');
+      expect(outcome).toBe(0);
+    });
+
     test(
       'refuses to start with one clear line for a malformed or unusable DATABASE_URL',
       SPAWNS,
@@ -323,5 +424,12 @@ export function demoSuite(framework: string, appUrl: URL): void {
         }
       },
     );
+
+    test('refuses a SECRET shorter than 32 bytes with one clear line', SPAWNS, async () => {
+      const result = await startExpectingFailure(appDir, { SECRET: 'too-short' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error: SECRET must be at least 32 bytes \(got 9\)$/m);
+      expect(result.stderr).not.toContain('too-short');
+    });
   });
 }

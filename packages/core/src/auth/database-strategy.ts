@@ -1,3 +1,5 @@
+import { checkContract, checkLifetime } from '../internal/config-checks';
+import { misconfiguredStrategy, problemOf } from '../internal/config-problem';
 import { randomToken } from '../random';
 import type { AccessTokenStore, User } from '../types';
 import type { Strategy, UserLookup } from './strategy';
@@ -19,6 +21,12 @@ export interface DatabaseStrategyOptions {
 export function createDatabaseStrategy<U extends User = User>(
   options: DatabaseStrategyOptions,
 ): Strategy<U> {
+  // Reported by createPortcullis at start-up, with the option's full path.
+  const problem = problemOf(() => {
+    checkContract('store', options.store, 'AccessTokenStore');
+    checkLifetime('lifetimeSeconds', options.lifetimeSeconds, { null: true, undefined: true });
+  });
+  if (problem) return misconfiguredStrategy(problem);
   const { store } = options;
   const lifetime = options.lifetimeSeconds ?? null;
   return {

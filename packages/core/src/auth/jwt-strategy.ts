@@ -1,3 +1,5 @@
+import { checkContract, checkJwtSigning, checkLifetime } from '../internal/config-checks';
+import { misconfiguredStrategy, problemOf } from '../internal/config-problem';
 import { createJwtCodec, isTokenError, type JwtAlgorithm } from '../jwt';
 import type { User } from '../types';
 import { createTokenId, type TokenRevocationStore, tokenIdIssuedAt } from './revocation';
@@ -39,6 +41,9 @@ export interface JwtStrategyOptions {
  * ```
  */
 export function createJwtStrategy<U extends User = User>(options: JwtStrategyOptions): Strategy<U> {
+  // Reported by createPortcullis at start-up, with the option's full path.
+  const problem = problemOf(() => checkOptions(options));
+  if (problem) return misconfiguredStrategy(problem);
   const audience = [...(options.audience ?? ['portcullis:auth'])];
   const codec = createJwtCodec({
     secret: options.secret,
@@ -115,4 +120,13 @@ export function createJwtStrategy<U extends User = User>(options: JwtStrategyOpt
       while (Date.now() <= now) await new Promise((resolve) => setTimeout(resolve, 1));
     },
   };
+}
+
+/** A known algorithm with keys that fit it, a positive lifetime, a whole revocation store. */
+function checkOptions(options: JwtStrategyOptions): void {
+  checkJwtSigning('', options);
+  checkLifetime('lifetimeSeconds', options.lifetimeSeconds, { null: true });
+  if (options.revocation !== undefined) {
+    checkContract('revocation', options.revocation, 'TokenRevocationStore');
+  }
 }

@@ -1,3 +1,4 @@
+import { isPortcullisError, type PortcullisError } from '../errors';
 import { type FetchConnectionInfo, fromFetchRequest, type PortcullisRequest } from './request';
 import { errorResponse, type PortcullisResponse, statusError, toFetchResponse } from './response';
 import type { HttpMethod, Route, Router } from './route';
@@ -22,6 +23,8 @@ export interface HandlerOptions {
    * Fetch handler answers 500. The Node adapters rethrow such errors to the host instead.
    */
   onError?(error: unknown, request: PortcullisRequest): void;
+  /** Told about every outage (a store that could not be reached) before its 503 is sent. */
+  onUnavailable?(error: PortcullisError, request: PortcullisRequest): void;
   /**
    * The client's address when `fetch` is called without connection info (e.g. from a header
    * a trusted edge sets). Default: unknown.
@@ -148,6 +151,7 @@ export function createHandler(mounts: Mounts, options: HandlerOptions = {}): Por
       if (refused) return refused;
       return await found.route.handle({ request, params: found.params });
     } catch (error) {
+      if (isPortcullisError(error) && error.status === 503) options.onUnavailable?.(error, request);
       return errorResponse(error);
     }
   };

@@ -10,6 +10,8 @@ export {
   releaseUnreadBody,
   writeNodeResponse,
 } from './bridge';
+// Answering what the framework never sees: slow requests, parser errors, CONNECT, half-close
+export { type HardenServerOptions, hardenServer } from './harden-server';
 // The interactive docs page's files
 export { createDocsAssets, type DocsAsset, type DocsAssets } from './docs-assets';
 // Routing a Node request to Portcullis
