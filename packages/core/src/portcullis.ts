@@ -1,7 +1,6 @@
 import type { TrustProxy } from './abuse/client-address';
 import { createAbuseProtection } from './abuse/protection';
 import type { RateLimitOptions } from './abuse/rate-limit-options';
-import { pathOf } from './abuse/too-many-requests';
 import {
   type AuthResult,
   type CurrentUserGuard,
