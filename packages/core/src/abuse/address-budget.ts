@@ -1,11 +1,12 @@
 import type { PortcullisRequest } from '../http/request';
 import type { PortcullisResponse } from '../http/response';
 import type { Route } from '../http/route';
+import { pathOf } from '../internal/url-path';
 import type { ThrottledEvent } from './events';
 import type { createGuard } from './guarded-store';
 import { bucketOf } from './ip';
 import type { ResolvedRateLimit } from './rate-limit-options';
-import { pathOf, retryAfterSeconds, tooManyRequests } from './too-many-requests';
+import { retryAfterSeconds, tooManyRequests } from './too-many-requests';
 
 const MINUTE_MS = 60_000;
 

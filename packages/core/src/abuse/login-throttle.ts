@@ -1,5 +1,6 @@
 import type { PortcullisRequest } from '../http/request';
 import type { PortcullisResponse } from '../http/response';
+import { pathOf } from '../internal/url-path';
 import { base64url } from '../random';
 import type { User } from '../types';
 import type { LoginFailedEvent, LoginFailureReason, ThrottledEvent } from './events';
@@ -7,7 +8,7 @@ import type { createGuard } from './guarded-store';
 import { bucketOf } from './ip';
 import type { ResolvedRateLimit } from './rate-limit-options';
 import type { AttemptKey } from './rate-limit-store';
-import { pathOf, retryAfterSeconds, tooManyRequests } from './too-many-requests';
+import { retryAfterSeconds, tooManyRequests } from './too-many-requests';
 
 /**
  * One password login in progress. Either `refused` (answer it: 429, nothing was checked), or

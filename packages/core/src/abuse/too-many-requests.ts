@@ -13,11 +13,3 @@ export function retryAfterSeconds(until: number, now: number): number {
 export function tooManyRequests(retryAfter: number): PortcullisResponse {
   return json({ detail: ErrorCode.TOO_MANY_REQUESTS }, 429, [['retry-after', String(retryAfter)]]);
 }
-
-/** The path of a URL for events and log lines: never the query, which may carry a token. */
-export function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  if (start === -1) return '/';
-  const end = url.search(/[?#]/);
-  return url.slice(start, end === -1 ? undefined : end);
-}

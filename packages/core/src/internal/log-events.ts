@@ -1,14 +1,7 @@
 import type { PortcullisError } from '../errors';
 import type { PortcullisRequest } from '../http/request';
 import type { Logger } from '../logger';
-
-/** The path of a URL, for log lines: never the query, which may carry a token. */
-export function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  if (start === -1) return '/';
-  const end = url.search(/[?#]/);
-  return url.slice(start, end === -1 ? undefined : end);
-}
+import { pathOf } from './url-path';
 
 /** Where a request was going, without its query string, headers or body. */
 function whereTo(request: PortcullisRequest | null): object {
