@@ -103,3 +103,69 @@ export interface AccessTokenStore {
   /** Deletes every token of a user ("log out everywhere"); returns how many. */
   deleteAllForUser(userId: UserId): Promise<number>;
 }
+
+/**
+ * One completed login (docs/sessions.md). `id` is public (listings show it) and never
+ * authenticates on its own; the access token is stored only as `token_key`: the SHA-256 hex
+ * of the token by default, the token itself with `tokenStorage: 'plain'`.
+ */
+export interface SessionRecord {
+  id: string;
+  user_id: UserId;
+  /** The name of the backend that created it, e.g. `cookie` or `session`. */
+  backend: string;
+  created_at: Date;
+  /** Equals `created_at` until the first use; written at most once a minute. */
+  last_used_at: Date;
+  /** Null: until logout or revocation. */
+  expires_at: Date | null;
+  /** At most 512 characters. */
+  user_agent: string | null;
+  /** The client address as resolved through `trustProxy`. */
+  ip: string | null;
+  /** When the user last proved who they are; a refresh keeps it. */
+  auth_time: Date;
+  /** True when a second factor was satisfied at login. */
+  mfa: boolean;
+  /** Null for sessions whose access tokens are JWTs (they carry `sid`). */
+  token_key: string | null;
+  /** Generation of the current refresh token; null when the session has no refresh token. */
+  refresh_generation: number | null;
+  /** When the refresh token was last rotated; null before the first rotation. */
+  refreshed_at: Date | null;
+}
+
+/** What a strategy hands a store to create a session. */
+export type SessionCreateData = Omit<
+  SessionRecord,
+  'created_at' | 'last_used_at' | 'refreshed_at'
+> & {
+  created_at?: Date;
+};
+
+/**
+ * Storage for sessions (database strategy, Redis strategy, refresh-token backends). Every
+ * method answers live sessions only: an expired or deleted session is never returned.
+ * Deletions are atomic: of concurrent deletes of one session exactly one returns true.
+ */
+export interface SessionStore {
+  create(data: SessionCreateData): Promise<SessionRecord>;
+  /** The live session with this id, or null. */
+  get(id: string): Promise<SessionRecord | null>;
+  /** The live session whose `token_key` is this; with `maxAge`, only one created at or after it. */
+  getByTokenKey(tokenKey: string, maxAge?: Date): Promise<SessionRecord | null>;
+  /** The user's live sessions, newest first. */
+  listForUser(userId: UserId): Promise<SessionRecord[]>;
+  /** Sets `last_used_at`; a no-op for a session that is gone. */
+  touch(id: string, at: Date): Promise<void>;
+  /**
+   * Compare-and-set rotation: moves `refresh_generation` from `expected` to `expected + 1` and
+   * sets `refreshed_at`, only if the stored generation is still `expected`. Of concurrent calls
+   * with one `expected` exactly one returns true.
+   */
+  advanceRefresh(id: string, expected: number, at: Date): Promise<boolean>;
+  /** Deletes one session; true when this call removed it. */
+  delete(id: string): Promise<boolean>;
+  /** Deletes every session of the user except `exceptId`; returns how many. */
+  deleteAllForUser(userId: UserId, exceptId?: string): Promise<number>;
+}
