@@ -1,5 +1,5 @@
 // The committed generated tables must be what the generators make from the code today.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderErrorCodes } from '../scripts/error-codes';
@@ -57,6 +57,14 @@ describe('the ASVS table', () => {
     }
     expect(count).toBeGreaterThan(10);
     expect(missing).toEqual([]);
+  });
+
+  it('cites test files that exist', () => {
+    const files = [...page.matchAll(/`((?:packages|examples|e2e)\/[\w/.-]+\.test\.ts)`/g)].map(
+      (match) => match[1] as string,
+    );
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.filter((file) => !existsSync(join(docsRoot, '..', file)))).toEqual([]);
   });
 
   it('cites case ids that the conformance kit defines', () => {
