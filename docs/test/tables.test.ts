@@ -103,4 +103,29 @@ describe('package READMEs', () => {
     }
     expect(relative).toEqual([]);
   });
+
+  it('each link to the documentation site', () => {
+    const packagesDir = join(docsRoot, '../packages');
+    const unlinked = readdirSync(packagesDir)
+      .filter((name) => existsSync(join(packagesDir, name, 'README.md')))
+      .filter(
+        (name) =>
+          !readFileSync(join(packagesDir, name, 'README.md'), 'utf8').includes(
+            'https://portcullis-auth.github.io/portcullis/',
+          ),
+      );
+    expect(unlinked).toEqual([]);
+  });
+
+  it('are all listed in the root README', () => {
+    const packagesDir = join(docsRoot, '../packages');
+    const readme = readFileSync(join(docsRoot, '../README.md'), 'utf8');
+    const published = readdirSync(packagesDir)
+      .filter((name) => existsSync(join(packagesDir, name, 'package.json')))
+      .map((name) => JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8')))
+      .filter((manifest: { private?: boolean }) => manifest.private !== true)
+      .map((manifest: { name: string }) => manifest.name);
+    expect(published.length).toBeGreaterThan(8);
+    expect(published.filter((name) => !readme.includes(`| [\`${name}\`]`))).toEqual([]);
+  });
 });
