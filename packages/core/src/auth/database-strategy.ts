@@ -43,7 +43,7 @@ export function createDatabaseStrategy<U extends User = User>(
     async destroyToken(token: string): Promise<void> {
       await store.delete(token);
     },
-    // Not upstream (docs/contract/behaviour.md#database-strategy has no "revoke all"): one DELETE by user id.
+    // Not upstream, which has no "revoke all" (docs/contract/behaviour.md#database-strategy): one DELETE by user id.
     async revokeAllForUser(user: U): Promise<void> {
       await store.deleteAllForUser(user.id);
     },

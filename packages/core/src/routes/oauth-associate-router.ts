@@ -16,8 +16,8 @@ import type { RouteDeps } from './deps';
 import { errorResponse, example, UNAUTHORIZED_DOC } from './docs';
 
 /**
- * Options of `portcullis.oauthAssociateRouter(client, options)` (docs/contract/routes.md#router-options
- * `get_oauth_associate_router`).
+ * Options of `portcullis.oauthAssociateRouter(client, options)` (upstream's
+ * `get_oauth_associate_router`, see docs/contract/routes.md#router-options).
  *
  * @example
  * ```ts

@@ -16,7 +16,7 @@ import { errorResponse, example } from './docs';
 import { completeLogin } from './login';
 
 /**
- * Options of `portcullis.oauthRouter(client, backend, options)` (docs/contract/routes.md#router-options `get_oauth_router`).
+ * Options of `portcullis.oauthRouter(client, backend, options)` (upstream's `get_oauth_router`, see docs/contract/routes.md#router-options).
  *
  * @example
  * ```ts
