@@ -38,7 +38,7 @@ export interface OAuthAccountTable {
 }
 
 /**
- * The `accesstoken` table (see docs/contract/behaviour.md#database-strategy). `created_at` is TIMESTAMPTZ on PostgreSQL, DATETIME(6)
+ * The `accesstoken` table (see docs/contract/behaviour.md#sql-tables). `created_at` is TIMESTAMPTZ on PostgreSQL, DATETIME(6)
  * holding UTC on MySQL/MariaDB, and UTC text in SQLAlchemy's layout on SQLite
  * (`YYYY-MM-DD HH:MM:SS.ffffff`), so FastAPI Users rows sort and compare with ours.
  */
