@@ -39,7 +39,7 @@ export interface Demo {
 }
 
 /**
- * The demo app of docs/demo.md, framework-free: every demo (Fastify, Express, Koa) mounts these
+ * The demo app (docs/demo.md), framework-free: every demo (Fastify, Express, Koa) mounts these
  * routers at these prefixes and serves `/openapi.json` and `/docs`.
  */
 export async function createDemo(
