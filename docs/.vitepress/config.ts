@@ -103,6 +103,9 @@ export default defineConfig({
         text: 'Contract and decisions',
         items: [
           { text: 'The FastAPI Users contract', link: '/contract/' },
+          { text: 'Routes, guards and framework rules', link: '/contract/routes' },
+          { text: 'Users, tokens, backends and stores', link: '/contract/behaviour' },
+          { text: 'Upstream quirks: kept and fixed', link: '/contract/quirks' },
           { text: 'Deviations from FastAPI Users', link: '/deviations' },
           { text: 'OAuth routes', link: '/oauth' },
           { text: 'Decision records', link: '/contract/decisions' },

@@ -39,7 +39,7 @@ export interface Demo {
 }
 
 /**
- * The demo app of DESIGN §8, framework-free: every demo (Fastify, Express, Koa) mounts these
+ * The demo app (docs/demo.md), framework-free: every demo (Fastify, Express, Koa) mounts these
  * routers at these prefixes and serves `/openapi.json` and `/docs`.
  */
 export async function createDemo(
@@ -47,7 +47,7 @@ export async function createDemo(
   logger: Logger = createDemoLogger(),
 ): Promise<Demo> {
   const db = await openDatabase(settings.databaseUrl);
-  // REDIS_URL: cookie sessions live in Redis instead of the database (DESIGN §8).
+  // REDIS_URL: cookie sessions live in Redis instead of the database (see docs/demo.md).
   const redis = settings.redisUrl
     ? await openRedis(settings.redisUrl, (message) => {
         process.stderr.write(`warning: ${message}\n`);
@@ -70,7 +70,7 @@ export async function createDemo(
     },
     // RATE_LIMIT, RATE_LIMIT_*, TRUST_PROXY (docs/demo.md).
     ...abuseOptions(settings.abuse, { redis: redis?.redis ?? null, sql: db.rateLimitStore }),
-    // Tried in this order on every protected route (DESIGN §8).
+    // Tried in this order on every protected route (see docs/demo.md).
     backends: [
       createAuthBackend({
         name: 'jwt',

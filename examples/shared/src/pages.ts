@@ -49,7 +49,7 @@ export function whoami(user: User | null | undefined): { email: string | null } 
 const ASSETS = '/docs/assets/';
 
 /**
- * `/openapi.json`, `/docs` and the docs assets (served from this server, no CDN; DESIGN §8), so
+ * `/openapi.json`, `/docs` and the docs assets (served from this server, no CDN; docs/demo.md), so
  * every framework's demo serves the same bytes.
  */
 export function createDemoPages(demo: Demo): DemoPages {

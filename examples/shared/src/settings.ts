@@ -1,6 +1,6 @@
 import { type AbuseSettings, readAbuseSettings } from './rate-limit';
 
-/** The demo's environment (DESIGN §8), read and checked once at start. */
+/** The demo's environment (see docs/demo.md), read and checked once at start. */
 export interface DemoSettings {
   port: number;
   host: string;
@@ -86,7 +86,7 @@ export function readSettings(
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
-/** OIDC_* (DESIGN §8): all three or none; `http://` only on a loopback host, with a warning. */
+/** OIDC_* (see docs/demo.md): all three or none; `http://` only on a loopback host, with a warning. */
 function readOidcSettings(
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,

@@ -1,6 +1,6 @@
 /**
  * Error codes. The first fifteen are FastAPI Users' `ErrorCode` values, sent verbatim as `detail`
- * (spec §2.1); the rest are added by Portcullis (DESIGN §4) or used between layers.
+ * (see docs/contract/behaviour.md#errors); the rest are added by Portcullis or used between layers.
  *
  * @example
  * ```ts
@@ -126,7 +126,7 @@ export function isPortcullisError(value: unknown): value is PortcullisError {
 
 /**
  * Thrown by `validatePassword` to reject a password; `reason` reaches the client as
- * `{"detail": {"code": "..._INVALID_PASSWORD", "reason": reason}}` (spec §2.2).
+ * `{"detail": {"code": "..._INVALID_PASSWORD", "reason": reason}}` (see docs/contract/behaviour.md#errors).
  */
 export class InvalidPasswordError extends PortcullisError {
   constructor(reason: unknown) {

@@ -4,9 +4,9 @@ import type { PortcullisResponse } from './http/response';
 import type { User } from './types';
 
 /**
- * The nine lifecycle hooks (spec §3.10), all optional. `request` is the incoming request (method,
+ * The nine lifecycle hooks (see docs/contract/behaviour.md#hooks), all optional. `request` is the incoming request (method,
  * URL, headers, client address) when the action came over HTTP. Hooks never receive a plaintext password (a deliberate fix of
- * upstream quirk 7).
+ * docs/contract/quirks.md#hook-password).
  */
 export interface UserManagerHooks<U extends User = User> {
   onAfterRegister?(user: U, request?: PortcullisRequest): void | Promise<void>;

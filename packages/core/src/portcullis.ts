@@ -46,7 +46,7 @@ export type { RevokeAllResult };
 export interface PortcullisOptions<U extends User = User> {
   /** A manager, or the options to build one. */
   userManager: UserManager<U> | UserManagerOptions<U>;
-  /** Tried in this order when resolving the current user (spec §5). */
+  /** Tried in this order when resolving the current user (see docs/contract/routes.md#current-user). */
   backends: readonly AuthenticationBackend<U>[];
   /** The app's extra user fields (read, create, update). */
   userSchemas?: UserSchemasOptions;
@@ -86,9 +86,9 @@ export interface Portcullis<U extends User = User> {
   resetPasswordRouter(): Router;
   verifyRouter(): Router;
   usersRouter(options?: UsersRouterOptions): Router;
-  /** OAuth `/authorize` and `/callback` logging in through the named backend (spec §6.6). */
+  /** OAuth `/authorize` and `/callback` logging in through the named backend (see docs/contract/routes.md#oauth-callback). */
   oauthRouter(client: OAuthClient, backend: string, options: OAuthRouterOptions): Router;
-  /** OAuth `/authorize` and `/callback` linking an account to the current user (spec §6.7). */
+  /** OAuth `/authorize` and `/callback` linking an account to the current user (see docs/contract/routes.md#oauth-associate). */
   oauthAssociateRouter(client: OAuthClient, options: OAuthAssociateRouterOptions): Router;
   /** A guard with FastAPI Users' 401/403 rules; create it once, call it per request. */
   currentUser(options?: CurrentUserOptions): CurrentUserGuard<U>;

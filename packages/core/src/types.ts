@@ -1,13 +1,13 @@
 /**
  * Records and store contracts. Field names are snake_case on purpose: they are FastAPI Users'
- * column names and wire names (spec §1.1, §10.2), so a record goes to the wire and the
+ * column names and wire names (see docs/contract/behaviour.md#user-fields, docs/contract/behaviour.md#sql-tables), so a record goes to the wire and the
  * database without a mapping layer, and custom fields round-trip under the same name.
  */
 
 /** A user id as stores hand it out: a UUID string by default, an integer or ObjectId hex as options. */
 export type UserId = string | number;
 
-/** The fields every user has (spec §1.1); apps add their own fields next to them. */
+/** The fields every user has (see docs/contract/behaviour.md#user-fields); apps add their own fields next to them. */
 export interface BaseUser {
   id: UserId;
   email: string;
@@ -20,7 +20,7 @@ export interface BaseUser {
 /** A user record with the app's custom fields. */
 export type User = BaseUser & { [field: string]: unknown };
 
-/** An OAuth account linked to a user (spec §1.1). */
+/** An OAuth account linked to a user (see docs/contract/behaviour.md#user-fields). */
 export interface OAuthAccount {
   id: UserId;
   oauth_name: string;
@@ -73,7 +73,7 @@ export interface UpdateCondition {
 export interface UserStore<U extends User = User> {
   /** The user with this id, or null. `id` has been parsed by the store's id codec. */
   get(id: UserId): Promise<U | null>;
-  /** Case-insensitive lookup (spec §10.1). */
+  /** Case-insensitive lookup (see docs/contract/behaviour.md#stores). */
   getByEmail(email: string): Promise<U | null>;
   getByOAuthAccount(oauthName: string, accountId: string): Promise<U | null>;
   create(data: UserCreateData): Promise<U>;
@@ -86,7 +86,7 @@ export interface UserStore<U extends User = User> {
   parseId(value: string): UserId | null;
 }
 
-/** A row of the access-token table (spec §9.4). */
+/** A row of the access-token table (see docs/contract/behaviour.md#database-strategy). */
 export interface AccessTokenRecord {
   token: string;
   user_id: UserId;

@@ -31,7 +31,7 @@ export function fastHasher(): PasswordHasher {
 }
 
 /**
- * The demo's layout (DESIGN §8) over in-memory stores: `/auth/jwt`, `/auth/cookie`, `/auth`,
+ * The demo's layout (see docs/demo.md) over in-memory stores: `/auth/jwt`, `/auth/cookie`, `/auth`,
  * `/users`, with the demo's password policy.
  */
 export function createTestApp(options: { requiresVerification?: boolean } = {}): TestApp {

@@ -3,7 +3,7 @@ import type { CollationOptions, Db } from 'mongodb';
 import { guard } from './internal/errors';
 import { type MongoStoreOptions, resolveOptions } from './options';
 
-/** Beanie's name for FastAPI Users' email index (spec §10.3): an existing one is reused. */
+/** Beanie's name for FastAPI Users' email index (see docs/contract/behaviour.md#mongodb): an existing one is reused. */
 export const EMAIL_INDEX = 'case_insensitive_email_index';
 
 /**

@@ -11,7 +11,7 @@ export interface MongoCollectionNames {
 
 /**
  * The names Beanie gives FastAPI Users' documented models (`User`, `AccessToken`; Beanie names a
- * collection after its document class, spec §10.3), so an existing database works unchanged;
+ * collection after its document class, docs/contract/behaviour.md#mongodb), so an existing database works unchanged;
  * `JwtRevocation` is ours.
  */
 export const DEFAULT_COLLECTION_NAMES: Readonly<MongoCollectionNames> = Object.freeze({

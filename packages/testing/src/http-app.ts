@@ -113,7 +113,7 @@ export interface SuiteFixture {
 }
 
 /**
- * The suite's Portcullis, laid out as the demo (DESIGN §8): `/auth/jwt` (bearer + JWT),
+ * The suite's Portcullis, laid out as the demo (see docs/demo.md): `/auth/jwt` (bearer + JWT),
  * `/auth/cookie` (cookie + database strategy), `/auth` (register, reset, verify), `/users`,
  * with the demo's password policy, a cheap hasher and mails kept in memory.
  */

@@ -12,7 +12,7 @@ import { registerCases } from './http-cases-register';
 import { tokenCases } from './http-cases-tokens';
 import { userCases } from './http-cases-users';
 
-/** The seed's HTTP contract: any app laid out as the demo must pass these (DESIGN §8). */
+/** The FastAPI Users HTTP contract: any app laid out as the demo must pass these (see docs/demo.md). */
 const contractCases = [...registerCases, ...loginCases, ...tokenCases, ...userCases];
 
 export type HttpContractCaseId = (typeof contractCases)[number]['id'];
@@ -114,8 +114,8 @@ function group<C = CaseContext>(
 }
 
 /**
- * The seed's HTTP contract over real HTTP, against any running app laid out as the demo
- * (DESIGN §8: `/auth/jwt`, `/auth/cookie`, `/auth`, `/users`, the demo's password policy, and
+ * The FastAPI Users HTTP contract over real HTTP, against any running app laid out as the demo
+ * (docs/demo.md: `/auth/jwt`, `/auth/cookie`, `/auth`, `/users`, the demo's password policy, and
  * `{"detail":"Not Found"}` for unknown paths). Use it for a deployed app or a demo process;
  * framework adapters run `httpAdapterSuite`, which includes it.
  *
@@ -138,7 +138,7 @@ export function httpContractSuite(options: HttpContractSuiteOptions): void {
 }
 
 /**
- * The conformance suite for a framework adapter: the whole seed contract plus what only an
+ * The conformance suite for a framework adapter: the whole FastAPI Users contract plus what only an
  * adapter decides (several `Set-Cookie` headers, pass-through of unknown paths, HEAD, the user
  * its guard sets, hook errors reaching the app's error handler, bodies the app parsed first,
  * mounting below a prefix, the client's address reaching login throttling and the per-address

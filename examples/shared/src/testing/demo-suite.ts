@@ -71,7 +71,7 @@ const form = (fields: Record<string, string>): RequestInit => ({
 });
 
 /**
- * Every demo's tests, the same for each framework (DESIGN §8): the seed's HTTP contract through
+ * Every demo's tests, the same for each framework (see docs/demo.md): the FastAPI Users HTTP contract through
  * `pnpm start`'s entry point, then the demo's own promises (docs, OpenAPI, create-user, OUTBOX,
  * password policy, the guarded route, Secure cookies, start-up errors, SIGTERM). One demo
  * process serves the contract and the demo checks; two more cover start-up and shutdown.
@@ -99,7 +99,7 @@ export function demoSuite(framework: string, appUrl: URL): void {
     },
   });
 
-  describe(`the ${framework} demo (DESIGN §8)`, () => {
+  describe(`the ${framework} demo`, () => {
     let d: RunningDemo;
     beforeAll(async () => {
       d = await demo();

@@ -15,7 +15,7 @@ export interface AuthRouterOptions {
   requiresVerification?: boolean;
 }
 
-/** OAuth2 password form (spec §6.1); documented in OpenAPI, checked by `readLoginForm`. */
+/** OAuth2 password form (see docs/contract/routes.md#login); documented in OpenAPI, checked by `readLoginForm`. */
 const loginForm = z
   .object({
     grant_type: z
@@ -33,7 +33,7 @@ const loginForm = z
 
 /**
  * FastAPI reads each form field on its own, in declaration order, and an empty value of a
- * required field counts as missing (spec §6.1, §13).
+ * required field counts as missing (see docs/contract/routes.md#login, docs/contract/routes.md#framework-rules).
  */
 async function readLoginForm(
   request: PortcullisRequest,
@@ -59,7 +59,7 @@ async function readLoginForm(
 }
 
 /**
- * `POST /login` and `POST /logout` for one backend (spec §6.1).
+ * `POST /login` and `POST /logout` for one backend (see docs/contract/routes.md#login).
  */
 export function createAuthRouter<U extends User>(
   deps: RouteDeps<U>,
@@ -91,7 +91,7 @@ export function createAuthRouter<U extends User>(
       const attempt = await deps.abuse.login.begin(request, credentials.username);
       if (attempt.refused) return attempt.refused;
       const user = await deps.manager.authenticate(credentials);
-      // Inactive users get the same code as bad credentials: no hint either way (quirk 1).
+      // Inactive users get the same code as bad credentials: no hint either way (see docs/contract/quirks.md#inactive-login).
       if (!user?.is_active) {
         await attempt.failed(user ? 'inactive' : 'bad_credentials', user);
         throw new PortcullisError(ErrorCode.LOGIN_BAD_CREDENTIALS, 'Bad credentials');
@@ -118,7 +118,7 @@ export function createAuthRouter<U extends User>(
       ],
     },
     async handle({ request }) {
-      // Any backend may authenticate the logout; this backend's strategy destroys (quirk 2).
+      // Any backend may authenticate the logout; this backend's strategy destroys (see docs/contract/quirks.md#logout-any-backend).
       const { user, token } = await deps.requireUser(request, { active: true, verified });
       await backend.strategy.destroyToken(token, user);
       return backend.transport.logoutResponse();

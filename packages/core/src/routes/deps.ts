@@ -18,7 +18,7 @@ export interface RouteDeps<U extends User = User> extends BodyLimits {
   readonly manager: UserManager<U>;
   readonly backends: readonly AuthenticationBackend<U>[];
   readonly schemas: UserSchemas;
-  /** The current user or a thrown 401/403, per FastAPI Users' rules (spec §5). */
+  /** The current user or a thrown 401/403, per FastAPI Users' rules (see docs/contract/routes.md#current-user). */
   requireUser(
     request: PortcullisRequest,
     options: CurrentUserOptions,
@@ -50,7 +50,7 @@ export function notFound(): PortcullisError {
 
 /**
  * A route that takes `{"email"}` and always answers 202 `null`, whether or not the address
- * belongs to anyone, so it cannot be used to probe for accounts (spec §6.3, §6.4). `act` runs
+ * belongs to anyone, so it cannot be used to probe for accounts (see docs/contract/routes.md#reset-password-router, docs/contract/routes.md#verify-router). `act` runs
  * for an existing user; the listed error codes are swallowed.
  */
 export function emailRequestRoute<U extends User>(

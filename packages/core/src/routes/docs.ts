@@ -1,6 +1,6 @@
 import type { ErrorExample, ResponseDoc } from '../http/route';
 
-/** A named error example as FastAPI Users documents them (spec §12.1). */
+/** A named error example as FastAPI Users documents them (see docs/contract/routes.md#openapi). */
 export function example(code: string, summary: string, reason?: string): [string, ErrorExample] {
   const detail = reason === undefined ? code : { code, reason };
   return [code, { summary, value: { detail } }];

@@ -16,7 +16,7 @@ import { errorResponse, example } from './docs';
 import { completeLogin } from './login';
 
 /**
- * Options of `portcullis.oauthRouter(client, backend, options)` (spec §4 `get_oauth_router`).
+ * Options of `portcullis.oauthRouter(client, backend, options)` (upstream's `get_oauth_router`, see docs/contract/routes.md#router-options).
  *
  * @example
  * ```ts
@@ -65,7 +65,7 @@ function redirectWithCookies(response: PortcullisResponse, location: string): Po
 }
 
 /**
- * `GET /authorize` and `GET /callback` logging in through one backend (spec §6.6, §11), with
+ * `GET /authorize` and `GET /callback` logging in through one backend (see docs/contract/routes.md#oauth-callback, docs/contract/behaviour.md#oauth-csrf-cookie), with
  * PKCE always and every state check before the code exchange.
  *
  * @example
@@ -136,7 +136,7 @@ export function createOAuthRouter<U extends User>(
       } catch (error) {
         relabel(error, { USER_ALREADY_EXISTS: ErrorCode.OAUTH_USER_ALREADY_EXISTS });
       }
-      // The account may already have been created or refreshed: upstream's order (spec §6.6).
+      // The account may already have been created or refreshed: upstream's order (see docs/contract/routes.md#oauth-callback).
       if (!user.is_active) {
         throw new PortcullisError(ErrorCode.LOGIN_BAD_CREDENTIALS, 'User is inactive');
       }

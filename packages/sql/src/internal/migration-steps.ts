@@ -170,7 +170,7 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
           .ifNotExists()
           .$call((t) => addIdColumn(t, ctx))
           .addColumn('oauth_name', 'varchar(100)', notNull)
-          // TEXT, not upstream's VARCHAR(1024): provider tokens outgrow it (spec §16.20).
+          // TEXT, not upstream's VARCHAR(1024): provider tokens outgrow it (see docs/contract/behaviour.md#sql-tables).
           .addColumn('access_token', 'text', notNull)
           .addColumn('expires_at', 'integer')
           .addColumn('refresh_token', 'text')
@@ -270,7 +270,7 @@ async function adoptPostgres(ctx: MigrationContext): Promise<void> {
   const { db, s } = ctx;
   const accounts = await readColumns(db, 'postgres', s.tables.oauthAccount);
   for (const column of ['access_token', 'refresh_token'] as const) {
-    // Upstream's VARCHAR(1024) rejects long provider tokens (spec §16.20).
+    // Upstream's VARCHAR(1024) rejects long provider tokens (see docs/contract/behaviour.md#sql-tables).
     if (accounts && !isText(accounts.get(column))) {
       await ctx.run(
         db.schema
