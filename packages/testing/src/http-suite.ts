@@ -7,6 +7,7 @@ import { adapterCases } from './http-cases-adapter';
 import { bodyCases } from './http-cases-bodies';
 import { hostileCases, hostileParsedCases } from './http-cases-hostile';
 import { loginCases } from './http-cases-login';
+import { mfaCases } from './http-cases-mfa';
 import { mountCases } from './http-cases-mount';
 import { registerCases } from './http-cases-register';
 import { tokenCases } from './http-cases-tokens';
@@ -25,7 +26,8 @@ export type HttpCaseId =
   | (typeof bodyCases)[number]['id']
   | (typeof mountCases)[number]['id']
   | (typeof hostileCases)[number]['id']
-  | (typeof hostileParsedCases)[number]['id'];
+  | (typeof hostileParsedCases)[number]['id']
+  | (typeof mfaCases)[number]['id'];
 
 /** Cases a target cannot support, each with the reason, declared before anything runs. */
 export type HttpSkips<Id extends string = HttpCaseId> = Readonly<Partial<Record<Id, string>>>;
@@ -40,6 +42,7 @@ export const httpCaseIds: readonly HttpCaseId[] = Object.freeze(
     ...hostileParsedCases,
     ...mountCases,
     ...abuseCases,
+    ...mfaCases,
   ].map((c) => c.id),
 );
 
@@ -182,7 +185,7 @@ export function httpAdapterSuite(options: HttpAdapterSuiteOptions): void {
   };
   describe(`Portcullis HTTP adapter suite: ${options.name}`, () => {
     const settings = { skip, timeout: options.timeout };
-    const root = [...contractCases, ...adapterCases, ...hostileCases];
+    const root = [...contractCases, ...adapterCases, ...hostileCases, ...mfaCases];
     const parsed = [...bodyCases, ...hostileParsedCases];
     group('on the root, raw bodies', root, settings, variant('', false));
     group("behind the app's own body parsers", parsed, settings, variant('', true));
