@@ -53,6 +53,11 @@ export interface HttpContractSuiteOptions {
   target(): Promise<HttpContractTarget & { close?(): Promise<void> }>;
   skip?: HttpSkips<HttpContractCaseId>;
   /**
+   * The app mounts `mfaRouter()` at `/auth/mfa` (the demo does): also run the HTTP-MFA cases,
+   * on the same app. Default false.
+   */
+  mfa?: boolean;
+  /**
    * Milliseconds each case and the start-up may take (default: vitest's), for targets whose
    * `createUser` or start spawns a process.
    */
@@ -134,7 +139,8 @@ export function httpContractSuite(options: HttpContractSuiteOptions): void {
   const skip = options.skip ?? {};
   checkSkips(skip, contractIds);
   const settings = { skip, timeout: options.timeout };
-  group(`Portcullis HTTP contract: ${options.name}`, contractCases, settings, async () => {
+  const cases = options.mfa ? [...contractCases, ...mfaCases] : contractCases;
+  group(`Portcullis HTTP contract: ${options.name}`, cases, settings, async () => {
     const target = await options.target();
     return { context: createCaseContext(target), close: target.close };
   });
