@@ -1,4 +1,5 @@
 import { type HttpRequestInit as ContractRequest, toRequestInit } from '@portcullis/testing';
+import type { RateLimitOptions } from '../src/abuse/rate-limit-options';
 import { createAuthBackend } from '../src/auth/backend';
 import { createBearerTransport } from '../src/auth/bearer-transport';
 import { createCookieTransport } from '../src/auth/cookie-transport';
@@ -7,9 +8,9 @@ import { createJwtStrategy } from '../src/auth/jwt-strategy';
 import { InvalidPasswordError } from '../src/errors';
 import type { UserManagerHooks } from '../src/hooks';
 import type { Mounts, PortcullisHandler } from '../src/http/handler';
+import { createMemoryMfaStore } from '../src/mfa/memory-mfa-store';
 import type { PasswordHasher } from '../src/password';
 import { createPasswordHasher } from '../src/password';
-import { createMemoryMfaStore } from '../src/mfa/memory-mfa-store';
 import { createPortcullis, type Portcullis } from '../src/portcullis';
 import type { AccessTokenStore, MfaStore } from '../src/types';
 import { createMemoryAccessTokenStore, createMemoryUserStore } from './memory-store';
@@ -43,7 +44,7 @@ export function fastHasher(): PasswordHasher {
  * `/users`, with the demo's password policy.
  */
 export function createTestApp(
-  options: { requiresVerification?: boolean; mfa?: boolean } = {},
+  options: { requiresVerification?: boolean; mfa?: boolean; rateLimit?: RateLimitOptions } = {},
 ): TestApp {
   const users = createMemoryUserStore();
   let written = 0;
@@ -118,6 +119,7 @@ export function createTestApp(
       }),
     ],
     ...(mfaStore ? { mfa: { store: mfaStore, encryptionKey: SECRET } } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   const verified = options.requiresVerification ?? false;
   const mounts: Mounts = [
