@@ -23,6 +23,7 @@ import { base32Decode, base32Encode, matchTotp, otpauthUri } from './totp';
  * ```
  */
 export interface MfaOptions {
+  /** Where factors live: `createSqlMfaStore(db)`, `createMongoMfaStore(db)`, `createMemoryMfaStore()`. */
   store: MfaStore;
   /**
    * At least 32 bytes (a string is used as UTF-8). TOTP secrets are encrypted with a key
