@@ -1,10 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { PortcullisConfigError } from '../src/errors';
+import { createAuthBackend } from '../src/auth/backend';
+import { createBearerTransport } from '../src/auth/bearer-transport';
+import { createJwtStrategy } from '../src/auth/jwt-strategy';
+import { ErrorCode, PortcullisConfigError, PortcullisError } from '../src/errors';
 import { createMemoryMfaStore } from '../src/mfa/memory-mfa-store';
 import { base32Decode, hotp, totpStep } from '../src/mfa/totp';
 import { buildOpenApi } from '../src/openapi';
 import { createPortcullis } from '../src/portcullis';
-import { createTestApp, SECRET, type TestApp } from './app';
+import type { MfaStore } from '../src/types';
+import { createTestApp, fastHasher, SECRET, type TestApp } from './app';
 import { createMemoryUserStore } from './memory-store';
 import { createFakeOAuthClient } from './oauth-fake-client';
 
@@ -412,6 +416,45 @@ describe('/login/mfa and the per-address budget', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await send()).status);
     expect(statuses).toEqual([400, 400, 400, 429]);
+  });
+});
+
+describe('an unreachable MFA store', () => {
+  test('fails closed: the login answers 503 and issues nothing', async () => {
+    const users = createMemoryUserStore();
+    const down: MfaStore = {
+      ...createMemoryMfaStore(),
+      get: async () => {
+        throw new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, 'MFA store down');
+      },
+    };
+    const portcullis = createPortcullis({
+      userManager: {
+        users,
+        passwordHasher: fastHasher(),
+        resetPasswordToken: { secret: SECRET },
+        verificationToken: { secret: SECRET },
+      },
+      backends: [
+        createAuthBackend({
+          name: 'jwt',
+          transport: createBearerTransport({ tokenUrl: 'auth/jwt/login' }),
+          strategy: createJwtStrategy({ secret: SECRET, lifetimeSeconds: 60 }),
+        }),
+      ],
+      mfa: { store: down, encryptionKey: SECRET },
+    });
+    await portcullis.userManager.create({ email: 'kay@camelot.bt', password: PASSWORD });
+    const handler = portcullis.handler([['/auth/jwt', portcullis.authRouter('jwt')]]);
+    const response = await handler.fetch(
+      new Request('http://app.test/auth/jwt/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username: 'kay@camelot.bt', password: PASSWORD }),
+      }),
+    );
+    expect(response.status).toBe(503);
+    expect(await response.text()).not.toContain('access_token');
   });
 });
 
