@@ -302,6 +302,22 @@ describe('the MFA gate: no session before the second step', () => {
     expect(failures).toHaveLength(21);
   });
 
+  test('ten second-step attempts per user per five minutes, across tokens: then 429', async () => {
+    const e = await enrolled();
+    for (let round = 0; round < 2; round++) {
+      const token = await mfaToken(await passwordLogin(e, 'jwt'));
+      for (let i = 0; i < 5; i++) {
+        expect(await (await second(e, 'jwt', token, '000000')).json()).toEqual({
+          detail: 'MFA_BAD_CODE',
+        });
+      }
+    }
+    const fresh = await mfaToken(await passwordLogin(e, 'jwt'));
+    const refused = await second(e, 'jwt', fresh, e.recoveryCodes[0] ?? '');
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({ detail: 'TOO_MANY_REQUESTS' });
+  });
+
   test('a token is bound to its backend, its audience and its signature', async () => {
     const e = await enrolled();
     const token = await mfaToken(await passwordLogin(e, 'jwt'));

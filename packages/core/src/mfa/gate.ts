@@ -43,6 +43,32 @@ const AUDIENCE = 'portcullis:mfa';
 /** `/totp/disable` attempts per user per window: a stolen session must not brute-force it. */
 const DISABLE_ATTEMPTS = 5;
 const DISABLE_WINDOW_MS = 300_000;
+/**
+ * Second-step attempts per user per window, across MFA tokens: whoever has the password could
+ * otherwise fetch token after token and guess five codes with each (docs/mfa.md).
+ */
+const LOGIN_ATTEMPTS_PER_USER = 10;
+const LOGIN_WINDOW_MS = 300_000;
+
+/** Counts one attempt of `kind` for the user in the current window; false past `limit`. */
+function countPerUser(
+  store: MfaStore,
+  kind: string,
+  userId: unknown,
+  limit: number,
+  windowMs: number,
+): Promise<boolean> {
+  const window = Math.floor(Date.now() / windowMs);
+  return store.countTokenAttempt(
+    `${kind}:${String(userId)}:${window}`,
+    limit,
+    new Date((window + 1) * windowMs),
+  );
+}
+
+function tooManyAttempts(): PortcullisError {
+  return new PortcullisError(ErrorCode.TOO_MANY_REQUESTS, 'Too many second-factor attempts');
+}
 
 /** What the routes call; built once by `createPortcullis` from `MfaOptions`. */
 export interface MfaGate<U extends User = User> {
@@ -174,6 +200,18 @@ export function createMfaGate<U extends User>(
         await failed('too_many_attempts', 'login', user, request);
         throw badToken();
       }
+      // After the token's own count, so a token still answers exactly five times.
+      const perUser = await countPerUser(
+        store,
+        'login',
+        user.id,
+        LOGIN_ATTEMPTS_PER_USER,
+        LOGIN_WINDOW_MS,
+      );
+      if (!perUser) {
+        await failed('too_many_attempts', 'login', user, request);
+        throw tooManyAttempts();
+      }
       if (!(await consumeCode(user, code))) {
         await failed('bad_code', 'login', user, request);
         throw badCode();
@@ -238,15 +276,9 @@ export function createMfaGate<U extends User>(
     },
 
     async disable(user: U, code: string, request: PortcullisRequest): Promise<void> {
-      const window = Math.floor(Date.now() / DISABLE_WINDOW_MS);
-      const allowed = await store.countTokenAttempt(
-        `disable:${String(user.id)}:${window}`,
-        DISABLE_ATTEMPTS,
-        new Date((window + 1) * DISABLE_WINDOW_MS),
-      );
-      if (!allowed) {
+      if (!(await countPerUser(store, 'disable', user.id, DISABLE_ATTEMPTS, DISABLE_WINDOW_MS))) {
         await failed('too_many_attempts', 'disable', user, request);
-        throw new PortcullisError(ErrorCode.TOO_MANY_REQUESTS, 'Too many attempts to disable TOTP');
+        throw tooManyAttempts();
       }
       if (!(await consumeCode(user, code))) {
         await failed('bad_code', 'disable', user, request);

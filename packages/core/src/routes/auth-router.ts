@@ -154,6 +154,9 @@ export function createAuthRouter<U extends User>(
             'Unknown, expired or used MFA token, or five wrong codes already.',
           ),
         ]),
+        errorResponse(429, 'Too Many Requests', [
+          example(ErrorCode.TOO_MANY_REQUESTS, 'Ten attempts for this user in five minutes.'),
+        ]),
       ],
     },
     async handle({ request }) {
