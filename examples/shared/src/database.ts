@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { AccessTokenStore, RateLimitStore, UserStore } from '@portcullis/core';
+import type { AccessTokenStore, MfaStore, RateLimitStore, UserStore } from '@portcullis/core';
 import { isPortcullisError } from '@portcullis/core';
 import type { PortcullisDatabase } from '@portcullis/sql';
 import {
   createSqlAccessTokenStore,
+  createSqlMfaStore,
   createSqlRateLimitStore,
   createSqlUserStore,
   dialectOfUrl,
@@ -20,6 +21,8 @@ import { SettingsError } from './settings';
 export interface DemoDatabase {
   users: UserStore;
   accessTokens: AccessTokenStore;
+  /** Second factors (TOTP secrets, recovery codes, MFA token attempts). */
+  mfa: MfaStore;
   /** Limiter counters shared by every instance on this database (SQL only). */
   rateLimitStore?: RateLimitStore;
   close(): Promise<void>;
@@ -101,6 +104,7 @@ export async function openDatabase(url: string): Promise<DemoDatabase> {
     // The OAuth callbacks refresh a user's linked accounts, so the store loads them.
     users: createSqlUserStore(db, { withOAuthAccounts: true }),
     accessTokens: createSqlAccessTokenStore(db),
+    mfa: createSqlMfaStore(db),
     rateLimitStore: createSqlRateLimitStore(db),
     close: () => db.destroy(),
   };

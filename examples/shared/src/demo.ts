@@ -89,6 +89,8 @@ export async function createDemo(
       }),
     ],
     logger,
+    // Second factors: TOTP and recovery codes (docs/mfa.md). MFA_ENCRYPTION_KEY or SECRET.
+    mfa: { store: db.mfa, encryptionKey: settings.mfaEncryptionKey, issuer: 'Portcullis demo' },
   });
   const mounts: Mounts = [
     ['/auth/jwt', portcullis.authRouter('jwt')],
@@ -97,6 +99,7 @@ export async function createDemo(
     ['/auth', portcullis.resetPasswordRouter()],
     ['/auth', portcullis.verifyRouter()],
     ['/users', portcullis.usersRouter()],
+    ['/auth/mfa', portcullis.mfaRouter()],
     // `/auth/oidc` and `/auth/associate/oidc` when OIDC_* is set.
     ...oidcMounts(portcullis, settings),
   ];

@@ -1,5 +1,6 @@
 import {
   createMongoAccessTokenStore,
+  createMongoMfaStore,
   createMongoUserStore,
   ensureIndexes,
 } from '@portcullis/mongodb';
@@ -43,7 +44,10 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
   }
   try {
     await client.connect();
-    await ensureIndexes(client.db(), { accessTokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS });
+    await ensureIndexes(client.db(), {
+      accessTokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
+      mfa: true,
+    });
   } catch (error) {
     await client.close().catch(() => undefined);
     const cause = (error as { cause?: unknown }).cause ?? error;
@@ -59,6 +63,7 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
   return {
     users: createMongoUserStore(db),
     accessTokens: createMongoAccessTokenStore(db),
+    mfa: createMongoMfaStore(db),
     close: () => client.close(),
   };
 }

@@ -9,6 +9,7 @@ const EXPECTED = [
   'EMAIL_COLLATION',
   'EMAIL_INDEX',
   'createMongoAccessTokenStore',
+  'createMongoMfaStore',
   'createMongoRevocationStore',
   'createMongoUserStore',
   'ensureIndexes',
