@@ -96,7 +96,7 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
   },
   TOO_MANY_REQUESTS: {
     kind: 'added',
-    text: 'Login throttling or the per-address budget refused the request (429, with `Retry-After`); nothing was checked. On by default, `rateLimit: false` turns it off. Upstream has no such limit. With `mfa`, also the second factor\'s own limits (without `Retry-After`): ten `/login/mfa` attempts per user and five `/totp/disable` attempts per user in five minutes.',
+    text: "Login throttling or the per-address budget refused the request (429, with `Retry-After`); nothing was checked. On by default, `rateLimit: false` turns it off. Upstream has no such limit. With `mfa`, also the second factor's own limits (`Retry-After`: the rest of the five-minute window): ten `/login/mfa` attempts per user and five `/totp/disable` attempts per user in five minutes.",
     wire: '`{"detail":"TOO_MANY_REQUESTS"}`',
     alsoFrom: 'the password login routes, and every route reached without credentials',
   },

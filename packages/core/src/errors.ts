@@ -81,6 +81,8 @@ export interface PortcullisErrorOptions {
    * `error` value, say). Never put an email, a token or a secret here.
    */
   detail?: unknown;
+  /** Whole seconds a client should wait before trying again: sent as `Retry-After` on a 429. */
+  retryAfter?: number;
   cause?: unknown;
 }
 
@@ -96,6 +98,8 @@ export class PortcullisError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly reason: unknown;
+  /** Whole seconds before a retry may succeed (`Retry-After`), when the error says. */
+  readonly retryAfter: number | undefined;
   readonly #detail: unknown;
   readonly [BRAND] = true;
 
@@ -105,6 +109,7 @@ export class PortcullisError extends Error {
     this.code = code;
     this.status = options.status ?? DEFAULT_STATUS[code] ?? 400;
     this.reason = options.reason;
+    this.retryAfter = options.retryAfter;
     this.#detail = options.detail;
   }
 

@@ -212,6 +212,9 @@ describe('TOTP enrolment (/auth/mfa)', () => {
       json: { code: e.recoveryCodes[0] },
     });
     expect(right.status).toBe(429);
+    const wait = Number(right.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(300);
     expect((await passwordLogin(e, 'jwt')).status).toBe(400);
   });
 });
@@ -315,6 +318,9 @@ describe('the MFA gate: no session before the second step', () => {
     const fresh = await mfaToken(await passwordLogin(e, 'jwt'));
     const refused = await second(e, 'jwt', fresh, e.recoveryCodes[0] ?? '');
     expect(refused.status).toBe(429);
+    const wait = Number(refused.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(300);
     expect(await refused.json()).toEqual({ detail: 'TOO_MANY_REQUESTS' });
   });
 

@@ -1,3 +1,4 @@
+import { retryAfterSeconds } from '../abuse/too-many-requests';
 import { ErrorCode, PortcullisError } from '../errors';
 import type { PortcullisRequest } from '../http/request';
 import { createJwtCodec, isTokenError } from '../jwt';
@@ -50,24 +51,29 @@ const DISABLE_WINDOW_MS = 300_000;
 const LOGIN_ATTEMPTS_PER_USER = 10;
 const LOGIN_WINDOW_MS = 300_000;
 
-/** Counts one attempt of `kind` for the user in the current window; false past `limit`. */
-function countPerUser(
+/**
+ * Counts one attempt of `kind` for the user in the current window: null while within `limit`,
+ * past it the 429 to throw, whose `Retry-After` is the rest of the window.
+ */
+async function countPerUser(
   store: MfaStore,
   kind: string,
   userId: unknown,
   limit: number,
   windowMs: number,
-): Promise<boolean> {
-  const window = Math.floor(Date.now() / windowMs);
-  return store.countTokenAttempt(
+): Promise<PortcullisError | null> {
+  const now = Date.now();
+  const window = Math.floor(now / windowMs);
+  const windowEnd = (window + 1) * windowMs;
+  const admitted = await store.countTokenAttempt(
     `${kind}:${String(userId)}:${window}`,
     limit,
-    new Date((window + 1) * windowMs),
+    new Date(windowEnd),
   );
-}
-
-function tooManyAttempts(): PortcullisError {
-  return new PortcullisError(ErrorCode.TOO_MANY_REQUESTS, 'Too many second-factor attempts');
+  if (admitted) return null;
+  return new PortcullisError(ErrorCode.TOO_MANY_REQUESTS, 'Too many second-factor attempts', {
+    retryAfter: retryAfterSeconds(windowEnd, now),
+  });
 }
 
 /** What the routes call; built once by `createPortcullis` from `MfaOptions`. */
@@ -201,16 +207,16 @@ export function createMfaGate<U extends User>(
         throw badToken();
       }
       // After the token's own count, so a token still answers exactly five times.
-      const perUser = await countPerUser(
+      const tooMany = await countPerUser(
         store,
         'login',
         user.id,
         LOGIN_ATTEMPTS_PER_USER,
         LOGIN_WINDOW_MS,
       );
-      if (!perUser) {
+      if (tooMany) {
         await failed('too_many_attempts', 'login', user, request);
-        throw tooManyAttempts();
+        throw tooMany;
       }
       if (!(await consumeCode(user, code))) {
         await failed('bad_code', 'login', user, request);
@@ -276,9 +282,16 @@ export function createMfaGate<U extends User>(
     },
 
     async disable(user: U, code: string, request: PortcullisRequest): Promise<void> {
-      if (!(await countPerUser(store, 'disable', user.id, DISABLE_ATTEMPTS, DISABLE_WINDOW_MS))) {
+      const tooMany = await countPerUser(
+        store,
+        'disable',
+        user.id,
+        DISABLE_ATTEMPTS,
+        DISABLE_WINDOW_MS,
+      );
+      if (tooMany) {
         await failed('too_many_attempts', 'disable', user, request);
-        throw tooManyAttempts();
+        throw tooMany;
       }
       if (!(await consumeCode(user, code))) {
         await failed('bad_code', 'disable', user, request);
