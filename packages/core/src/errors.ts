@@ -29,6 +29,8 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   // Abuse protection: 429 from login throttling and per-address limits.
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  // Passkeys: a WebAuthn response that did not verify, whatever the reason.
+  PASSKEY_BAD_RESPONSE: 'PASSKEY_BAD_RESPONSE',
   // Between layers (a store or the manager tells its caller; routes translate them).
   USER_ALREADY_EXISTS: 'USER_ALREADY_EXISTS',
   USER_NOT_EXISTS: 'USER_NOT_EXISTS',

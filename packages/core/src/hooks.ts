@@ -35,6 +35,18 @@ export interface UserManagerHooks<U extends User = User> {
   onThrottled?(event: ThrottledEvent, request?: PortcullisRequest): void | Promise<void>;
   /** The limiter's store failed; the request went through unchecked (fail open). */
   onRateLimitError?(event: RateLimitErrorEvent, request?: PortcullisRequest): void | Promise<void>;
+
+  // Passkeys (docs/mfa.md#passkeys): the passkey's public id and name, never key material.
+  /** A user registered a passkey. */
+  onPasskeyAdded?(event: PasskeyEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+  /** A user deleted one of their passkeys. */
+  onPasskeyRemoved?(event: PasskeyEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+}
+
+/** What `onPasskeyAdded` and `onPasskeyRemoved` receive. */
+export interface PasskeyEvent<U extends User = User> {
+  user: U;
+  passkey: { id: string; name: string };
 }
 
 /**

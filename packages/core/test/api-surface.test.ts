@@ -23,6 +23,7 @@ const EXPECTED = [
   'createCookieTransport',
   'createDatabaseStrategy',
   'createJwtStrategy',
+  'createMemoryPasskeyStore',
   'createMemoryRateLimitStore',
   'createPasswordHasher',
   'createPasswordPolicy',

@@ -55,6 +55,8 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
     onLoginFailed: calls,
     onThrottled: calls,
     onRateLimitError: calls,
+    onPasskeyAdded: calls,
+    onPasskeyRemoved: calls,
   };
   const portcullis = createPortcullis({
     userManager: {

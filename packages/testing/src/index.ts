@@ -33,5 +33,13 @@ export {
   storeSuite,
 } from './store-suite';
 
+// Passkeys: a WebAuthn authenticator in software (real keys and signatures)
+export {
+  createSoftwareAuthenticator,
+  type SoftwareAuthenticator,
+  type SoftwareAuthenticatorOptions,
+  type SoftwareCredential,
+} from './software-authenticator';
+
 // Outages: a TCP proxy in front of a real server that a test can cut or silence
 export { startTcpProxy, type TcpProxy, type TcpProxyMode } from './tcp-proxy';

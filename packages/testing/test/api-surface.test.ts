@@ -5,6 +5,7 @@ import * as api from '@portcullis/testing';
 import { describe, expect, it } from 'vitest';
 
 const EXPECTED = [
+  'createSoftwareAuthenticator',
   'freshEmail',
   'httpAdapterSuite',
   'httpCaseIds',
