@@ -100,6 +100,23 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
     wire: '`{"detail":"TOO_MANY_REQUESTS"}`',
     alsoFrom: 'the password login routes, and every route reached without credentials',
   },
+  LOGIN_MFA_REQUIRED: {
+    kind: 'added',
+    text: 'The credentials (or the OAuth login) were right, but the user has a second factor: no session, no cookie. Send the `mfa_token` with a TOTP or recovery code to `{prefix}/login/mfa` within 5 minutes (see [Second factor](../mfa.md)).',
+    wire: '`{"detail":{"code":"LOGIN_MFA_REQUIRED","mfa_token":"…"}}`',
+  },
+  MFA_BAD_CODE: {
+    kind: 'added',
+    text: 'The TOTP or recovery code is wrong, already used (a TOTP code is accepted once), or the user has no factor any more. At `/login/mfa` each one counts against the MFA token\'s five attempts.',
+  },
+  MFA_BAD_TOKEN: {
+    kind: 'added',
+    text: '`/login/mfa`: the `mfa_token` is malformed, forged, expired (5 minutes), already used, issued by another backend\'s login, or five wrong codes were already tried with it. Log in again.',
+  },
+  MFA_ALREADY_ENABLED: {
+    kind: 'added',
+    text: 'TOTP setup or enable for a user who already has TOTP enabled: disable it first.',
+  },
   USER_ALREADY_EXISTS: {
     kind: 'internal',
     text: 'A store refused a user because the email is taken. The routes answer `REGISTER_USER_ALREADY_EXISTS` or `UPDATE_USER_EMAIL_ALREADY_EXISTS` (or `OAUTH_USER_ALREADY_EXISTS`).',

@@ -29,6 +29,11 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   // Abuse protection: 429 from login throttling and per-address limits.
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  // Second factor (docs/mfa.md).
+  LOGIN_MFA_REQUIRED: 'LOGIN_MFA_REQUIRED',
+  MFA_BAD_CODE: 'MFA_BAD_CODE',
+  MFA_BAD_TOKEN: 'MFA_BAD_TOKEN',
+  MFA_ALREADY_ENABLED: 'MFA_ALREADY_ENABLED',
   // Passkeys: a WebAuthn response that did not verify, whatever the reason.
   PASSKEY_BAD_RESPONSE: 'PASSKEY_BAD_RESPONSE',
   // Between layers (a store or the manager tells its caller; routes translate them).

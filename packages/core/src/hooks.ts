@@ -1,6 +1,7 @@
 import type { LoginFailedEvent, RateLimitErrorEvent, ThrottledEvent } from './abuse/events';
 import type { PortcullisRequest } from './http/request';
 import type { PortcullisResponse } from './http/response';
+import type { MfaChangedEvent, MfaFailedEvent } from './mfa/events';
 import type { User } from './types';
 
 /**
@@ -35,6 +36,14 @@ export interface UserManagerHooks<U extends User = User> {
   onThrottled?(event: ThrottledEvent, request?: PortcullisRequest): void | Promise<void>;
   /** The limiter's store failed; the request went through unchecked (fail open). */
   onRateLimitError?(event: RateLimitErrorEvent, request?: PortcullisRequest): void | Promise<void>;
+
+  // Second factor (docs/mfa.md): events, never a code, a secret or a recovery code.
+  /** TOTP was enabled (its first code confirmed). */
+  onMfaEnabled?(event: MfaChangedEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+  /** TOTP was disabled. */
+  onMfaDisabled?(event: MfaChangedEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+  /** A second-factor check failed: a wrong code, an unusable MFA token, too many attempts. */
+  onMfaFailed?(event: MfaFailedEvent<U>, request?: PortcullisRequest): void | Promise<void>;
 
   // Passkeys (docs/mfa.md#passkeys): the passkey's public id and name, never key material.
   /** A user registered a passkey. */

@@ -64,6 +64,12 @@ export {
 export type { RateLimitOptions } from './abuse/rate-limit-options';
 export type { RateLimitStore } from './abuse/rate-limit-store';
 
+// Second factor: TOTP, recovery codes, the login gate and its events
+export { createMemoryMfaStore } from './mfa/memory-mfa-store';
+export type { MfaChangedEvent, MfaFailedEvent, MfaFailureReason, MfaMethod } from './mfa/events';
+export type { MfaOptions } from './mfa/gate';
+export type { MfaRouterOptions } from './routes/mfa-router';
+
 // Password policy helpers (the list of common passwords: `@portcullis/core/common-passwords`)
 export {
   type BreachedPasswordCheck,
@@ -139,6 +145,8 @@ export type {
   AccessTokenRecord,
   AccessTokenStore,
   BaseUser,
+  MfaRecord,
+  MfaStore,
   OAuthAccount,
   OAuthAccountData,
   SessionCreateData,

@@ -5,6 +5,7 @@ import type { PortcullisRequest } from './http/request';
 import type { PortcullisResponse } from './http/response';
 import { checkManagerOptions } from './internal/check-options';
 import { createJwtCodec, isTokenError, type JwtCodec } from './jwt';
+import type { MfaChangedEvent, MfaFailedEvent } from './mfa/events';
 import {
   type AccountLinkDeps,
   linkOnLogin,
@@ -342,6 +343,22 @@ export class UserManager<U extends User = User> {
   /** Runs `onRateLimitError`. */
   async onRateLimitError(event: RateLimitErrorEvent, request?: PortcullisRequest): Promise<void> {
     await this.#hooks.onRateLimitError?.(event, request);
+  }
+
+  // Second factor's events (docs/mfa.md); the MFA gate calls them.
+  /** Runs `onMfaEnabled`. */
+  async onMfaEnabled(event: MfaChangedEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onMfaEnabled?.(event, request);
+  }
+
+  /** Runs `onMfaDisabled`. */
+  async onMfaDisabled(event: MfaChangedEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onMfaDisabled?.(event, request);
+  }
+
+  /** Runs `onMfaFailed`. */
+  async onMfaFailed(event: MfaFailedEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onMfaFailed?.(event, request);
   }
 
   /** Runs `onPasskeyAdded` (docs/mfa.md#passkeys). */

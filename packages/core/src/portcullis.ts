@@ -10,7 +10,7 @@ import {
 import { type AuthenticationBackend, assertUniqueBackendNames } from './auth/backend';
 import { type RevokeAllResult, revokeAllForUser } from './auth/revoke-all';
 import type { CredentialHeaders } from './auth/transport';
-import { ErrorCode, isPortcullisError, PortcullisError } from './errors';
+import { ErrorCode, isPortcullisError, PortcullisConfigError, PortcullisError } from './errors';
 import { DEFAULT_BODY_LIMIT } from './http/body';
 import {
   createHandler,
@@ -25,11 +25,13 @@ import { checkPortcullisOptions } from './internal/check-options';
 import { logUnavailable, logUnexpected } from './internal/log-events';
 import type { Logger } from './logger';
 import { UserManager, type UserManagerOptions } from './manager';
+import { createMfaGate, type MfaOptions } from './mfa/gate';
 import { publicOAuthAccount } from './oauth/account-view';
 import type { OAuthClient } from './oauth/client';
 import type { Passkeys } from './passkeys/ceremonies';
 import { type AuthRouterOptions, createAuthRouter } from './routes/auth-router';
 import type { RouteDeps } from './routes/deps';
+import { createMfaRouter, type MfaRouterOptions } from './routes/mfa-router';
 import {
   createOAuthAssociateRouter,
   type OAuthAssociateRouterOptions,
@@ -80,6 +82,12 @@ export interface PortcullisOptions<U extends User = User> {
    * otherwise. See docs/abuse-protection.md.
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Second factors (TOTP and recovery codes): where they live and the key that seals them.
+   * With it, every login of a user with a second factor answers 400 `LOGIN_MFA_REQUIRED` and
+   * completes at `{prefix}/login/mfa`. See docs/mfa.md.
+   */
+  mfa?: MfaOptions;
 }
 
 export interface Portcullis<U extends User = User> {
@@ -92,6 +100,8 @@ export interface Portcullis<U extends User = User> {
   resetPasswordRouter(): Router;
   verifyRouter(): Router;
   usersRouter(options?: UsersRouterOptions): Router;
+  /** TOTP enrolment for the current user (`/totp/setup|enable|disable`); needs the `mfa` option. */
+  mfaRouter(options?: MfaRouterOptions): Router;
   /** OAuth `/authorize` and `/callback` logging in through the named backend (spec §6.6). */
   oauthRouter(client: OAuthClient, backend: string, options: OAuthRouterOptions): Router;
   /** OAuth `/authorize` and `/callback` linking an account to the current user (spec §6.7). */
@@ -181,7 +191,12 @@ export function createPortcullis<U extends User = User>(
     return out;
   };
 
+  const mfa = options.mfa
+    ? createMfaGate<U>(options.mfa, { manager, clientAddress: abuse.clientAddress })
+    : null;
+
   const deps: RouteDeps<U> = Object.freeze({
+    mfa,
     manager,
     backends,
     schemas,
@@ -228,6 +243,12 @@ export function createPortcullis<U extends User = User>(
     resetPasswordRouter: () => createResetPasswordRouter(deps),
     verifyRouter: () => createVerifyRouter(deps),
     usersRouter: (routerOptions?: UsersRouterOptions) => createUsersRouter(deps, routerOptions),
+    mfaRouter(routerOptions?: MfaRouterOptions): Router {
+      if (!mfa) {
+        throw new PortcullisConfigError('mfa', 'is required for mfaRouter() (got undefined)');
+      }
+      return createMfaRouter(deps, mfa, routerOptions);
+    },
     oauthRouter: (client: OAuthClient, name: string, routerOptions: OAuthRouterOptions) =>
       createOAuthRouter(deps, client, backendNamed(name), routerOptions),
     oauthAssociateRouter: (client: OAuthClient, routerOptions: OAuthAssociateRouterOptions) =>

@@ -23,6 +23,7 @@ const EXPECTED = [
   'createCookieTransport',
   'createDatabaseStrategy',
   'createJwtStrategy',
+  'createMemoryMfaStore',
   'createMemoryPasskeyStore',
   'createMemoryRateLimitStore',
   'createPasswordHasher',

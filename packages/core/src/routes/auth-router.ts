@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { AuthenticationBackend } from '../auth/backend';
 import { ErrorCode, PortcullisError } from '../errors';
-import { type BodyLimits, readFormBody } from '../http/body';
+import { type BodyLimits, readFormBody, readJsonBody } from '../http/body';
 import type { PortcullisRequest } from '../http/request';
 import type { Route, Router } from '../http/route';
 import type { User } from '../types';
-import { missing, type ValidationIssue, validationError } from '../validation';
+import { missing, parseEmbeddedBody, type ValidationIssue, validationError } from '../validation';
 import type { RouteDeps } from './deps';
-import { errorResponse, example, UNAUTHORIZED_DOC } from './docs';
+import { errorResponse, example, MFA_REQUIRED_EXAMPLE, UNAUTHORIZED_DOC } from './docs';
 import { completeLogin } from './login';
 
 export interface AuthRouterOptions {
@@ -30,6 +30,14 @@ const loginForm = z
     client_secret: z.string().nullable().optional().meta({ format: 'password' }),
   })
   .meta({ id: 'LoginForm' });
+
+/** The second login step's body (docs/mfa.md). */
+export const mfaLoginBody = z
+  .object({
+    mfa_token: z.string(),
+    code: z.string().meta({ description: 'A TOTP code or a recovery code.' }),
+  })
+  .meta({ id: 'MfaLoginBody' });
 
 /**
  * FastAPI reads each form field on its own, in declaration order, and an empty value of a
@@ -82,6 +90,7 @@ export function createAuthRouter<U extends User>(
         errorResponse(400, 'Bad Request', [
           example(ErrorCode.LOGIN_BAD_CREDENTIALS, 'Bad credentials or the user is inactive.'),
           example(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'The user is not verified.'),
+          ...(deps.mfa ? [MFA_REQUIRED_EXAMPLE] : []),
         ]),
       ],
     },
@@ -124,5 +133,38 @@ export function createAuthRouter<U extends User>(
       return backend.transport.logoutResponse();
     },
   };
-  return { routes: [login, logout] };
+  if (!deps.mfa) return { routes: [login, logout] };
+  const gate = deps.mfa;
+  const mfaLogin: Route = {
+    method: 'POST',
+    path: '/login/mfa',
+    name: `auth:${backend.name}.login_mfa`,
+    doc: {
+      description: 'The second login step: the `mfa_token` of `LOGIN_MFA_REQUIRED` and a code.',
+      body: { kind: 'json', schema: mfaLoginBody, embedded: true, required: true },
+      responses: [
+        bearer
+          ? { status: 200, description: 'Successful Response', schema: 'BearerResponse' }
+          : { status: 200, description: 'Successful Response' },
+        ...(bearer ? [] : [{ status: 204, description: 'No Content' }]),
+        errorResponse(400, 'Bad Request', [
+          example(ErrorCode.MFA_BAD_CODE, 'Wrong, replayed or used code.'),
+          example(
+            ErrorCode.MFA_BAD_TOKEN,
+            'Unknown, expired or used MFA token, or five wrong codes already.',
+          ),
+        ]),
+      ],
+    },
+    async handle({ request }) {
+      const body = await readJsonBody(request, deps);
+      const { mfa_token, code } = parseEmbeddedBody(mfaLoginBody, body);
+      const user = await gate.redeem(mfa_token, code, backend.name, request);
+      if (verified && !user.is_verified) {
+        throw new PortcullisError(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'User not verified');
+      }
+      return completeLogin(deps, backend, user, request, { mfa: true });
+    },
+  };
+  return { routes: [login, mfaLogin, logout] };
 }

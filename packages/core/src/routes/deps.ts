@@ -8,6 +8,7 @@ import { json } from '../http/response';
 import type { Route } from '../http/route';
 import type { Logger } from '../logger';
 import type { UserManager } from '../manager';
+import type { MfaGate } from '../mfa/gate';
 import type { UserSchemas } from '../schemas';
 import { emailRequestBody } from '../schemas';
 import type { User } from '../types';
@@ -29,6 +30,8 @@ export interface RouteDeps<U extends User = User> extends BodyLimits {
   readonly logger: Logger | undefined;
   /** Client addresses, login throttling and the per-address budget (`rateLimit`, `trustProxy`). */
   readonly abuse: AbuseProtection<U>;
+  /** The second-factor gate (`createPortcullis({ mfa })`); null when MFA is not configured. */
+  readonly mfa: MfaGate<U> | null;
 }
 
 /**

@@ -6,6 +6,15 @@ export function example(code: string, summary: string, reason?: string): [string
   return [code, { summary, value: { detail } }];
 }
 
+/** A login's answer for a user with a second factor (docs/mfa.md). */
+export const MFA_REQUIRED_EXAMPLE: [string, ErrorExample] = [
+  'LOGIN_MFA_REQUIRED',
+  {
+    summary: 'The user has a second factor: send the mfa_token and a code to /login/mfa.',
+    value: { detail: { code: 'LOGIN_MFA_REQUIRED', mfa_token: 'eyJhbGciOiJIUzI1NiJ9…' } },
+  },
+];
+
 export function errorResponse(
   status: number,
   description: string,

@@ -12,7 +12,7 @@ import {
 } from '../oauth/flow';
 import type { User } from '../types';
 import { type RouteDeps, relabel } from './deps';
-import { errorResponse, example } from './docs';
+import { errorResponse, example, MFA_REQUIRED_EXAMPLE } from './docs';
 import { completeLogin } from './login';
 
 /**
@@ -49,15 +49,17 @@ export interface OAuthRouterOptions extends OAuthFlowOptions {
   loginRedirectUrl?: string;
 }
 
-const CALLBACK_ERRORS: ResponseDoc = errorResponse(400, 'Bad Request', [
-  example(ErrorCode.OAUTH_INVALID_STATE, 'Invalid state token or CSRF cookie.'),
-  example(ErrorCode.ACCESS_TOKEN_DECODE_ERROR, 'Access token is error.'),
-  example(ErrorCode.ACCESS_TOKEN_ALREADY_EXPIRED, 'Access token is already expired.'),
-  example(ErrorCode.OAUTH_PROVIDER_ERROR, 'The provider refused the code or the profile call.'),
-  example(ErrorCode.OAUTH_NOT_AVAILABLE_EMAIL, 'The provider gave no email.'),
-  example(ErrorCode.OAUTH_USER_ALREADY_EXISTS, 'A user with this email already exists.'),
-  example(ErrorCode.LOGIN_BAD_CREDENTIALS, 'User is inactive.'),
-]);
+const CALLBACK_ERRORS = (mfa: boolean): ResponseDoc =>
+  errorResponse(400, 'Bad Request', [
+    example(ErrorCode.OAUTH_INVALID_STATE, 'Invalid state token or CSRF cookie.'),
+    example(ErrorCode.ACCESS_TOKEN_DECODE_ERROR, 'Access token is error.'),
+    example(ErrorCode.ACCESS_TOKEN_ALREADY_EXPIRED, 'Access token is already expired.'),
+    example(ErrorCode.OAUTH_PROVIDER_ERROR, 'The provider refused the code or the profile call.'),
+    example(ErrorCode.OAUTH_NOT_AVAILABLE_EMAIL, 'The provider gave no email.'),
+    example(ErrorCode.OAUTH_USER_ALREADY_EXISTS, 'A user with this email already exists.'),
+    example(ErrorCode.LOGIN_BAD_CREDENTIALS, 'User is inactive.'),
+    ...(mfa ? [MFA_REQUIRED_EXAMPLE] : []),
+  ]);
 
 function redirectWithCookies(response: PortcullisResponse, location: string): PortcullisResponse {
   const cookies = response.headers.filter(([name]) => name === 'set-cookie');
@@ -114,7 +116,7 @@ export function createOAuthRouter<U extends User>(
       responses: [
         { status: 200, description: 'Successful Response' },
         ...(redirectTo === undefined ? [] : [{ status: 303, description: 'See Other' }]),
-        CALLBACK_ERRORS,
+        CALLBACK_ERRORS(deps.mfa !== null),
       ],
     },
     async handle({ request }) {
@@ -137,6 +139,8 @@ export function createOAuthRouter<U extends User>(
         relabel(error, { USER_ALREADY_EXISTS: ErrorCode.OAUTH_USER_ALREADY_EXISTS });
       }
       // The account may already have been created or refreshed: upstream's order (spec §6.6).
+      // A user with a second factor gets 400 LOGIN_MFA_REQUIRED from completeLogin, never the
+      // redirect: the second step is a JSON call (docs/mfa.md).
       if (!user.is_active) {
         throw new PortcullisError(ErrorCode.LOGIN_BAD_CREDENTIALS, 'User is inactive');
       }
