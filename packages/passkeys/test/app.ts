@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   buildOpenApi,
   createAuthBackend,
@@ -5,6 +6,7 @@ import {
   createCookieTransport,
   createDatabaseStrategy,
   createJwtStrategy,
+  createMemoryMfaStore,
   createMemoryPasskeyStore,
   createPasswordHasher,
   createPortcullis,
@@ -66,6 +68,7 @@ export async function startPasskeyApp(
       },
     },
     rateLimit: false,
+    mfa: { store: createMemoryMfaStore(), encryptionKey: `${SECRET}-mfa-key` },
     backends: [
       createAuthBackend({
         name: 'jwt',
@@ -86,6 +89,7 @@ export async function startPasskeyApp(
     ['/auth/cookie', portcullis.authRouter('cookie')],
     ['/auth/cookie', portcullis.passkeyLoginRouter(passkeys, 'cookie')],
     ['/auth', portcullis.registerRouter()],
+    ['/auth/mfa', portcullis.mfaRouter()],
     ['/auth/passkey', portcullis.passkeyRegisterRouter(passkeys)],
     ['/users', portcullis.userPasskeysRouter(passkeys)],
     ['/users', portcullis.usersRouter()],
@@ -136,4 +140,19 @@ export function challengeCookie(response: Response): string {
     .find((value) => value.startsWith('portcullis_passkey='));
   if (!cookie) throw new Error('no challenge cookie');
   return cookie.split(';')[0] ?? '';
+}
+
+/** The RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret, now. */
+export function totpNow(secret: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const char of secret.replace(/=+$/, ''))
+    bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g)?.map((byte) => Number.parseInt(byte, 2)) ?? []);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return code.toString().padStart(6, '0');
 }

@@ -1,6 +1,6 @@
 import { createSoftwareAuthenticator } from '@portcullis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { challengeCookie, ORIGIN, type PasskeyTestApp, startPasskeyApp } from './app';
+import { challengeCookie, ORIGIN, type PasskeyTestApp, startPasskeyApp, totpNow } from './app';
 
 let app: PasskeyTestApp;
 let n = 0;
@@ -240,5 +240,38 @@ describe('OpenAPI', () => {
     }
     expect(JSON.stringify(paths['/auth/jwt/passkey/login'])).toContain('PASSKEY_BAD_RESPONSE');
     expect(JSON.stringify(paths['/auth/passkey/register'])).toContain('PASSKEY_BAD_RESPONSE');
+  });
+});
+
+describe('the second-factor gate', () => {
+  it('a TOTP user must pass the second step with a password, but a passkey login is complete', async () => {
+    const address = email();
+    const token = await app.signUp(address);
+    const { authenticator } = await addPasskey(token);
+    const setup = await app.post('/auth/mfa/totp/setup', { token });
+    const { secret } = (await setup.json()) as { secret: string };
+    const enable = await app.post('/auth/mfa/totp/enable', {
+      token,
+      json: { code: totpNow(secret) },
+    });
+    expect(enable.status).toBe(200);
+
+    const password = await fetch(`${app.server.url}/auth/cookie/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ username: address, password: 'correct horse battery staple' }),
+    });
+    expect(password.status).toBe(400);
+    expect(((await password.json()) as { detail: { code: string } }).detail.code).toBe(
+      'LOGIN_MFA_REQUIRED',
+    );
+    expect(password.headers.getSetCookie()).toEqual([]);
+
+    const { cookie, body } = await loginOptions('/auth/cookie');
+    const login = await app.post('/auth/cookie/passkey/login', {
+      cookie,
+      json: { response: authenticator.authenticate(body) },
+    });
+    expect(login.status).toBe(204);
+    expect(login.headers.getSetCookie().some((c) => c.startsWith('fastapiusersauth='))).toBe(true);
   });
 });
