@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 const EXPECTED = [
   'DEFAULT_MIGRATION_TABLE',
   'DEFAULT_TABLE_NAMES',
+  'PASSKEY_TABLES',
   'RATE_LIMIT_TABLE',
   'REVOCATION_TABLES',
   'configureSqliteConnection',
   'createMigrationProvider',
   'createSqlAccessTokenStore',
+  'createSqlPasskeyStore',
   'createSqlRateLimitStore',
   'createSqlRevocationStore',
   'createSqlUserStore',

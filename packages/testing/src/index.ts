@@ -33,7 +33,13 @@ export {
   storeSuite,
 } from './store-suite';
 
-// Passkeys: a WebAuthn authenticator in software (real keys and signatures)
+// Passkeys: the passkey store suite, a WebAuthn authenticator in software (real signatures)
+export {
+  type PasskeyCaseId,
+  type PasskeyStoreSuiteOptions,
+  passkeyCaseIds,
+  passkeyStoreSuite,
+} from './passkey-store-suite';
 export {
   createSoftwareAuthenticator,
   type SoftwareAuthenticator,

@@ -10,6 +10,8 @@ const EXPECTED = [
   'httpAdapterSuite',
   'httpCaseIds',
   'httpContractSuite',
+  'passkeyCaseIds',
+  'passkeyStoreSuite',
   'rateLimitCaseIds',
   'rateLimitStoreSuite',
   'serveFetch',
