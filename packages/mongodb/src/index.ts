@@ -13,6 +13,10 @@ export { EMAIL_COLLATION, EMAIL_INDEX, ensureIndexes } from './indexes';
 export type { MongoCollectionNames, MongoStoreOptions } from './options';
 export { DEFAULT_COLLECTION_NAMES } from './options';
 
+// Passkeys
+export type { MongoPasskeyStoreOptions } from './passkey-store';
+export { createMongoPasskeyStore, PASSKEY_COLLECTIONS } from './passkey-store';
+
 // JWT revocation list
 export { createMongoRevocationStore } from './revocation-store';
 

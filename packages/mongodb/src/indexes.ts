@@ -2,6 +2,7 @@ import { ErrorCode, PortcullisError } from '@portcullis/core';
 import type { CollationOptions, Db } from 'mongodb';
 import { guard } from './internal/errors';
 import { type MongoStoreOptions, resolveOptions } from './options';
+import { PASSKEY_COLLECTIONS } from './passkey-store';
 
 /** Beanie's name for FastAPI Users' email index (spec §10.3): an existing one is reused. */
 export const EMAIL_INDEX = 'case_insensitive_email_index';
@@ -28,6 +29,11 @@ export interface MongoIndexOptions extends MongoStoreOptions {
   accessTokenLifetimeSeconds?: number | null;
   /** Also index the JWT revocation collection (TTL on `expires_at`). Default false. */
   revocation?: boolean;
+  /**
+   * Also index the passkey collections: unique `credential_id`, `user_id`, and a TTL on the
+   * challenges' `expires_at`. Default false.
+   */
+  passkeys?: boolean | { passkeys?: string; challenges?: string };
 }
 
 // IndexOptionsConflict / IndexKeySpecsConflict: an index of that name exists with other options.
@@ -86,6 +92,16 @@ export async function ensureIndexes(db: Db, options: MongoIndexOptions = {}): Pr
     }
     if (options.revocation) {
       await createOrResizeTtl(db, collections.revocations, 'expires_at', REVOCATION_TTL_INDEX, 0);
+    }
+    if (options.passkeys) {
+      const names = {
+        ...PASSKEY_COLLECTIONS,
+        ...(options.passkeys === true ? {} : options.passkeys),
+      };
+      const passkeys = db.collection(names.passkeys);
+      await passkeys.createIndex({ credential_id: 1 }, { unique: true });
+      await passkeys.createIndex({ user_id: 1 });
+      await createOrResizeTtl(db, names.challenges, 'expires_at', REVOCATION_TTL_INDEX, 0);
     }
   });
 }
