@@ -12,6 +12,10 @@ export { detectDialect } from './dialect';
 export type { IdCodec } from './id';
 export { integerIdCodec, parseIntegerId, parseUuid, uuidIdCodec } from './id';
 
+// Second factors (TOTP secrets, recovery codes, MFA token attempts)
+export type { SqlMfaStoreOptions } from './mfa-store';
+export { createSqlMfaStore, MFA_TABLES } from './mfa-store';
+
 // Migrations
 export type { MigrationPlan, PlannedStatement, SqlMigrationOptions } from './migrations';
 export {

@@ -7,6 +7,7 @@ import type {
 } from 'kysely';
 import { sql } from 'kysely';
 import type { SqlDialectName } from '../dialect';
+import { createMfaTables, dropMfaTables } from '../mfa-store';
 import { createRateLimitTable, dropRateLimitTable } from '../rate-limit-store';
 import { createRevocationTables, dropRevocationTables } from '../revocation-store';
 import type { ResolvedSchema } from '../schema';
@@ -46,7 +47,7 @@ function idType(ctx: MigrationContext): DataType {
   return ctx.dialect === 'postgres' ? 'uuid' : 'char(36)';
 }
 
-function withTableOptions<TB extends string, C extends string>(
+export function withTableOptions<TB extends string, C extends string>(
   table: CreateTableBuilder<TB, C>,
   ctx: MigrationContext,
 ): CreateTableBuilder<TB, C> {
@@ -73,7 +74,7 @@ function addIdColumn<TB extends string, C extends string>(
  * The `user_id` column's type. On MySQL a foreign key needs the charset and collation of the
  * column it references, which differ when the user table was created by FastAPI Users.
  */
-async function userIdType(ctx: MigrationContext): Promise<DataType | Expression<unknown>> {
+export async function userIdType(ctx: MigrationContext): Promise<DataType | Expression<unknown>> {
   if (ctx.s.idType === 'integer') return 'integer';
   if (ctx.dialect !== 'mysql') return idType(ctx);
   const id = (await readColumns(ctx.db, ctx.dialect, ctx.s.tables.user))?.get('id');
@@ -100,7 +101,7 @@ const notNull = (col: ColumnDefinitionBuilder): ColumnDefinitionBuilder => col.n
  * inside a column definition (MariaDB honours it since 10.5), so there it is a table-level
  * FOREIGN KEY constraint.
  */
-function addUserIdColumn<TB extends string, C extends string>(
+export function addUserIdColumn<TB extends string, C extends string>(
   table: CreateTableBuilder<TB, C>,
   ctx: MigrationContext,
   name: string,
@@ -259,9 +260,15 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
     up: createRateLimitTable,
     down: dropRateLimitTable,
   },
-  // 0008 and 0009 belong to sessions and the second factor; migrateToLatest runs a migration
-  // named before one a database already ran (allowUnorderedMigrations), so the order in which
-  // they reach a database does not matter.
+  // 0008 belongs to sessions; migrateToLatest runs a migration named before one a database
+  // already ran (allowUnorderedMigrations), so the order in which they reach a database does
+  // not matter.
+  {
+    // Second factors: TOTP secrets, recovery codes, MFA token attempts (createSqlMfaStore).
+    name: '0009_mfa',
+    up: createMfaTables,
+    down: dropMfaTables,
+  },
   {
     // Passkeys (docs/mfa.md#passkeys): credentials per user, pending challenges.
     name: '0010_passkeys',
