@@ -13,6 +13,7 @@ import {
   type Portcullis,
   type PortcullisHandler,
 } from '@portcullis/core';
+import { createPasskeys } from '@portcullis/passkeys';
 import { createRedisStrategy } from '@portcullis/redis';
 import { openDatabase } from './database';
 import { createDemoLogger } from './hardening';
@@ -88,11 +89,24 @@ export async function createDemo(
           : createDatabaseStrategy({ store: db.accessTokens, lifetimeSeconds: LIFETIME_SECONDS }),
       }),
     ],
+    // TOTP and recovery codes (docs/mfa.md); the secret also seals TOTP secrets at rest.
+    mfa: { store: db.mfa, encryptionKey: settings.secret, issuer: 'Portcullis demo' },
     logger,
+  });
+  // Passkeys: RP id and origin from PUBLIC_URL, else http://localhost:PORT (docs/demo.md).
+  const passkeys = createPasskeys({
+    origin: settings.passkeyOrigin,
+    rpName: 'Portcullis demo',
+    store: db.passkeys,
   });
   const mounts: Mounts = [
     ['/auth/jwt', portcullis.authRouter('jwt')],
+    ['/auth/jwt', portcullis.passkeyLoginRouter(passkeys, 'jwt')],
     ['/auth/cookie', portcullis.authRouter('cookie')],
+    ['/auth/cookie', portcullis.passkeyLoginRouter(passkeys, 'cookie')],
+    ['/auth/mfa', portcullis.mfaRouter()],
+    ['/auth/passkey', portcullis.passkeyRegisterRouter(passkeys)],
+    ['/users', portcullis.userPasskeysRouter(passkeys)],
     ['/auth', portcullis.registerRouter()],
     ['/auth', portcullis.resetPasswordRouter()],
     ['/auth', portcullis.verifyRouter()],

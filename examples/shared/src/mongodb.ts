@@ -1,5 +1,7 @@
+import { createMemoryMfaStore } from '@portcullis/core';
 import {
   createMongoAccessTokenStore,
+  createMongoPasskeyStore,
   createMongoUserStore,
   ensureIndexes,
 } from '@portcullis/mongodb';
@@ -43,7 +45,10 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
   }
   try {
     await client.connect();
-    await ensureIndexes(client.db(), { accessTokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS });
+    await ensureIndexes(client.db(), {
+      accessTokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
+      passkeys: true,
+    });
   } catch (error) {
     await client.close().catch(() => undefined);
     const cause = (error as { cause?: unknown }).cause ?? error;
@@ -59,6 +64,9 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
   return {
     users: createMongoUserStore(db),
     accessTokens: createMongoAccessTokenStore(db),
+    // No MongoDB MFA store yet: TOTP enrolments live in this process (lost on restart).
+    mfa: createMemoryMfaStore(),
+    passkeys: createMongoPasskeyStore(db),
     close: () => client.close(),
   };
 }
