@@ -188,6 +188,7 @@ $('passkey-add-form').addEventListener('submit', async (event) => {
 
 async function listSessions() {
   const answer = await call('GET', '/users/me/sessions');
+  $('sessions-end-others').hidden = !answer.ok;
   if (!answer.ok) {
     $('sessions').replaceChildren(
       Object.assign(document.createElement('li'), {
