@@ -48,6 +48,7 @@ export interface PasskeyTestApp {
  */
 export async function startPasskeyApp(
   store: PasskeyStore = createMemoryPasskeyStore(),
+  options: { perAddressPerMinute?: number } = {},
 ): Promise<PasskeyTestApp> {
   const db = openSqlite(':memory:');
   await migrateToLatest(db);
@@ -67,7 +68,10 @@ export async function startPasskeyApp(
         },
       },
     },
-    rateLimit: false,
+    rateLimit:
+      options.perAddressPerMinute === undefined
+        ? false
+        : { perAddressPerMinute: options.perAddressPerMinute },
     mfa: { store: createMemoryMfaStore(), encryptionKey: `${SECRET}-mfa-key` },
     backends: [
       createAuthBackend({
@@ -94,7 +98,7 @@ export async function startPasskeyApp(
     ['/users', portcullis.userPasskeysRouter(passkeys)],
     ['/users', portcullis.usersRouter()],
   ]);
-  const server = await serveFetch((request) => handler.fetch(request));
+  const server = await serveFetch((request, connection) => handler.fetch(request, connection));
   const headers = (token?: string, cookie?: string | null): Record<string, string> => ({
     ...(token ? { authorization: `Bearer ${token}` } : {}),
     ...(cookie ? { cookie } : {}),
