@@ -107,11 +107,11 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
   },
   MFA_BAD_CODE: {
     kind: 'added',
-    text: 'The TOTP or recovery code is wrong, already used (a TOTP code is accepted once), or the user has no factor any more. At `/login/mfa` each one counts against the MFA token\'s five attempts.',
+    text: "The TOTP or recovery code is wrong, already used (a TOTP code is accepted once), or the user has no factor any more. At `/login/mfa` each one counts against the MFA token's five attempts.",
   },
   MFA_BAD_TOKEN: {
     kind: 'added',
-    text: '`/login/mfa`: the `mfa_token` is malformed, forged, expired (5 minutes), already used, issued by another backend\'s login, or five wrong codes were already tried with it. Log in again.',
+    text: "`/login/mfa`: the `mfa_token` is malformed, forged, expired (5 minutes), already used, issued by another backend's login, or five wrong codes were already tried with it. Log in again.",
   },
   MFA_ALREADY_ENABLED: {
     kind: 'added',

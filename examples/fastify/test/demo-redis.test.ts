@@ -58,6 +58,7 @@ afterAll(async () => {
 // The seed's HTTP contract with REDIS_URL set: cookie sessions on the Redis strategy.
 httpContractSuite({
   name: 'fastify demo with REDIS_URL (cookie backend on the Redis strategy)',
+  mfa: true,
   async target() {
     first = await startDemo(appDir, { REDIS_URL });
     return contractTarget(first);

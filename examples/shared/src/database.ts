@@ -28,7 +28,7 @@ import { SettingsError } from './settings';
 export interface DemoDatabase {
   users: UserStore;
   accessTokens: AccessTokenStore;
-  /** TOTP secrets and recovery codes (docs/mfa.md). */
+  /** Second factors (TOTP secrets, recovery codes, MFA token attempts). */
   mfa: MfaStore;
   /** Passkeys and their pending challenges. */
   passkeys: PasskeyStore;

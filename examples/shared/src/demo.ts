@@ -89,9 +89,9 @@ export async function createDemo(
           : createDatabaseStrategy({ store: db.accessTokens, lifetimeSeconds: LIFETIME_SECONDS }),
       }),
     ],
-    // TOTP and recovery codes (docs/mfa.md); the secret also seals TOTP secrets at rest.
-    mfa: { store: db.mfa, encryptionKey: settings.secret, issuer: 'Portcullis demo' },
     logger,
+    // Second factors: TOTP and recovery codes (docs/mfa.md). MFA_ENCRYPTION_KEY or SECRET.
+    mfa: { store: db.mfa, encryptionKey: settings.mfaEncryptionKey, issuer: 'Portcullis demo' },
   });
   // Passkeys: RP id and origin from PUBLIC_URL, else http://localhost:PORT (docs/demo.md).
   const passkeys = createPasskeys({
@@ -104,13 +104,13 @@ export async function createDemo(
     ['/auth/jwt', portcullis.passkeyLoginRouter(passkeys, 'jwt')],
     ['/auth/cookie', portcullis.authRouter('cookie')],
     ['/auth/cookie', portcullis.passkeyLoginRouter(passkeys, 'cookie')],
-    ['/auth/mfa', portcullis.mfaRouter()],
     ['/auth/passkey', portcullis.passkeyRegisterRouter(passkeys)],
     ['/users', portcullis.userPasskeysRouter(passkeys)],
     ['/auth', portcullis.registerRouter()],
     ['/auth', portcullis.resetPasswordRouter()],
     ['/auth', portcullis.verifyRouter()],
     ['/users', portcullis.usersRouter()],
+    ['/auth/mfa', portcullis.mfaRouter()],
     // `/auth/oidc` and `/auth/associate/oidc` when OIDC_* is set.
     ...oidcMounts(portcullis, settings),
   ];

@@ -1,6 +1,6 @@
-import { createMemoryMfaStore } from '@portcullis/core';
 import {
   createMongoAccessTokenStore,
+  createMongoMfaStore,
   createMongoPasskeyStore,
   createMongoUserStore,
   ensureIndexes,
@@ -48,6 +48,7 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
     await ensureIndexes(client.db(), {
       accessTokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
       passkeys: true,
+      mfa: true,
     });
   } catch (error) {
     await client.close().catch(() => undefined);
@@ -64,8 +65,7 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
   return {
     users: createMongoUserStore(db),
     accessTokens: createMongoAccessTokenStore(db),
-    // No MongoDB MFA store yet: TOTP enrolments live in this process (lost on restart).
-    mfa: createMemoryMfaStore(),
+    mfa: createMongoMfaStore(db),
     passkeys: createMongoPasskeyStore(db),
     close: () => client.close(),
   };

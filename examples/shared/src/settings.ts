@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { type AbuseSettings, readAbuseSettings } from './rate-limit';
 
 /** The demo's environment (DESIGN §8), read and checked once at start. */
@@ -17,6 +18,8 @@ export interface DemoSettings {
   oidc: OidcSettings | null;
   /** RATE_LIMIT, RATE_LIMIT_*, TRUST_PROXY. */
   abuse: AbuseSettings;
+  /** MFA_ENCRYPTION_KEY, else a key derived from SECRET (docs/demo.md). */
+  mfaEncryptionKey: string;
 }
 
 export interface OidcSettings {
@@ -91,7 +94,25 @@ export function readSettings(
     secureCookies,
     oidc: readOidcSettings(env, warn),
     abuse: readAbuseSettings(env),
+    mfaEncryptionKey: readMfaKey(env, secret),
   };
+}
+
+/**
+ * MFA_ENCRYPTION_KEY (at least 32 bytes), else a key derived from SECRET with HMAC-SHA-256 under
+ * a label of its own, so the demo needs one secret and the sealing key is not the signing key.
+ * Changing either disables every enrolled authenticator (docs/demo.md).
+ */
+function readMfaKey(env: NodeJS.ProcessEnv, secret: string): string {
+  const key = env.MFA_ENCRYPTION_KEY ?? '';
+  if (key === '') {
+    return createHmac('sha256', secret).update('portcullis demo mfa encryption key').digest('hex');
+  }
+  const bytes = new TextEncoder().encode(key).byteLength;
+  if (bytes < 32) {
+    throw new SettingsError(`MFA_ENCRYPTION_KEY must be at least 32 bytes (got ${bytes})`);
+  }
+  return key;
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;

@@ -1,4 +1,5 @@
 import { type HttpRequestInit as ContractRequest, toRequestInit } from '@portcullis/testing';
+import type { RateLimitOptions } from '../src/abuse/rate-limit-options';
 import { createAuthBackend } from '../src/auth/backend';
 import { createBearerTransport } from '../src/auth/bearer-transport';
 import { createCookieTransport } from '../src/auth/cookie-transport';
@@ -43,7 +44,7 @@ export function fastHasher(): PasswordHasher {
  * `/users`, with the demo's password policy.
  */
 export function createTestApp(
-  options: { requiresVerification?: boolean; mfa?: boolean } = {},
+  options: { requiresVerification?: boolean; mfa?: boolean; rateLimit?: RateLimitOptions } = {},
 ): TestApp {
   const users = createMemoryUserStore();
   let written = 0;
@@ -120,6 +121,7 @@ export function createTestApp(
       }),
     ],
     ...(mfaStore ? { mfa: { store: mfaStore, encryptionKey: SECRET } } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   const verified = options.requiresVerification ?? false;
   const mounts: Mounts = [

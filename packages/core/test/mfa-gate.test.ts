@@ -397,6 +397,24 @@ describe('the MFA gate: no session before the second step', () => {
   });
 });
 
+describe('/login/mfa and the per-address budget', () => {
+  test('spends the budget of routes reached without credentials: 429 past it', async () => {
+    const app = createTestApp({ mfa: true, rateLimit: { perAddressPerMinute: 3 } });
+    const send = () =>
+      app.handler.fetch(
+        new Request('http://app.test/auth/jwt/login/mfa', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ mfa_token: 'x', code: '123456' }),
+        }),
+        { remoteAddress: '203.0.113.9' },
+      );
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await send()).status);
+    expect(statuses).toEqual([400, 400, 400, 429]);
+  });
+});
+
 describe('mfa option', () => {
   const base = () => ({
     userManager: {

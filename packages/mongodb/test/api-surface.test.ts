@@ -10,6 +10,7 @@ const EXPECTED = [
   'EMAIL_INDEX',
   'PASSKEY_COLLECTIONS',
   'createMongoAccessTokenStore',
+  'createMongoMfaStore',
   'createMongoPasskeyStore',
   'createMongoRevocationStore',
   'createMongoUserStore',

@@ -7,6 +7,7 @@ import { adapterCases } from './http-cases-adapter';
 import { bodyCases } from './http-cases-bodies';
 import { hostileCases, hostileParsedCases } from './http-cases-hostile';
 import { loginCases } from './http-cases-login';
+import { mfaCases } from './http-cases-mfa';
 import { mountCases } from './http-cases-mount';
 import { registerCases } from './http-cases-register';
 import { tokenCases } from './http-cases-tokens';
@@ -25,7 +26,8 @@ export type HttpCaseId =
   | (typeof bodyCases)[number]['id']
   | (typeof mountCases)[number]['id']
   | (typeof hostileCases)[number]['id']
-  | (typeof hostileParsedCases)[number]['id'];
+  | (typeof hostileParsedCases)[number]['id']
+  | (typeof mfaCases)[number]['id'];
 
 /** Cases a target cannot support, each with the reason, declared before anything runs. */
 export type HttpSkips<Id extends string = HttpCaseId> = Readonly<Partial<Record<Id, string>>>;
@@ -40,6 +42,7 @@ export const httpCaseIds: readonly HttpCaseId[] = Object.freeze(
     ...hostileParsedCases,
     ...mountCases,
     ...abuseCases,
+    ...mfaCases,
   ].map((c) => c.id),
 );
 
@@ -49,6 +52,11 @@ export interface HttpContractSuiteOptions {
   /** Starts (or finds) the app under test; called once, before the first case. */
   target(): Promise<HttpContractTarget & { close?(): Promise<void> }>;
   skip?: HttpSkips<HttpContractCaseId>;
+  /**
+   * The app mounts `mfaRouter()` at `/auth/mfa` (the demo does): also run the HTTP-MFA cases,
+   * on the same app. Default false.
+   */
+  mfa?: boolean;
   /**
    * Milliseconds each case and the start-up may take (default: vitest's), for targets whose
    * `createUser` or start spawns a process.
@@ -131,7 +139,8 @@ export function httpContractSuite(options: HttpContractSuiteOptions): void {
   const skip = options.skip ?? {};
   checkSkips(skip, contractIds);
   const settings = { skip, timeout: options.timeout };
-  group(`Portcullis HTTP contract: ${options.name}`, contractCases, settings, async () => {
+  const cases = options.mfa ? [...contractCases, ...mfaCases] : contractCases;
+  group(`Portcullis HTTP contract: ${options.name}`, cases, settings, async () => {
     const target = await options.target();
     return { context: createCaseContext(target), close: target.close };
   });
@@ -182,7 +191,7 @@ export function httpAdapterSuite(options: HttpAdapterSuiteOptions): void {
   };
   describe(`Portcullis HTTP adapter suite: ${options.name}`, () => {
     const settings = { skip, timeout: options.timeout };
-    const root = [...contractCases, ...adapterCases, ...hostileCases];
+    const root = [...contractCases, ...adapterCases, ...hostileCases, ...mfaCases];
     const parsed = [...bodyCases, ...hostileParsedCases];
     group('on the root, raw bodies', root, settings, variant('', false));
     group("behind the app's own body parsers", parsed, settings, variant('', true));

@@ -94,6 +94,7 @@ export function demoSuite(framework: string, appUrl: URL): void {
   httpContractSuite({
     name: `${framework} demo (pnpm start)`,
     timeout: SPAWN_TIMEOUT,
+    mfa: true,
     async target() {
       const d = await demo();
       return contractTarget(d);

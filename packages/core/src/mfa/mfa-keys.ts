@@ -22,8 +22,13 @@ const decoder = new TextDecoder();
 function fromBase64url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
   const padded = text.replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(padded + '='.repeat((4 - (padded.length % 4)) % 4));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  try {
+    const binary = atob(padded + '='.repeat((4 - (padded.length % 4)) % 4));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    // A length no base64 has (4n + 1): a damaged value, not a reason for a 500.
+    return null;
+  }
 }
 
 async function derive(master: CryptoKey, info: string): Promise<Uint8Array> {
