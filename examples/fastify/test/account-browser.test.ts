@@ -21,11 +21,17 @@ const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 /** Installs Debian's Chromium when it is missing; the reason it is unavailable, or null. */
 function chromiumMissing(): string | null {
   if (existsSync(CHROMIUM)) return null;
+  const apt = (args: string[]): void => {
+    execFileSync('apt-get', args, { stdio: 'ignore', timeout: 600_000 });
+  };
   try {
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
-      stdio: 'ignore',
-      timeout: 600_000,
-    });
+    try {
+      apt(['install', '-y', '--no-install-recommends', 'chromium']);
+    } catch {
+      // A fresh machine may not know the package yet.
+      apt(['update']);
+      apt(['install', '-y', '--no-install-recommends', 'chromium']);
+    }
   } catch (error) {
     return `Chromium is not installed and apt-get install chromium failed: ${(error as Error).message}`;
   }
