@@ -101,9 +101,12 @@ export async function createDemo(
   });
   const mounts: Mounts = [
     ['/auth/jwt', portcullis.authRouter('jwt')],
-    ['/auth/jwt', portcullis.passkeyLoginRouter(passkeys, 'jwt')],
     ['/auth/cookie', portcullis.authRouter('cookie')],
-    ['/auth/cookie', portcullis.passkeyLoginRouter(passkeys, 'cookie')],
+    // `/passkey/options` and `/passkey/login` on every backend, each at its own prefix.
+    ...portcullis.backends.map((backend): Mounts[number] => [
+      `/auth/${backend.name}`,
+      portcullis.passkeyLoginRouter(passkeys, backend.name),
+    ]),
     ['/auth/passkey', portcullis.passkeyRegisterRouter(passkeys)],
     ['/users', portcullis.userPasskeysRouter(passkeys)],
     ['/auth', portcullis.registerRouter()],
