@@ -50,7 +50,7 @@ export function whoami(user: User | null | undefined): { email: string | null } 
 const ASSETS = '/docs/assets/';
 
 /**
- * `/openapi.json`, `/docs` and the docs assets, and the account page (`/account`), (served from this server, no CDN; DESIGN §8), so
+ * `/openapi.json`, `/docs` and the docs assets (served from this server, no CDN; DESIGN §8), so
  * every framework's demo serves the same bytes.
  */
 export function createDemoPages(demo: Demo): DemoPages {
@@ -60,6 +60,7 @@ export function createDemoPages(demo: Demo): DemoPages {
     body: JSON.stringify(demo.openapi),
   };
   const docs: DemoPage = { contentType: 'text/html; charset=utf-8', body: demo.docsPage };
+  // The account page and its files (`/account`, docs/demo.md).
   const account = createAccountPages();
   return {
     paths: ['/openapi.json', '/docs', `${ASSETS}:file`, ...account.keys()],
