@@ -86,7 +86,7 @@ export default defineConfig({
           { text: 'Sending mail from the hooks', link: '/guides/sending-mail' },
           { text: 'Logging out everywhere', link: '/revocation' },
           { text: 'Abuse protection and proxies', link: '/abuse-protection' },
-          { text: 'Second factor (TOTP, recovery codes)', link: '/mfa' },
+          { text: 'Second factor: TOTP and passkeys', link: '/mfa' },
           { text: 'Not built yet', link: '/guides/not-yet' },
         ],
       },

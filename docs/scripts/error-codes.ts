@@ -117,6 +117,10 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
     kind: 'added',
     text: 'TOTP setup or enable for a user who already has TOTP enabled: disable it first.',
   },
+  PASSKEY_BAD_RESPONSE: {
+    kind: 'added',
+    text: 'A passkey registration or login response did not verify: bad signature, wrong challenge, origin or RP id, no user verification, an unknown or deleted credential, a used, expired or missing challenge (cookie). One code for every reason (see [Passkeys](../mfa.md#passkeys)).',
+  },
   USER_ALREADY_EXISTS: {
     kind: 'internal',
     text: 'A store refused a user because the email is taken. The routes answer `REGISTER_USER_ALREADY_EXISTS` or `UPDATE_USER_EMAIL_ALREADY_EXISTS` (or `OAUTH_USER_ALREADY_EXISTS`).',

@@ -1,11 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { AccessTokenStore, MfaStore, RateLimitStore, UserStore } from '@portcullis/core';
+import type {
+  AccessTokenStore,
+  MfaStore,
+  PasskeyStore,
+  RateLimitStore,
+  UserStore,
+} from '@portcullis/core';
 import { isPortcullisError } from '@portcullis/core';
 import type { PortcullisDatabase } from '@portcullis/sql';
 import {
   createSqlAccessTokenStore,
   createSqlMfaStore,
+  createSqlPasskeyStore,
   createSqlRateLimitStore,
   createSqlUserStore,
   dialectOfUrl,
@@ -23,6 +30,8 @@ export interface DemoDatabase {
   accessTokens: AccessTokenStore;
   /** Second factors (TOTP secrets, recovery codes, MFA token attempts). */
   mfa: MfaStore;
+  /** Passkeys and their pending challenges. */
+  passkeys: PasskeyStore;
   /** Limiter counters shared by every instance on this database (SQL only). */
   rateLimitStore?: RateLimitStore;
   close(): Promise<void>;
@@ -105,6 +114,7 @@ export async function openDatabase(url: string): Promise<DemoDatabase> {
     users: createSqlUserStore(db, { withOAuthAccounts: true }),
     accessTokens: createSqlAccessTokenStore(db),
     mfa: createSqlMfaStore(db),
+    passkeys: createSqlPasskeyStore(db),
     rateLimitStore: createSqlRateLimitStore(db),
     close: () => db.destroy(),
   };

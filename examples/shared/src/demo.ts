@@ -13,6 +13,7 @@ import {
   type Portcullis,
   type PortcullisHandler,
 } from '@portcullis/core';
+import { createPasskeys } from '@portcullis/passkeys';
 import { createRedisStrategy } from '@portcullis/redis';
 import { openDatabase } from './database';
 import { createDemoLogger } from './hardening';
@@ -92,9 +93,22 @@ export async function createDemo(
     // Second factors: TOTP and recovery codes (docs/mfa.md). MFA_ENCRYPTION_KEY or SECRET.
     mfa: { store: db.mfa, encryptionKey: settings.mfaEncryptionKey, issuer: 'Portcullis demo' },
   });
+  // Passkeys: RP id and origin from PUBLIC_URL, else http://localhost:PORT (docs/demo.md).
+  const passkeys = createPasskeys({
+    origin: settings.passkeyOrigin,
+    rpName: 'Portcullis demo',
+    store: db.passkeys,
+  });
   const mounts: Mounts = [
     ['/auth/jwt', portcullis.authRouter('jwt')],
     ['/auth/cookie', portcullis.authRouter('cookie')],
+    // `/passkey/options` and `/passkey/login` on every backend, each at its own prefix.
+    ...portcullis.backends.map((backend): Mounts[number] => [
+      `/auth/${backend.name}`,
+      portcullis.passkeyLoginRouter(passkeys, backend.name),
+    ]),
+    ['/auth/passkey', portcullis.passkeyRegisterRouter(passkeys)],
+    ['/users', portcullis.userPasskeysRouter(passkeys)],
     ['/auth', portcullis.registerRouter()],
     ['/auth', portcullis.resetPasswordRouter()],
     ['/auth', portcullis.verifyRouter()],

@@ -1,6 +1,7 @@
 import {
   createMongoAccessTokenStore,
   createMongoMfaStore,
+  createMongoPasskeyStore,
   createMongoUserStore,
   ensureIndexes,
 } from '@portcullis/mongodb';
@@ -46,6 +47,7 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
     await client.connect();
     await ensureIndexes(client.db(), {
       accessTokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
+      passkeys: true,
       mfa: true,
     });
   } catch (error) {
@@ -64,6 +66,7 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
     users: createMongoUserStore(db),
     accessTokens: createMongoAccessTokenStore(db),
     mfa: createMongoMfaStore(db),
+    passkeys: createMongoPasskeyStore(db),
     close: () => client.close(),
   };
 }

@@ -39,6 +39,9 @@ async function main(framework: string, start: StartDemo): Promise<void> {
   const base = `http://${host}:${server.port}`;
   process.stdout.write(`Portcullis demo (${framework}) listening on ${base}\n`);
   process.stdout.write(`Interactive docs: ${base}/docs\n`);
+  // Passkeys only work on the origin they are bound to (never an IP address): the account page
+  // is printed there (with PORT=0, set PUBLIC_URL to the address the server gets).
+  process.stdout.write(`Account page: ${new URL('/account', settings.passkeyOrigin).href}\n`);
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;

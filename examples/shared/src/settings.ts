@@ -10,6 +10,8 @@ export interface DemoSettings {
   outbox: string | null;
   redisUrl: string | null;
   publicUrl: string;
+  /** The origin passkeys are bound to: PUBLIC_URL's, or http://localhost:PORT (never an IP). */
+  passkeyOrigin: string;
   /** False when the demo is served over plain http (then cookies cannot be Secure). */
   secureCookies: boolean;
   /** The `oidc` OAuth provider, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. */
@@ -73,9 +75,17 @@ export function readSettings(
       `PUBLIC_URL is plain http (${publicUrl}): cookies are sent without the Secure flag. Use https in production.`,
     );
   }
+  // Browsers refuse an IP address as WebAuthn RP id: passkeys use PUBLIC_URL's origin when it
+  // names a host, else http://localhost:PORT (docs/demo.md).
+  const namedHost = !/^(\d{1,3}(\.\d{1,3}){3}|\[.*\])$/.test(parsed.hostname);
+  const passkeyOrigin = env.PUBLIC_URL && namedHost ? parsed.origin : `http://localhost:${port}`;
+  if (env.PUBLIC_URL && !namedHost) {
+    warn(`PUBLIC_URL names an IP address: passkeys use ${passkeyOrigin} instead.`);
+  }
   return {
     port,
     host,
+    passkeyOrigin,
     databaseUrl: env.DATABASE_URL || 'sqlite:./data/app.db',
     secret,
     outbox: env.OUTBOX || null,

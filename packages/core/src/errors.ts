@@ -34,6 +34,8 @@ export const ErrorCode = {
   MFA_BAD_CODE: 'MFA_BAD_CODE',
   MFA_BAD_TOKEN: 'MFA_BAD_TOKEN',
   MFA_ALREADY_ENABLED: 'MFA_ALREADY_ENABLED',
+  // Passkeys: a WebAuthn response that did not verify, whatever the reason.
+  PASSKEY_BAD_RESPONSE: 'PASSKEY_BAD_RESPONSE',
   // Between layers (a store or the manager tells its caller; routes translate them).
   USER_ALREADY_EXISTS: 'USER_ALREADY_EXISTS',
   USER_NOT_EXISTS: 'USER_NOT_EXISTS',

@@ -44,6 +44,18 @@ export interface UserManagerHooks<U extends User = User> {
   onMfaDisabled?(event: MfaChangedEvent<U>, request?: PortcullisRequest): void | Promise<void>;
   /** A second-factor check failed: a wrong code, an unusable MFA token, too many attempts. */
   onMfaFailed?(event: MfaFailedEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+
+  // Passkeys (docs/mfa.md#passkeys): the passkey's public id and name, never key material.
+  /** A user registered a passkey. */
+  onPasskeyAdded?(event: PasskeyEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+  /** A user deleted one of their passkeys. */
+  onPasskeyRemoved?(event: PasskeyEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+}
+
+/** What `onPasskeyAdded` and `onPasskeyRemoved` receive. */
+export interface PasskeyEvent<U extends User = User> {
+  user: U;
+  passkey: { id: string; name: string };
 }
 
 /**

@@ -116,6 +116,17 @@ export type { OAuthFlowOptions } from './oauth/flow';
 export type { OAuthAssociateRouterOptions } from './routes/oauth-associate-router';
 export type { OAuthRouterOptions } from './routes/oauth-router';
 
+// Passkeys: the routers' input (built by `createPasskeys()` of @portcullis/passkeys)
+export type { Passkeys, VerifiedPasskey, WebAuthnCeremonies } from './passkeys/ceremonies';
+export { createMemoryPasskeyStore } from './passkeys/memory-passkey-store';
+export type {
+  PasskeyChallenge,
+  PasskeyCreateData,
+  PasskeyCredential,
+  PasskeyStore,
+} from './passkeys/store';
+export type { PasskeyEvent } from './hooks';
+
 // OpenAPI and the interactive docs page
 export {
   buildOpenApi,

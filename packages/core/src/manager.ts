@@ -1,6 +1,6 @@
 import type { LoginFailedEvent, RateLimitErrorEvent, ThrottledEvent } from './abuse/events';
 import { ErrorCode, PortcullisError } from './errors';
-import type { UserManagerHooks, ValidatePassword } from './hooks';
+import type { PasskeyEvent, UserManagerHooks, ValidatePassword } from './hooks';
 import type { PortcullisRequest } from './http/request';
 import type { PortcullisResponse } from './http/response';
 import { checkManagerOptions } from './internal/check-options';
@@ -359,6 +359,16 @@ export class UserManager<U extends User = User> {
   /** Runs `onMfaFailed`. */
   async onMfaFailed(event: MfaFailedEvent<U>, request?: PortcullisRequest): Promise<void> {
     await this.#hooks.onMfaFailed?.(event, request);
+  }
+
+  /** Runs `onPasskeyAdded` (docs/mfa.md#passkeys). */
+  async onPasskeyAdded(event: PasskeyEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onPasskeyAdded?.(event, request);
+  }
+
+  /** Runs `onPasskeyRemoved`. */
+  async onPasskeyRemoved(event: PasskeyEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onPasskeyRemoved?.(event, request);
   }
 
   /**

@@ -28,6 +28,7 @@ import { UserManager, type UserManagerOptions } from './manager';
 import { createMfaGate, type MfaOptions } from './mfa/gate';
 import { publicOAuthAccount } from './oauth/account-view';
 import type { OAuthClient } from './oauth/client';
+import type { Passkeys } from './passkeys/ceremonies';
 import { type AuthRouterOptions, createAuthRouter } from './routes/auth-router';
 import type { RouteDeps } from './routes/deps';
 import { createMfaRouter, type MfaRouterOptions } from './routes/mfa-router';
@@ -36,6 +37,11 @@ import {
   type OAuthAssociateRouterOptions,
 } from './routes/oauth-associate-router';
 import { createOAuthRouter, type OAuthRouterOptions } from './routes/oauth-router';
+import {
+  createPasskeyLoginRouter,
+  createPasskeyRegisterRouter,
+  createUserPasskeysRouter,
+} from './routes/passkey-router';
 import { createRegisterRouter } from './routes/register-router';
 import { createResetPasswordRouter } from './routes/reset-password-router';
 import { createUsersRouter, type UsersRouterOptions } from './routes/users-router';
@@ -100,6 +106,12 @@ export interface Portcullis<U extends User = User> {
   oauthRouter(client: OAuthClient, backend: string, options: OAuthRouterOptions): Router;
   /** OAuth `/authorize` and `/callback` linking an account to the current user (see docs/contract/routes.md#oauth-associate). */
   oauthAssociateRouter(client: OAuthClient, options: OAuthAssociateRouterOptions): Router;
+  /** Passkey registration: `/register/options` and `/register` (docs/mfa.md#passkeys). */
+  passkeyRegisterRouter(passkeys: Passkeys): Router;
+  /** The current user's passkeys: `/me/passkeys` and `/me/passkeys/{id}`, mounted at `/users`. */
+  userPasskeysRouter(passkeys: Passkeys): Router;
+  /** `/passkey/options` and `/passkey/login` logging in through the named backend. */
+  passkeyLoginRouter(passkeys: Passkeys, backend: string): Router;
   /** A guard with FastAPI Users' 401/403 rules; create it once, call it per request. */
   currentUser(options?: CurrentUserOptions): CurrentUserGuard<U>;
   /** One-off header-level resolution (no Request is built). */
@@ -241,6 +253,10 @@ export function createPortcullis<U extends User = User>(
       createOAuthRouter(deps, client, backendNamed(name), routerOptions),
     oauthAssociateRouter: (client: OAuthClient, routerOptions: OAuthAssociateRouterOptions) =>
       createOAuthAssociateRouter(deps, client, routerOptions),
+    passkeyRegisterRouter: (passkeys: Passkeys) => createPasskeyRegisterRouter(deps, passkeys),
+    userPasskeysRouter: (passkeys: Passkeys) => createUserPasskeysRouter(deps, passkeys),
+    passkeyLoginRouter: (passkeys: Passkeys, name: string) =>
+      createPasskeyLoginRouter(deps, passkeys, backendNamed(name)),
     currentUser(guard: CurrentUserOptions = {}): CurrentUserGuard<U> {
       const frozen = Object.freeze({ ...guard });
       const check = (headers: CredentialHeaders) =>

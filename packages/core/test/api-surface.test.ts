@@ -24,6 +24,7 @@ const EXPECTED = [
   'createDatabaseStrategy',
   'createJwtStrategy',
   'createMemoryMfaStore',
+  'createMemoryPasskeyStore',
   'createMemoryRateLimitStore',
   'createPasswordHasher',
   'createPasswordPolicy',

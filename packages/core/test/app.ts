@@ -78,6 +78,8 @@ export function createTestApp(
     onLoginFailed: calls,
     onThrottled: calls,
     onRateLimitError: calls,
+    onPasskeyAdded: calls,
+    onPasskeyRemoved: calls,
     onMfaEnabled: (event) => {
       events.push({ name: 'onMfaEnabled', event });
     },

@@ -16,6 +16,10 @@ export { createMongoMfaStore } from './mfa-store';
 export type { MongoCollectionNames, MongoStoreOptions } from './options';
 export { DEFAULT_COLLECTION_NAMES } from './options';
 
+// Passkeys
+export type { MongoPasskeyStoreOptions } from './passkey-store';
+export { createMongoPasskeyStore, PASSKEY_COLLECTIONS } from './passkey-store';
+
 // JWT revocation list
 export { createMongoRevocationStore } from './revocation-store';
 

@@ -2,6 +2,7 @@ import { ErrorCode, PortcullisError } from '@portcullis/core';
 import type { CollationOptions, Db } from 'mongodb';
 import { guard } from './internal/errors';
 import { type MongoStoreOptions, resolveOptions } from './options';
+import { PASSKEY_COLLECTIONS } from './passkey-store';
 
 /** Beanie's name for FastAPI Users' email index (see docs/contract/behaviour.md#mongodb): an existing one is reused. */
 export const EMAIL_INDEX = 'case_insensitive_email_index';
@@ -30,6 +31,11 @@ export interface MongoIndexOptions extends MongoStoreOptions {
   revocation?: boolean;
   /** Also index the MFA token collection (TTL on `expires_at`). Default false. */
   mfa?: boolean;
+  /**
+   * Also index the passkey collections: unique `credential_id`, `user_id`, and a TTL on the
+   * challenges' `expires_at`. Default false.
+   */
+  passkeys?: boolean | { passkeys?: string; challenges?: string };
 }
 
 // IndexOptionsConflict / IndexKeySpecsConflict: an index of that name exists with other options.
@@ -92,6 +98,16 @@ export async function ensureIndexes(db: Db, options: MongoIndexOptions = {}): Pr
     }
     if (options.mfa) {
       await createOrResizeTtl(db, collections.mfaTokens, 'expires_at', REVOCATION_TTL_INDEX, 0);
+    }
+    if (options.passkeys) {
+      const names = {
+        ...PASSKEY_COLLECTIONS,
+        ...(options.passkeys === true ? {} : options.passkeys),
+      };
+      const passkeys = db.collection(names.passkeys);
+      await passkeys.createIndex({ credential_id: 1 }, { unique: true });
+      await passkeys.createIndex({ user_id: 1 });
+      await createOrResizeTtl(db, names.challenges, 'expires_at', REVOCATION_TTL_INDEX, 0);
     }
   });
 }

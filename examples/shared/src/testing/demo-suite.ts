@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { httpContractSuite } from '@portcullis/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { contractTarget, type RunningDemo, startDemo, startExpectingFailure } from './demo-process';
+import { secondFactorCases } from './demo-second-factor';
 
 const json = (body: unknown): RequestInit => ({
   method: 'POST',
@@ -326,6 +327,8 @@ export function demoSuite(framework: string, appUrl: URL): void {
       expect(d.stderr()).not.toMatch(/demo-test-secret/);
     });
   });
+
+  secondFactorCases(framework, demo);
 
   describe(`the ${framework} demo starting and stopping`, () => {
     let secure: RunningDemo;

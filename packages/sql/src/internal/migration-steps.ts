@@ -260,14 +260,73 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
     up: createRateLimitTable,
     down: dropRateLimitTable,
   },
-  // 0008 belongs to sessions.
+  // 0008 belongs to sessions; migrateToLatest runs a migration named before one a database
+  // already ran (allowUnorderedMigrations), so the order in which they reach a database does
+  // not matter.
   {
     // Second factors: TOTP secrets, recovery codes, MFA token attempts (createSqlMfaStore).
     name: '0009_mfa',
     up: createMfaTables,
     down: dropMfaTables,
   },
+  {
+    // Passkeys (docs/mfa.md#passkeys): credentials per user, pending challenges.
+    name: '0010_passkeys',
+    up: createPasskeyTables,
+    down: dropPasskeyTables,
+  },
 ];
+
+async function createPasskeyTables(ctx: MigrationContext): Promise<void> {
+  const { db, dialect } = ctx;
+  const bytes: DataType = dialect === 'postgres' ? 'bytea' : 'blob';
+  const userId = await userIdType(ctx);
+  await ctx.run(
+    db.schema
+      .createTable('passkey')
+      .ifNotExists()
+      .addColumn('id', 'varchar(64)', (col) => col.primaryKey().notNull())
+      .addColumn('credential_id', 'varchar(1400)', notNull)
+      .addColumn('credential_key', 'char(64)', notNull)
+      .addColumn('public_key', bytes, notNull)
+      .addColumn('counter', 'bigint', notNull)
+      .addColumn('transports', 'varchar(255)', notNull)
+      .addColumn('name', 'varchar(100)', notNull)
+      .addColumn('created_at_ms', 'bigint', notNull)
+      .addColumn('last_used_at_ms', 'bigint')
+      .$call((t) => addUserIdColumn(t, ctx, 'passkey', userId))
+      .$call((t) => withTableOptions(t, ctx)),
+  );
+  await ctx.run(
+    db.schema
+      .createTable('passkey_challenge')
+      .ifNotExists()
+      .addColumn('challenge_key', 'char(64)', (col) => col.primaryKey().notNull())
+      .addColumn('challenge', 'varchar(255)', notNull)
+      .addColumn('purpose', 'varchar(16)', notNull)
+      .addColumn('user_id', 'varchar(255)')
+      .addColumn('expires_at_ms', 'bigint', notNull)
+      .$call((t) => withTableOptions(t, ctx)),
+  );
+  const indexes = [
+    ['passkey', 'ux_passkey_credential_key', 'credential_key', true],
+    ['passkey', 'ix_passkey_user_id', 'user_id', false],
+    ['passkey_challenge', 'ix_passkey_challenge_expires_at_ms', 'expires_at_ms', false],
+  ] as const;
+  for (const [table, name, column, unique] of indexes) {
+    await createIndex(ctx, table, name, (kysely) => {
+      let index = kysely.schema.createIndex(name).on(table).column(column);
+      if (unique) index = index.unique();
+      return dialect === 'mysql' ? index : index.ifNotExists();
+    });
+  }
+}
+
+async function dropPasskeyTables(ctx: MigrationContext): Promise<void> {
+  for (const table of ['passkey_challenge', 'passkey']) {
+    await ctx.run(ctx.db.schema.dropTable(table).ifExists());
+  }
+}
 
 const isText = (c: ColumnInfo | undefined): boolean =>
   c === undefined || c.dataType === 'text' || c.dataType.endsWith('text');
