@@ -13,6 +13,10 @@ export { EMAIL_COLLATION, EMAIL_INDEX, ensureIndexes } from './indexes';
 export type { MongoCollectionNames, MongoStoreOptions } from './options';
 export { DEFAULT_COLLECTION_NAMES } from './options';
 
+// Sessions (database strategy, refresh tokens), in the access-token collection
+export type { MongoSessionStoreOptions } from './session-store';
+export { createMongoSessionStore } from './session-store';
+
 // JWT revocation list
 export { createMongoRevocationStore } from './revocation-store';
 

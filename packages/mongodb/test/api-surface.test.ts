@@ -10,6 +10,7 @@ const EXPECTED = [
   'EMAIL_INDEX',
   'createMongoAccessTokenStore',
   'createMongoRevocationStore',
+  'createMongoSessionStore',
   'createMongoUserStore',
   'ensureIndexes',
   'mongoIdCodec',

@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import { afterAll } from 'vitest';
 import {
   createMongoAccessTokenStore,
+  createMongoSessionStore,
   createMongoUserStore,
   ensureIndexes,
   type MongoStoreOptions,
@@ -20,6 +21,7 @@ async function stores(db: Db, options: MongoStoreOptions = {}) {
   return {
     users: createMongoUserStore(db, { ...options, customFields: ['first_name', 'birthdate'] }),
     accessTokens: createMongoAccessTokenStore(db, options),
+    sessions: createMongoSessionStore(db, options),
   };
 }
 
@@ -27,13 +29,13 @@ async function stores(db: Db, options: MongoStoreOptions = {}) {
 storeSuite({
   name: 'MongoDB (in-memory collection, ObjectId ids)',
   create: () => stores(new MemoryDb().asDb()),
-  capabilities: { customFields },
+  capabilities: { customFields, sessions: true },
 });
 
 storeSuite({
   name: 'MongoDB (in-memory collection, UUID ids)',
   create: () => stores(new MemoryDb().asDb(), { idType: 'uuid' }),
-  capabilities: { customFields },
+  capabilities: { customFields, sessions: true },
 });
 
 // A real server: only with TEST_MONGODB_URL (declared here, not decided inside a test).
@@ -49,6 +51,6 @@ if (MONGODB_URL) {
       closers.push(close);
       return stores(db);
     },
-    capabilities: { customFields },
+    capabilities: { customFields, sessions: true },
   });
 }

@@ -14,6 +14,7 @@ const EXPECTED = [
   'createSqlAccessTokenStore',
   'createSqlRateLimitStore',
   'createSqlRevocationStore',
+  'createSqlSessionStore',
   'createSqlUserStore',
   'defineUserFields',
   'detectDialect',

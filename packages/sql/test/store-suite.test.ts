@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { SqlDialectName } from '../src/index';
 import {
   createSqlAccessTokenStore,
+  createSqlSessionStore,
   createSqlUserStore,
   defineUserFields,
   migrateToLatest,
@@ -46,10 +47,12 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
       return {
         users: createSqlUserStore(db, { withOAuthAccounts: true, userFields }),
         accessTokens: createSqlAccessTokenStore(db),
+        sessions: createSqlSessionStore(db),
       };
     },
     skip: dialect === 'sqlite' ? SQLITE_SKIPS : {},
     capabilities: {
+      sessions: true,
       customFields: {
         create: { nickname: 'Sir Kay', karma: 3, newsletter: true },
         update: { nickname: null, karma: 4, newsletter: false },

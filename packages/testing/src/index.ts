@@ -22,6 +22,14 @@ export {
   rateLimitStoreSuite,
 } from './rate-limit-store-suite';
 
+// Session store suite: the STORE-SESSION cases for a store kept apart from users
+export {
+  type SessionCaseId,
+  type SessionStoreSuiteOptions,
+  sessionCaseIds,
+  sessionStoreSuite,
+} from './session-store-suite';
+
 // Store suite
 export type { CustomFieldSamples, StoreSuiteStores } from './store-case';
 export {
