@@ -84,6 +84,7 @@ export default defineConfig({
           { text: 'OAuth providers', link: '/guides/oauth-providers' },
           { text: 'Several instances (PostgreSQL + Redis)', link: '/guides/several-instances' },
           { text: 'Sending mail from the hooks', link: '/guides/sending-mail' },
+          { text: 'Sessions and refresh tokens', link: '/sessions' },
           { text: 'Logging out everywhere', link: '/revocation' },
           { text: 'Abuse protection and proxies', link: '/abuse-protection' },
           { text: 'Not built yet', link: '/guides/not-yet' },

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { AccessTokenStore, RateLimitStore, UserStore } from '@portcullis/core';
+import type { RateLimitStore, SessionStore, UserStore } from '@portcullis/core';
 import { isPortcullisError } from '@portcullis/core';
 import type { PortcullisDatabase } from '@portcullis/sql';
 import {
-  createSqlAccessTokenStore,
   createSqlRateLimitStore,
+  createSqlSessionStore,
   createSqlUserStore,
   dialectOfUrl,
   migrateToLatest,
@@ -19,7 +19,8 @@ import { SettingsError } from './settings';
 
 export interface DemoDatabase {
   users: UserStore;
-  accessTokens: AccessTokenStore;
+  /** Sessions of the `cookie` and `session` backends (docs/sessions.md). */
+  sessions: SessionStore;
   /** Limiter counters shared by every instance on this database (SQL only). */
   rateLimitStore?: RateLimitStore;
   close(): Promise<void>;
@@ -100,7 +101,7 @@ export async function openDatabase(url: string): Promise<DemoDatabase> {
   return {
     // The OAuth callbacks refresh a user's linked accounts, so the store loads them.
     users: createSqlUserStore(db, { withOAuthAccounts: true }),
-    accessTokens: createSqlAccessTokenStore(db),
+    sessions: createSqlSessionStore(db, { adoptedBackend: 'cookie' }),
     rateLimitStore: createSqlRateLimitStore(db),
     close: () => db.destroy(),
   };

@@ -70,6 +70,9 @@ describe('database strategy sessions', () => {
     expect(
       (await app.request('GET', '/users/me', { headers: { cookie: first.cookie } })).status,
     ).toBe(401);
+    expect(app.revoked).toEqual([
+      { userId: String(user.id), sessionIds: [expect.any(String)], reason: 'logout' },
+    ]);
     await app.portcullis.revokeAllForUser(user);
     expect(await app.sessions.listForUser(user.id)).toHaveLength(0);
   });

@@ -142,8 +142,18 @@ export function createAuthRouter<U extends User>(
     },
     async handle({ request }) {
       // Any backend may authenticate the logout; this backend's strategy destroys (quirk 2).
-      const { user, token } = await deps.requireUser(request, { active: true, verified });
+      const {
+        user,
+        token,
+        backend: via,
+      } = await deps.requireUser(request, { active: true, verified });
+      // The session a token of this very backend belongs to, for onSessionRevoked.
+      const sid = via === backend ? await deps.sessions.currentId({ backend, token }) : null;
       await backend.strategy.destroyToken(token, user);
+      if (sid !== null) {
+        const event = { userId: String(user.id), sessionIds: [sid], reason: 'logout' as const };
+        await deps.manager.onSessionRevoked(event, request);
+      }
       return backend.transport.logoutResponse(grant ? refreshPathOf(request) : undefined);
     },
   };
