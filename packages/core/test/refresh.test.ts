@@ -132,6 +132,18 @@ describe('refresh tokens on a bearer backend', () => {
     expect(response.status).toBe(400);
   });
 
+  test('/refresh spends the per-address budget: 429 past it', async () => {
+    const app = createSessionsApp({ rateLimit: { perAddressPerMinute: 3 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await app.request('POST', '/auth/session/refresh', {
+        json: { refresh_token: 'nope' },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 429]);
+  });
+
   test('an inactive user cannot refresh', async () => {
     const app = createSessionsApp({ revocation: { onSuperuserUpdate: false } });
     const user = await app.user(email());

@@ -37,6 +37,7 @@ export function createSessionsApp(
     revocation?: PortcullisOptions['sessionRevocation'];
     tokenStorage?: 'hashed' | 'plain';
     cookieRefresh?: boolean;
+    rateLimit?: PortcullisOptions['rateLimit'];
   } = {},
 ): SessionsApp {
   const users = options.users ?? createMemoryUserStore();
@@ -57,7 +58,7 @@ export function createSessionsApp(
   };
   const refresh = { lifetimeSeconds: 86_400, reuseGraceSeconds: 10 };
   const portcullis = createPortcullis({
-    rateLimit: false,
+    rateLimit: options.rateLimit ?? false,
     ...(options.revocation ? { sessionRevocation: options.revocation } : {}),
     userManager: {
       users,
