@@ -1,0 +1,8 @@
+import { sessionFlowSuite } from '@portcullis/testing';
+import { createMemorySessionStore } from '../src/sessions/memory-session-store';
+import { createMemoryUserStore } from './memory-store';
+
+sessionFlowSuite({
+  name: 'core memory stores',
+  create: async () => ({ sessions: createMemorySessionStore(), users: createMemoryUserStore() }),
+});
