@@ -1,6 +1,8 @@
 import {
   createAuthBackend,
   createBearerTransport,
+  createCookieTransport,
+  createDatabaseStrategy,
   createJwtStrategy,
   createPasswordHasher,
   createPortcullis,
@@ -16,6 +18,12 @@ export interface SessionFlowStores {
   sessions: SessionStore;
   /** Users the sessions belong to (a SQL session store needs its own `user` table). */
   users: UserStore;
+  /**
+   * Everything the store holds, as text (every row, every key and value), for
+   * `SESSION-FLOW-004`, which looks for a usable token in it. Required unless that case is
+   * skipped.
+   */
+  dump?(): Promise<string>;
   close?(): Promise<void>;
 }
 
@@ -24,6 +32,8 @@ export interface SessionFlowSuiteOptions {
   name: string;
   /** Builds the stores, once, before the first case. */
   create(): Promise<SessionFlowStores>;
+  /** Cases the store cannot run, each with the reason, declared before anything runs. */
+  skip?: Readonly<Partial<Record<'SESSION-FLOW-004', string>>>;
 }
 
 const SECRET = 'portcullis-session-flow-secret-0123456789';
@@ -56,10 +66,16 @@ function instance(stores: SessionFlowStores): {
           refresh: { lifetimeSeconds: 86_400, reuseGraceSeconds: GRACE_SECONDS },
         }),
       }),
+      createAuthBackend({
+        name: 'cookie',
+        transport: createCookieTransport({ cookieMaxAge: 3600 }),
+        strategy: createDatabaseStrategy({ store: stores.sessions, lifetimeSeconds: 3600 }),
+      }),
     ],
   });
   const handler = portcullis.handler([
     ['/auth/session', portcullis.authRouter('session')],
+    ['/auth/cookie', portcullis.authRouter('cookie')],
     ['/users', portcullis.usersRouter()],
     ['/users', portcullis.sessionsRouter()],
   ]);
@@ -173,5 +189,39 @@ export function sessionFlowSuite(options: SessionFlowSuiteOptions): void {
       expect((await me(a, other.access_token)).status).toBe(401);
       expect((await me(a, current.access_token)).status).toBe(200);
     });
+
+    const dumpTitle =
+      'SESSION-FLOW-004 a dump of the store after logins holds no token that authenticates';
+    const dumpSkip = options.skip?.['SESSION-FLOW-004'];
+    (dumpSkip === undefined ? test : test.skip)(
+      dumpSkip ? `${dumpTitle} (declared skip: ${dumpSkip})` : dumpTitle,
+      async () => {
+        const dump = stores?.dump;
+        if (!dump) throw new Error('SESSION-FLOW-004 needs stores.dump(), or a declared skip');
+        const email = await newUser();
+        const session = await login(email);
+        const rotated = (await (await refresh(a, session.refresh_token)).json()) as Tokens;
+        const cookieLogin = await a.send('POST', '/auth/cookie/login', {
+          form: { username: email, password: PASSWORD },
+        });
+        const cookie = (cookieLogin.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+        const cookieToken = cookie.slice(cookie.indexOf('=') + 1);
+        expect((await a.send('GET', '/users/me', { headers: { cookie } })).status).toBe(200);
+        const text = await dump();
+        // The dump really holds the sessions: their ids (not secrets) are in it.
+        expect(text).toContain(session.refresh_token.split('.')[0]);
+        // No token is in it, nor the MAC of a refresh token.
+        const secrets = [
+          cookieToken,
+          session.access_token,
+          rotated.access_token,
+          ...[session.refresh_token, rotated.refresh_token].map((t) => t.split('.')[2] ?? t),
+        ];
+        for (const secret of secrets) {
+          expect(secret.length).toBeGreaterThan(20);
+          expect(text).not.toContain(secret);
+        }
+      },
+    );
   });
 }
