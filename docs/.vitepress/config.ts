@@ -85,6 +85,7 @@ export default defineConfig({
           { text: 'Several instances (PostgreSQL + Redis)', link: '/guides/several-instances' },
           { text: 'Sending mail from the hooks', link: '/guides/sending-mail' },
           { text: 'Logging out everywhere', link: '/revocation' },
+          { text: 'Where sessions are stored', link: '/sessions-storage' },
           { text: 'Abuse protection and proxies', link: '/abuse-protection' },
           { text: 'Not built yet', link: '/guides/not-yet' },
         ],
