@@ -100,6 +100,11 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
     wire: '`{"detail":"TOO_MANY_REQUESTS"}`',
     alsoFrom: 'the password login routes, and every route reached without credentials',
   },
+  REFRESH_TOKEN_BAD_TOKEN: {
+    kind: 'added',
+    text: 'POST `{prefix}/refresh`: the refresh token is unknown, malformed, expired, revoked, for another backend, of an inactive user, or a rotated one presented again after the grace window (which also ends the session). On a cookie backend both cookies are cleared. Upstream has no refresh tokens.',
+    wire: '`{"detail":"REFRESH_TOKEN_BAD_TOKEN"}`',
+  },
   USER_ALREADY_EXISTS: {
     kind: 'internal',
     text: 'A store refused a user because the email is taken. The routes answer `REGISTER_USER_ALREADY_EXISTS` or `UPDATE_USER_EMAIL_ALREADY_EXISTS` (or `OAUTH_USER_ALREADY_EXISTS`).',

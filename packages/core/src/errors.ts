@@ -29,6 +29,8 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   // Abuse protection: 429 from login throttling and per-address limits.
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  // Refresh tokens (docs/sessions.md): unknown, malformed, expired, revoked or reused.
+  REFRESH_TOKEN_BAD_TOKEN: 'REFRESH_TOKEN_BAD_TOKEN',
   // Between layers (a store or the manager tells its caller; routes translate them).
   USER_ALREADY_EXISTS: 'USER_ALREADY_EXISTS',
   USER_NOT_EXISTS: 'USER_NOT_EXISTS',

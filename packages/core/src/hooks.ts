@@ -1,6 +1,7 @@
 import type { LoginFailedEvent, RateLimitErrorEvent, ThrottledEvent } from './abuse/events';
 import type { PortcullisRequest } from './http/request';
 import type { PortcullisResponse } from './http/response';
+import type { RefreshTokenReuseEvent, SessionRevokedEvent } from './sessions/events';
 import type { User } from './types';
 
 /**
@@ -35,6 +36,15 @@ export interface UserManagerHooks<U extends User = User> {
   onThrottled?(event: ThrottledEvent, request?: PortcullisRequest): void | Promise<void>;
   /** The limiter's store failed; the request went through unchecked (fail open). */
   onRateLimitError?(event: RateLimitErrorEvent, request?: PortcullisRequest): void | Promise<void>;
+
+  // Sessions (docs/sessions.md): events, never a token.
+  /** Sessions of a user ended (logout, the sessions routes, a revocation rule, reuse). */
+  onSessionRevoked?(event: SessionRevokedEvent, request?: PortcullisRequest): void | Promise<void>;
+  /** A rotated refresh token was presented after the grace window; its session was revoked. */
+  onRefreshTokenReuse?(
+    event: RefreshTokenReuseEvent,
+    request?: PortcullisRequest,
+  ): void | Promise<void>;
 }
 
 /**

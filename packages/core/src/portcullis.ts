@@ -36,9 +36,15 @@ import {
 import { createOAuthRouter, type OAuthRouterOptions } from './routes/oauth-router';
 import { createRegisterRouter } from './routes/register-router';
 import { createResetPasswordRouter } from './routes/reset-password-router';
+import { createSessionsRouter, type SessionsRouterOptions } from './routes/sessions-router';
 import { createUsersRouter, type UsersRouterOptions } from './routes/users-router';
 import { createVerifyRouter } from './routes/verify-router';
 import { createUserSchemas, type UserSchemas, type UserSchemasOptions } from './schemas';
+import {
+  resolveSessionRevocation,
+  type SessionRevocationOptions,
+} from './sessions/revocation-policy';
+import { createSessionRegistry } from './sessions/session-registry';
 import type { User } from './types';
 
 export type { RevokeAllResult };
@@ -74,6 +80,12 @@ export interface PortcullisOptions<U extends User = User> {
    * otherwise. See docs/abuse-protection.md.
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Which events end a user's sessions: a password reset, a password change (all but the
+   * current session), a superuser's password change or deactivation, a deletion. All on by
+   * default; see docs/sessions.md.
+   */
+  sessionRevocation?: SessionRevocationOptions;
 }
 
 export interface Portcullis<U extends User = User> {
@@ -86,6 +98,11 @@ export interface Portcullis<U extends User = User> {
   resetPasswordRouter(): Router;
   verifyRouter(): Router;
   usersRouter(options?: UsersRouterOptions): Router;
+  /**
+   * `/me/sessions` and `/{id}/sessions`: list and end sessions (docs/sessions.md). Mount it
+   * where the users router is (`/users`).
+   */
+  sessionsRouter(options?: SessionsRouterOptions): Router;
   /** OAuth `/authorize` and `/callback` logging in through the named backend (spec §6.6). */
   oauthRouter(client: OAuthClient, backend: string, options: OAuthRouterOptions): Router;
   /** OAuth `/authorize` and `/callback` linking an account to the current user (spec §6.7). */
@@ -140,7 +157,15 @@ export function createPortcullis<U extends User = User>(
     options.userManager instanceof UserManager
       ? options.userManager
       : new UserManager(options.userManager);
-  const backends = Object.freeze([...options.backends]);
+  // Strategies that keep sessions learn the name of the backend they serve (docs/sessions.md).
+  const backends = Object.freeze(
+    options.backends.map((backend) =>
+      backend.strategy.forBackend
+        ? Object.freeze({ ...backend, strategy: backend.strategy.forBackend(backend.name) })
+        : backend,
+    ),
+  );
+  const revocation = resolveSessionRevocation(options.sessionRevocation);
   const logger = options.logger;
   assertUniqueBackendNames(backends);
   const schemas = createUserSchemas(options.userSchemas);
@@ -173,6 +198,9 @@ export function createPortcullis<U extends User = User>(
     manager,
     backends,
     schemas,
+    lookup,
+    sessions: createSessionRegistry(backends, manager),
+    revocation,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     logger,
@@ -216,6 +244,8 @@ export function createPortcullis<U extends User = User>(
     resetPasswordRouter: () => createResetPasswordRouter(deps),
     verifyRouter: () => createVerifyRouter(deps),
     usersRouter: (routerOptions?: UsersRouterOptions) => createUsersRouter(deps, routerOptions),
+    sessionsRouter: (routerOptions?: SessionsRouterOptions) =>
+      createSessionsRouter(deps, routerOptions),
     oauthRouter: (client: OAuthClient, name: string, routerOptions: OAuthRouterOptions) =>
       createOAuthRouter(deps, client, backendNamed(name), routerOptions),
     oauthAssociateRouter: (client: OAuthClient, routerOptions: OAuthAssociateRouterOptions) =>

@@ -10,7 +10,8 @@ import type { Mounts, PortcullisHandler } from '../src/http/handler';
 import type { PasswordHasher } from '../src/password';
 import { createPasswordHasher } from '../src/password';
 import { createPortcullis, type Portcullis } from '../src/portcullis';
-import { createMemoryAccessTokenStore, createMemoryUserStore } from './memory-store';
+import { createMemorySessionStore } from '../src/sessions/memory-session-store';
+import { createMemoryUserStore } from './memory-store';
 
 export const SECRET = 'test-secret-test-secret-test-secret!';
 
@@ -55,6 +56,8 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
     onLoginFailed: calls,
     onThrottled: calls,
     onRateLimitError: calls,
+    onSessionRevoked: calls,
+    onRefreshTokenReuse: calls,
   };
   const portcullis = createPortcullis({
     userManager: {
@@ -81,7 +84,7 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
         name: 'cookie',
         transport: createCookieTransport({ cookieMaxAge: 3600 }),
         strategy: createDatabaseStrategy({
-          store: createMemoryAccessTokenStore(),
+          store: createMemorySessionStore(),
           lifetimeSeconds: 3600,
         }),
       }),

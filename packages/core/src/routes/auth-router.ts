@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import type { AuthenticationBackend } from '../auth/backend';
-import { ErrorCode, PortcullisError } from '../errors';
-import { type BodyLimits, readFormBody } from '../http/body';
+import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
+import { type BodyLimits, readFormBody, readJsonBody } from '../http/body';
 import type { PortcullisRequest } from '../http/request';
-import type { Route, Router } from '../http/route';
+import { json, type PortcullisResponse } from '../http/response';
+import type { ResponseDoc, Route, Router } from '../http/route';
 import type { User } from '../types';
-import { missing, type ValidationIssue, validationError } from '../validation';
+import { missing, parseEmbeddedBody, type ValidationIssue, validationError } from '../validation';
 import type { RouteDeps } from './deps';
 import { errorResponse, example, UNAUTHORIZED_DOC } from './docs';
-import { completeLogin } from './login';
+import { completeLogin, refreshAnswer, refreshPathOf } from './login';
 
 export interface AuthRouterOptions {
   /** Unverified users cannot log in (400 LOGIN_USER_NOT_VERIFIED) nor log out (403). */
@@ -30,6 +31,26 @@ const loginForm = z
     client_secret: z.string().nullable().optional().meta({ format: 'password' }),
   })
   .meta({ id: 'LoginForm' });
+
+/** `{"refresh_token"}`: the bearer refresh route's body. */
+const refreshBody = z.object({ refresh_token: z.string() });
+
+/** The bearer login and refresh answer of a backend with refresh tokens (docs/sessions.md). */
+const refreshedBearerResponse = z
+  .object({
+    access_token: z.string(),
+    token_type: z.string(),
+    refresh_token: z.string(),
+    expires_in: z.number().int().nullable(),
+  })
+  .meta({ id: 'BearerRefreshResponse' });
+
+const BAD_REFRESH_DOC: ResponseDoc = errorResponse(400, 'Bad Request', [
+  example(
+    ErrorCode.REFRESH_TOKEN_BAD_TOKEN,
+    'Unknown, malformed, expired or revoked refresh token, or a rotated one reused.',
+  ),
+]);
 
 /**
  * FastAPI reads each form field on its own, in declaration order, and an empty value of a
@@ -68,6 +89,10 @@ export function createAuthRouter<U extends User>(
 ): Router {
   const verified = options.requiresVerification ?? false;
   const bearer = backend.transport.kind === 'bearer';
+  const grant = backend.strategy.refresh;
+  const bearerOk: ResponseDoc = grant
+    ? { status: 200, description: 'Successful Response', schema: refreshedBearerResponse }
+    : { status: 200, description: 'Successful Response', schema: 'BearerResponse' };
   const login: Route = {
     method: 'POST',
     path: '/login',
@@ -75,9 +100,7 @@ export function createAuthRouter<U extends User>(
     doc: {
       body: { kind: 'form', schema: loginForm, required: true },
       responses: [
-        bearer
-          ? { status: 200, description: 'Successful Response', schema: 'BearerResponse' }
-          : { status: 200, description: 'Successful Response' },
+        bearer ? bearerOk : { status: 200, description: 'Successful Response' },
         ...(bearer ? [] : [{ status: 204, description: 'No Content' }]),
         errorResponse(400, 'Bad Request', [
           example(ErrorCode.LOGIN_BAD_CREDENTIALS, 'Bad credentials or the user is inactive.'),
@@ -121,8 +144,56 @@ export function createAuthRouter<U extends User>(
       // Any backend may authenticate the logout; this backend's strategy destroys (quirk 2).
       const { user, token } = await deps.requireUser(request, { active: true, verified });
       await backend.strategy.destroyToken(token, user);
-      return backend.transport.logoutResponse();
+      return backend.transport.logoutResponse(grant ? refreshPathOf(request) : undefined);
     },
   };
-  return { routes: [login, logout] };
+  if (!grant) return { routes: [login, logout] };
+  const readsCookie = backend.transport.readRefreshToken !== undefined;
+  const refresh: Route = {
+    method: 'POST',
+    path: '/refresh',
+    name: `auth:${backend.name}.refresh`,
+    doc: {
+      ...(readsCookie
+        ? {}
+        : { body: { kind: 'json', schema: refreshBody, embedded: true, required: true } }),
+      description:
+        'Rotates the refresh token: a new access token and refresh token; the previous refresh ' +
+        'token stays usable only during the reuse grace window.',
+      responses: [
+        readsCookie ? { status: 204, description: 'No Content' } : bearerOk,
+        BAD_REFRESH_DOC,
+      ],
+    },
+    async handle({ request }) {
+      const path = refreshPathOf(request);
+      let presented: string | null;
+      if (backend.transport.readRefreshToken) {
+        presented = backend.transport.readRefreshToken({ cookie: request.header('cookie') });
+      } else {
+        presented = parseEmbeddedBody(refreshBody, await readJsonBody(request, deps)).refresh_token;
+      }
+      const refused = (): PortcullisResponse => {
+        // A bad refresh cookie clears both cookies: the client is logged out, not stuck.
+        const cleared = readsCookie ? backend.transport.logoutResponse(path).headers : [];
+        return json({ detail: ErrorCode.REFRESH_TOKEN_BAD_TOKEN }, 400, cleared);
+      };
+      if (presented === null) return refused();
+      try {
+        const { tokens } = await grant.rotate(presented, deps.lookup, async (event) => {
+          await deps.manager.onRefreshTokenReuse(event, request);
+          await deps.manager.onSessionRevoked(
+            { userId: event.userId, sessionIds: [event.sessionId], reason: 'refresh_token_reuse' },
+            request,
+          );
+        });
+        return backend.transport.loginResponse(tokens.accessToken, refreshAnswer(tokens, path));
+      } catch (error) {
+        if (isPortcullisError(error) && error.code === ErrorCode.REFRESH_TOKEN_BAD_TOKEN)
+          return refused();
+        throw error;
+      }
+    },
+  };
+  return { routes: [login, refresh, logout] };
 }

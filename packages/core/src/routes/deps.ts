@@ -1,6 +1,7 @@
 import type { AbuseProtection } from '../abuse/protection';
 import type { CurrentUserOptions } from '../auth/authenticator';
 import type { AuthenticationBackend } from '../auth/backend';
+import type { UserLookup } from '../auth/strategy';
 import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
 import { type BodyLimits, readJsonBody } from '../http/body';
 import type { PortcullisRequest } from '../http/request';
@@ -10,6 +11,8 @@ import type { Logger } from '../logger';
 import type { UserManager } from '../manager';
 import type { UserSchemas } from '../schemas';
 import { emailRequestBody } from '../schemas';
+import type { ResolvedSessionRevocation } from '../sessions/revocation-policy';
+import type { SessionRegistry } from '../sessions/session-registry';
 import type { User } from '../types';
 import { parseEmbeddedBody } from '../validation';
 
@@ -29,6 +32,12 @@ export interface RouteDeps<U extends User = User> extends BodyLimits {
   readonly logger: Logger | undefined;
   /** Client addresses, login throttling and the per-address budget (`rateLimit`, `trustProxy`). */
   readonly abuse: AbuseProtection<U>;
+  /** How strategies turn a token's subject back into a user. */
+  readonly lookup: UserLookup<U>;
+  /** Every backend's sessions, and ending them (docs/sessions.md). */
+  readonly sessions: SessionRegistry<U>;
+  /** Which events end sessions (`sessionRevocation`). */
+  readonly revocation: ResolvedSessionRevocation;
 }
 
 /**
