@@ -22,6 +22,13 @@ export {
   rateLimitStoreSuite,
 } from './rate-limit-store-suite';
 
+// Dump test: after logins, nothing a session store holds authenticates
+export {
+  type SessionDumpStores,
+  type SessionDumpSuiteOptions,
+  sessionDumpSuite,
+} from './session-dump-suite';
+
 // Session store suite: the STORE-SESSION cases for a store kept apart from users
 export {
   type SessionCaseId,
