@@ -29,6 +29,12 @@ export {
   sessionDumpSuite,
 } from './session-dump-suite';
 
+// Sessions end to end over a store: refresh races, reuse, revocation across instances
+export {
+  type SessionLifecycleSuiteOptions,
+  sessionLifecycleSuite,
+} from './session-lifecycle-suite';
+
 // Session store suite: the STORE-SESSION cases for a store kept apart from users
 export {
   type SessionCaseId,

@@ -1,20 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { SessionStore, UserStore } from '@portcullis/core';
-import {
-  createAuthBackend,
-  createBearerTransport,
-  createCookieTransport,
-  createDatabaseStrategy,
-  createJwtStrategy,
-  createPasswordHasher,
-  createPortcullis,
-} from '@portcullis/core';
 import { describe, expect, test } from 'vitest';
-import { toRequestInit } from './http-client';
-
-const SECRET = 'dump-suite-secret-dump-suite-secret-0123';
-const PASSWORD = 'correct horse battery staple';
-const COOKIE = 'fastapiusersauth';
+import {
+  SESSION_APP_COOKIE as COOKIE,
+  createSessionApp,
+  SESSION_APP_PASSWORD as PASSWORD,
+  type SessionApp,
+  sessionAppEmail,
+} from './session-app';
 
 export interface SessionDumpStores {
   users: UserStore;
@@ -51,53 +44,8 @@ function strings(value: unknown, out: Set<string>, depth = 0): Set<string> {
   return out;
 }
 
-function app(stores: SessionDumpStores, tokenStorage: 'hashed' | 'plain') {
-  const portcullis = createPortcullis({
-    rateLimit: false,
-    userManager: {
-      users: stores.users,
-      passwordHasher: createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }),
-      resetPasswordToken: { secret: SECRET },
-      verificationToken: { secret: SECRET },
-    },
-    backends: [
-      createAuthBackend({
-        name: 'cookie',
-        transport: createCookieTransport({ cookieMaxAge: 3600, cookieSecure: false }),
-        strategy: createDatabaseStrategy({
-          store: stores.sessions,
-          lifetimeSeconds: 3600,
-          tokenStorage,
-        }),
-      }),
-      createAuthBackend({
-        name: 'session',
-        transport: createBearerTransport({ tokenUrl: 'auth/session/login' }),
-        strategy: createJwtStrategy({
-          secret: SECRET,
-          lifetimeSeconds: 900,
-          sessions: stores.sessions,
-          refresh: { lifetimeSeconds: 86_400 },
-        }),
-      }),
-    ],
-  });
-  const handler = portcullis.handler([
-    ['/auth/cookie', portcullis.authRouter('cookie')],
-    ['/auth/session', portcullis.authRouter('session')],
-    ['/users', portcullis.usersRouter()],
-  ]);
-  const request = (method: string, path: string, init: Parameters<typeof toRequestInit>[1] = {}) =>
-    handler.fetch(new Request(`http://dump.test${path}`, toRequestInit(method, init)), {
-      remoteAddress: '198.51.100.23',
-    });
-  return { portcullis, request };
-}
-
-type DumpApp = ReturnType<typeof app>;
-
 /** Logs in twice on each backend; every secret the clients were given. */
-async function logins(target: DumpApp, email: string): Promise<string[]> {
+async function logins(target: SessionApp, email: string): Promise<string[]> {
   const secrets: string[] = [];
   const form = { username: email, password: PASSWORD };
   for (let i = 0; i < 2; i++) {
@@ -117,7 +65,7 @@ async function logins(target: DumpApp, email: string): Promise<string[]> {
   return secrets;
 }
 
-async function authenticates(target: DumpApp, value: string): Promise<string[]> {
+async function authenticates(target: SessionApp, value: string): Promise<string[]> {
   const found: string[] = [];
   const asCookie = await target.request('GET', '/users/me', {
     headers: { cookie: `${COOKIE}=${encodeURIComponent(value)}` },
@@ -151,8 +99,8 @@ export function sessionDumpSuite(options: SessionDumpSuiteOptions): void {
   describe(`session dump: ${options.name}`, () => {
     test('SESSION-DUMP-001 no stored value authenticates after logins, and no issued token is stored', async () => {
       const stores = await options.create();
-      const target = app(stores, 'hashed');
-      const email = `dump.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}@camelot.bt`;
+      const target = createSessionApp({ ...stores, tokenStorage: 'hashed' });
+      const email = sessionAppEmail('dump');
       const user = await target.portcullis.userManager.create({ email, password: PASSWORD });
       const secrets = await logins(target, email);
       expect(await stores.sessions.listForUser(user.id)).toHaveLength(4);
@@ -185,8 +133,8 @@ export function sessionDumpSuite(options: SessionDumpSuiteOptions): void {
 
     test('SESSION-DUMP-002 with tokenStorage plain the dump holds the cookie tokens (the check above can fail)', async () => {
       const stores = await options.create();
-      const target = app(stores, 'plain');
-      const email = `plain.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}@camelot.bt`;
+      const target = createSessionApp({ ...stores, tokenStorage: 'plain' });
+      const email = sessionAppEmail('plain');
       await target.portcullis.userManager.create({ email, password: PASSWORD });
       const [cookieToken] = await logins(target, email);
       const dumped = [...strings(await stores.dump(), new Set())];

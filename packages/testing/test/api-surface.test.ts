@@ -15,6 +15,7 @@ const EXPECTED = [
   'serveNode',
   'sessionCaseIds',
   'sessionDumpSuite',
+  'sessionLifecycleSuite',
   'sessionStoreSuite',
   'startTcpProxy',
   'storeCaseIds',

@@ -1,4 +1,4 @@
-import { sessionDumpSuite } from '@portcullis/testing';
+import { sessionDumpSuite, sessionLifecycleSuite } from '@portcullis/testing';
 import { afterAll } from 'vitest';
 import { createMemoryUserStore } from '../../core/test/memory-store';
 import { createRedisSessionStore } from '../src/index';
@@ -32,4 +32,13 @@ sessionDumpSuite({
       },
     };
   },
+});
+
+// Two app instances on one Redis: refresh races, reuse, and revocation seen by the other.
+sessionLifecycleSuite({
+  name: 'Redis',
+  create: async () => ({
+    users: createMemoryUserStore(),
+    sessions: createRedisSessionStore({ redis: client(), keyPrefix: `${prefix}life:` }),
+  }),
 });

@@ -1,4 +1,4 @@
-import { sessionDumpSuite } from '@portcullis/testing';
+import { sessionDumpSuite, sessionLifecycleSuite } from '@portcullis/testing';
 import { afterAll } from 'vitest';
 import { createSqlSessionStore, createSqlUserStore, migrateToLatest } from '../src/index';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './databases';
@@ -20,6 +20,19 @@ for (const dialect of DIALECTS) {
         sessions: createSqlSessionStore(db),
         dump: () => db.selectFrom('accesstoken').selectAll().execute(),
       };
+    },
+  });
+}
+
+for (const dialect of DIALECTS) {
+  sessionLifecycleSuite({
+    name: dialect,
+    async create() {
+      const database = await createTestDatabase(dialect);
+      databases.push(database);
+      const db = database.open();
+      await migrateToLatest(db);
+      return { users: createSqlUserStore(db), sessions: createSqlSessionStore(db) };
     },
   });
 }
