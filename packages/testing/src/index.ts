@@ -22,6 +22,14 @@ export {
   rateLimitStoreSuite,
 } from './rate-limit-store-suite';
 
+// JWT revocation store suite
+export {
+  type RevocationCaseId,
+  type RevocationStoreSuiteOptions,
+  revocationCaseIds,
+  revocationStoreSuite,
+} from './revocation-store-suite';
+
 // Dump test: after logins, nothing a session store holds authenticates
 export {
   type SessionDumpStores,

@@ -11,6 +11,8 @@ const EXPECTED = [
   'httpContractSuite',
   'rateLimitCaseIds',
   'rateLimitStoreSuite',
+  'revocationCaseIds',
+  'revocationStoreSuite',
   'serveFetch',
   'serveNode',
   'sessionCaseIds',
