@@ -86,6 +86,7 @@ export default defineConfig({
           { text: 'Sending mail from the hooks', link: '/guides/sending-mail' },
           { text: 'Sessions and refresh tokens', link: '/sessions' },
           { text: 'Logging out everywhere', link: '/revocation' },
+          { text: 'Where sessions are stored', link: '/sessions-storage' },
           { text: 'Abuse protection and proxies', link: '/abuse-protection' },
           { text: 'Not built yet', link: '/guides/not-yet' },
         ],

@@ -1,7 +1,9 @@
+import { ErrorCode } from '@portcullis/core';
 import { sessionStoreSuite } from '@portcullis/testing';
+import { Redis } from 'ioredis';
 import { afterAll, expect, test } from 'vitest';
 import { createRedisSessionStore } from '../src/index';
-import { cleanup, client, runPrefix } from './helpers';
+import { cleanup, client, runPrefix, startProxy } from './helpers';
 
 const prefix = runPrefix();
 afterAll(() => cleanup(prefix));
@@ -42,4 +44,24 @@ test('a session key expires with the session, and its index and pointer go with 
   expect(await sessions.delete('ttl-1')).toBe(true);
   expect(await redis.exists(`${prefix}ttl:k:${'ab'.repeat(32)}`)).toBe(0);
   expect(await redis.zcard(`${prefix}ttl:u:u-1`)).toBe(0);
+});
+
+test('a silent Redis makes session calls fail with SERVICE_UNAVAILABLE within commandTimeoutMs', async () => {
+  const proxy = await startProxy();
+  const flaky = new Redis(proxy.url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+  flaky.on('error', () => undefined);
+  await new Promise((resolve) => flaky.once('ready', resolve));
+  const sessions = createRedisSessionStore({
+    redis: flaky,
+    keyPrefix: `${prefix}down:`,
+    commandTimeoutMs: 200,
+  });
+  await proxy.silence();
+  await expect(sessions.getByTokenKey('ab'.repeat(32))).rejects.toMatchObject({
+    code: ErrorCode.SERVICE_UNAVAILABLE,
+  });
+  await expect(sessions.deleteAllForUser('u-1')).rejects.toMatchObject({
+    code: ErrorCode.SERVICE_UNAVAILABLE,
+  });
+  flaky.disconnect();
 });

@@ -1,4 +1,5 @@
 import type { SessionRecord, SessionStore } from '@portcullis/core';
+import { createMemorySessionStore } from '@portcullis/core/adapter';
 import { sessionStoreSuite } from './session-store-suite';
 
 /** The smallest store that keeps the contract: proves the cases ask for nothing more. */
@@ -62,3 +63,6 @@ function createMapSessionStore(): SessionStore {
 }
 
 sessionStoreSuite({ name: 'a Map', create: async () => createMapSessionStore() });
+
+// Core's memory store, which the HTTP suites' apps use: held to the same cases.
+sessionStoreSuite({ name: 'core memory store', create: async () => createMemorySessionStore() });

@@ -58,7 +58,7 @@ export function sessionStoreSuite(options: SessionStoreSuiteOptions): void {
         sessions: await options.create(),
         userId: options.userId ?? (async () => randomUUID()),
         unique: () => `${run}${++counter}`,
-        concurrency: sessionRace(options.concurrency ?? 0),
+        concurrency: sessionRace(options.concurrency ?? 20),
       };
     });
     for (const c of sessionCases) {
