@@ -51,13 +51,6 @@ export {
   sessionStoreSuite,
 } from './session-store-suite';
 
-// Session flow suite: sessions and refresh tokens end to end over a real store, two instances
-export {
-  type SessionFlowStores,
-  type SessionFlowSuiteOptions,
-  sessionFlowSuite,
-} from './session-flow-suite';
-
 // Store suite
 export type { CustomFieldSamples, StoreSuiteStores } from './store-case';
 export {

@@ -17,7 +17,6 @@ const EXPECTED = [
   'serveNode',
   'sessionCaseIds',
   'sessionDumpSuite',
-  'sessionFlowSuite',
   'sessionLifecycleSuite',
   'sessionStoreSuite',
   'startTcpProxy',
