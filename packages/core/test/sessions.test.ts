@@ -340,3 +340,22 @@ describe('session JWTs', () => {
     ).rejects.toThrow(/refresh.secret must be at least 32 bytes/);
   });
 });
+
+describe('the sessions routes in OpenAPI', () => {
+  test('are documented under users with the Session schema; refresh has its own bearer answer', async () => {
+    const { buildOpenApi } = await import('../src/openapi');
+    const app = createSessionsApp();
+    const handler = app.portcullis.handler([
+      ['/auth/session', app.portcullis.authRouter('session')],
+      ['/users', app.portcullis.sessionsRouter()],
+    ]);
+    const doc = buildOpenApi(handler.routes, app.portcullis.backends, { title: 't', version: '1' });
+    const list = doc.paths['/users/me/sessions']?.get;
+    expect(list?.tags).toEqual(['users']);
+    expect(JSON.stringify(list?.responses['200'])).toContain('#/components/schemas/Session');
+    expect(Object.keys(doc.paths['/users/{id}/sessions'] ?? {}).sort()).toEqual(['delete', 'get']);
+    const refresh = doc.paths['/auth/session/refresh']?.post;
+    expect(JSON.stringify(refresh?.responses['200'])).toContain('BearerRefreshResponse');
+    expect(Object.keys(refresh?.responses ?? {})).toEqual(['200', '400', '422']);
+  });
+});
