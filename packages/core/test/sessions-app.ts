@@ -4,6 +4,7 @@ import { createBearerTransport } from '../src/auth/bearer-transport';
 import { createCookieTransport } from '../src/auth/cookie-transport';
 import { createDatabaseStrategy } from '../src/auth/database-strategy';
 import { createJwtStrategy } from '../src/auth/jwt-strategy';
+import type { TokenRevocationStore } from '../src/auth/revocation';
 import type { UserManagerHooks } from '../src/hooks';
 import { createPortcullis, type Portcullis, type PortcullisOptions } from '../src/portcullis';
 import type { RefreshTokenReuseEvent, SessionRevokedEvent } from '../src/sessions/events';
@@ -38,6 +39,7 @@ export function createSessionsApp(
     tokenStorage?: 'hashed' | 'plain';
     cookieRefresh?: boolean;
     rateLimit?: PortcullisOptions['rateLimit'];
+    jwtRevocation?: TokenRevocationStore;
   } = {},
 ): SessionsApp {
   const users = options.users ?? createMemoryUserStore();
@@ -71,7 +73,11 @@ export function createSessionsApp(
       createAuthBackend({
         name: 'jwt',
         transport: createBearerTransport({ tokenUrl: 'auth/jwt/login' }),
-        strategy: createJwtStrategy({ secret: SECRET, lifetimeSeconds: 3600 }),
+        strategy: createJwtStrategy({
+          secret: SECRET,
+          lifetimeSeconds: 3600,
+          ...(options.jwtRevocation ? { revocation: options.jwtRevocation } : {}),
+        }),
       }),
       createAuthBackend({
         name: 'session',

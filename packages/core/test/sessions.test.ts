@@ -359,3 +359,59 @@ describe('the sessions routes in OpenAPI', () => {
     expect(Object.keys(refresh?.responses ?? {})).toEqual(['200', '400', '422']);
   });
 });
+
+describe('start-up checks and JWT revocation', () => {
+  test('createPortcullis refuses a refresh secret under 32 bytes, with its path', async () => {
+    const { createPortcullis } = await import('../src/portcullis');
+    const { createAuthBackend } = await import('../src/auth/backend');
+    const { createBearerTransport } = await import('../src/auth/bearer-transport');
+    const { createMemoryUserStore } = await import('./memory-store');
+    expect(() =>
+      createPortcullis({
+        userManager: {
+          users: createMemoryUserStore(),
+          resetPasswordToken: { secret: SECRET },
+          verificationToken: { secret: SECRET },
+        },
+        backends: [
+          createAuthBackend({
+            name: 'session',
+            transport: createBearerTransport({ tokenUrl: 'auth/session/login' }),
+            strategy: createJwtStrategy({
+              secret: SECRET,
+              lifetimeSeconds: 60,
+              sessions: createMemorySessionStore(),
+              refresh: { lifetimeSeconds: 600, secret: 'too short' },
+            }),
+          }),
+        ],
+      }),
+    ).toThrow(/backends\[0\]\.strategy\.refresh\.secret must be at least 32 bytes/);
+  });
+
+  test('with JWT revocation on, a reset revokes the JWTs; a password change spares the current one', async () => {
+    const { createMemoryRevocationStore } = await import('./memory-revocation-store');
+    const app = createSessionsApp({ jwtRevocation: createMemoryRevocationStore() });
+    const user = await app.user(email());
+    const viaJwt = await bearerLogin(app, 'jwt', user.email);
+    const viaSession = await bearerLogin(app, 'session', user.email);
+    const status = async (token: string) =>
+      (await app.request('GET', '/users/me', { headers: bearer(token) })).status;
+    // Changed with the JWT itself: that JWT cannot be spared by a cut-off, so it is kept.
+    await app.request('PATCH', '/users/me', {
+      json: { password: 'another long password' },
+      headers: bearer(viaJwt.access_token),
+    });
+    expect(await status(viaJwt.access_token)).toBe(200);
+    expect(await status(viaSession.access_token)).toBe(401);
+    // A reset: every JWT of the user goes, the one kept above included.
+    const current = await app.users.get(user.id);
+    if (!current) throw new Error('the user is gone');
+    await app.portcullis.userManager.forgotPassword(current);
+    const reset = await app.request('POST', '/auth/reset-password', {
+      json: { token: app.mail.at(-1)?.token ?? '', password: 'a third long password' },
+    });
+    expect(reset.status).toBe(200);
+    expect(await status(viaJwt.access_token)).toBe(401);
+  });
+});
