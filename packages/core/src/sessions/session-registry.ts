@@ -67,6 +67,9 @@ export function createSessionRegistry<U extends User>(
       .sort((a, b) => b.session.created_at.getTime() - a.session.created_at.getTime());
   };
 
+  const currentId = async ({ backend, token }: CurrentCredential<U>): Promise<string | null> =>
+    (await backend.strategy.sessionIdOf?.(token)) ?? null;
+
   const announce = async (
     user: U,
     ids: readonly string[],
@@ -86,9 +89,7 @@ export function createSessionRegistry<U extends User>(
       }
       return null;
     },
-    async currentId({ backend, token }) {
-      return (await backend.strategy.sessionIdOf?.(token)) ?? null;
-    },
+    currentId,
     async end(user, { session, store }, reason, request) {
       const ended = await store.delete(session.id);
       if (ended) await announce(user, [session.id], reason, request);
@@ -100,7 +101,7 @@ export function createSessionRegistry<U extends User>(
       await announce(user, ids, reason, request);
     },
     async endOthers(user, current, reason, request) {
-      const keep = await this.currentId(current);
+      const keep = await currentId(current);
       const ids = (await list(user)).map((s) => s.session.id).filter((id) => id !== keep);
       await Promise.all(stores.map((store) => store.deleteAllForUser(user.id, keep ?? undefined)));
       // Strategies without sessions that can revoke (JWT with a revocation store, Redis): all
