@@ -87,7 +87,7 @@ export interface UserStore<U extends User = User> {
 }
 
 /**
- * A row of the access-token table (spec §9.4).
+ * A row of the access-token table (FastAPI Users' `accesstoken`).
  *
  * @deprecated Database-strategy logins are sessions now (`SessionStore`, docs/sessions.md);
  * removed before 1.0.

@@ -8,8 +8,8 @@ export interface BearerTransportOptions {
 
 /**
  * Tokens in `Authorization: Bearer <token>`; login answers 200 `{access_token, token_type}`
- * (plus `refresh_token` and `expires_in` on a backend with refresh tokens), logout 204
- * (spec §9.1).
+ * (plus `refresh_token` and `expires_in` on a backend with refresh tokens, docs/sessions.md),
+ * logout 204 (see docs/contract/behaviour.md#bearer-transport).
  *
  * @example
  * ```ts

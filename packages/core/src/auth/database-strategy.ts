@@ -32,7 +32,7 @@ function isSessionStore(store: SessionStore | AccessTokenStore): store is Sessio
 
 /**
  * Opaque random tokens, each the key of one session in a `SessionStore`; logout deletes the
- * session (spec §9.4, with sessions: docs/sessions.md). The store holds the SHA-256 of each
+ * session (docs/sessions.md). The store holds the SHA-256 of each
  * token unless `tokenStorage: 'plain'`.
  *
  * @example
@@ -96,7 +96,7 @@ function sessionStrategy<U extends User>(
       const session = await find(token);
       if (session) await store.delete(session.id);
     },
-    // Not upstream (spec §9.4 has no "revoke all"): one delete by user id.
+    // Not upstream, which has no "revoke all" (docs/revocation.md): one delete by user id.
     async revokeAllForUser(user: U): Promise<void> {
       await store.deleteAllForUser(user.id);
     },
