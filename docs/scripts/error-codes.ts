@@ -121,6 +121,11 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
     kind: 'added',
     text: 'A passkey registration or login response did not verify: bad signature, wrong challenge, origin or RP id, no user verification, an unknown or deleted credential, a used, expired or missing challenge (cookie). One code for every reason (see [Passkeys](../mfa.md#passkeys)).',
   },
+  REFRESH_TOKEN_BAD_TOKEN: {
+    kind: 'added',
+    text: 'POST `{prefix}/refresh`: the refresh token is unknown, malformed, expired, revoked, for another backend, of an inactive user, or a rotated one presented again after the grace window (which also ends the session). On a cookie backend both cookies are cleared. Upstream has no refresh tokens.',
+    wire: '`{"detail":"REFRESH_TOKEN_BAD_TOKEN"}`',
+  },
   USER_ALREADY_EXISTS: {
     kind: 'internal',
     text: 'A store refused a user because the email is taken. The routes answer `REGISTER_USER_ALREADY_EXISTS` or `UPDATE_USER_EMAIL_ALREADY_EXISTS` (or `OAUTH_USER_ALREADY_EXISTS`).',

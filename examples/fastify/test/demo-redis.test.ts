@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { httpContractSuite } from '@portcullis/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -12,8 +13,10 @@ import {
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-/** The Redis strategy's default key prefix, which the demo keeps. */
-const PREFIX = 'portcullis_token:';
+/** The Redis session store's default key prefix, which the demo keeps. */
+const PREFIX = 'portcullis_session:';
+/** The store keeps the SHA-256 of each token, never the token (docs/sessions.md). */
+const keyOf = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 const form = (fields: Record<string, string>): RequestInit => ({
   method: 'POST',
@@ -35,7 +38,7 @@ async function cookieSession(demo: RunningDemo, email: string): Promise<string> 
   const login = await fetch(`${demo.base}/auth/cookie/login`, form({ username: email, password }));
   expect(login.status).toBe(204);
   const cookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] as string;
-  created.add(`${PREFIX}${cookie.slice(cookie.indexOf('=') + 1)}`);
+  created.add(`${PREFIX}k:${keyOf(cookie.slice(cookie.indexOf('=') + 1))}`);
   return cookie;
 }
 
@@ -48,16 +51,20 @@ afterAll(async () => {
   await Promise.all([first?.stop(), second?.stop()]);
   const { redis, close } = await connection;
   for (const key of created) {
-    const userId = await redis.get(key);
+    const id = await redis.get(key);
+    if (id) {
+      const userId = await redis.hget(`${PREFIX}s:${id}`, 'user_id');
+      await redis.del(`${PREFIX}s:${id}`);
+      if (userId) await redis.del(`${PREFIX}u:${JSON.parse(userId)}`);
+    }
     await redis.del(key);
-    if (userId) await redis.del(`${PREFIX}user:${userId}`);
   }
   await close();
 });
 
-// The FastAPI Users HTTP contract with REDIS_URL set: cookie sessions on the Redis strategy.
+// The seed's HTTP contract with REDIS_URL set: cookie sessions in the Redis session store.
 httpContractSuite({
-  name: 'fastify demo with REDIS_URL (cookie backend on the Redis strategy)',
+  name: 'fastify demo with REDIS_URL (sessions in Redis)',
   mfa: true,
   async target() {
     first = await startDemo(appDir, { REDIS_URL });
@@ -76,19 +83,22 @@ describe('the fastify demo with REDIS_URL', () => {
     });
   });
 
-  test('keeps cookie sessions in Redis, not in the database', async () => {
+  test('keeps cookie sessions in Redis, not in the database, under the SHA-256 of the token', async () => {
     const { redis } = await connection;
     const d = first as RunningDemo;
     const cookie = await cookieSession(d, `redis.${Date.now()}@camelot.bt`);
-    const key = `${PREFIX}${cookie.slice(cookie.indexOf('=') + 1)}`;
+    const token = cookie.slice(cookie.indexOf('=') + 1);
     const body = (await (await me(d, cookie)).json()) as { id: string };
-    expect(await redis.get(key)).toBe(body.id);
-    const ttl = await redis.pttl(key);
+    const id = await redis.get(`${PREFIX}k:${keyOf(token)}`);
+    expect(id).toBeTruthy();
+    expect(await redis.exists(`${PREFIX}k:${token}`)).toBe(0);
+    const session = `${PREFIX}s:${id}`;
+    expect(JSON.parse((await redis.hget(session, 'user_id')) ?? 'null')).toBe(body.id);
+    expect(await redis.hget(session, 'backend')).toBe('cookie');
+    const ttl = await redis.pttl(session);
     expect(ttl).toBeGreaterThan(3_500_000);
     expect(ttl).toBeLessThanOrEqual(3_600_000);
-    expect(await redis.zrange(`${PREFIX}user:${body.id}`, '0', '-1')).toContain(
-      key.slice(PREFIX.length),
-    );
+    expect(await redis.zrange(`${PREFIX}u:${body.id}`, '0', '-1')).toContain(id);
   });
 
   test('a logout on one instance ends the session on the other at once', async () => {

@@ -1,19 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type {
-  AccessTokenStore,
   MfaStore,
   PasskeyStore,
   RateLimitStore,
+  SessionStore,
   UserStore,
 } from '@portcullis/core';
 import { isPortcullisError } from '@portcullis/core';
 import type { PortcullisDatabase } from '@portcullis/sql';
 import {
-  createSqlAccessTokenStore,
   createSqlMfaStore,
   createSqlPasskeyStore,
   createSqlRateLimitStore,
+  createSqlSessionStore,
   createSqlUserStore,
   dialectOfUrl,
   migrateToLatest,
@@ -27,7 +27,8 @@ import { SettingsError } from './settings';
 
 export interface DemoDatabase {
   users: UserStore;
-  accessTokens: AccessTokenStore;
+  /** Sessions of the `cookie` and `session` backends (docs/sessions.md). */
+  sessions: SessionStore;
   /** Second factors (TOTP secrets, recovery codes, MFA token attempts). */
   mfa: MfaStore;
   /** Passkeys and their pending challenges. */
@@ -112,7 +113,7 @@ export async function openDatabase(url: string): Promise<DemoDatabase> {
   return {
     // The OAuth callbacks refresh a user's linked accounts, so the store loads them.
     users: createSqlUserStore(db, { withOAuthAccounts: true }),
-    accessTokens: createSqlAccessTokenStore(db),
+    sessions: createSqlSessionStore(db, { adoptedBackend: 'cookie' }),
     mfa: createSqlMfaStore(db),
     passkeys: createSqlPasskeyStore(db),
     rateLimitStore: createSqlRateLimitStore(db),

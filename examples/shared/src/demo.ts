@@ -14,7 +14,7 @@ import {
   type PortcullisHandler,
 } from '@portcullis/core';
 import { createPasskeys } from '@portcullis/passkeys';
-import { createRedisStrategy } from '@portcullis/redis';
+import { createRedisSessionStore } from '@portcullis/redis';
 import { openDatabase } from './database';
 import { createDemoLogger } from './hardening';
 import { createMailer } from './mailer';
@@ -48,7 +48,7 @@ export async function createDemo(
   logger: Logger = createDemoLogger(),
 ): Promise<Demo> {
   const db = await openDatabase(settings.databaseUrl);
-  // REDIS_URL: cookie sessions live in Redis instead of the database (see docs/demo.md).
+  // REDIS_URL: sessions live in Redis instead of the database (docs/demo.md).
   const redis = settings.redisUrl
     ? await openRedis(settings.redisUrl, (message) => {
         process.stderr.write(`warning: ${message}\n`);
@@ -58,6 +58,9 @@ export async function createDemo(
       })
     : null;
   const send = createMailer(settings.outbox);
+  // Cookie and session logins are sessions in one store: the database, or Redis with REDIS_URL.
+  const sessions = redis ? createRedisSessionStore({ redis: redis.redis }) : db.sessions;
+  const { accessTtl, refreshTtl, reuseGrace } = settings.session;
   const portcullis = createPortcullis({
     userManager: {
       users: db.users,
@@ -71,12 +74,23 @@ export async function createDemo(
     },
     // RATE_LIMIT, RATE_LIMIT_*, TRUST_PROXY (docs/demo.md).
     ...abuseOptions(settings.abuse, { redis: redis?.redis ?? null, sql: db.rateLimitStore }),
-    // Tried in this order on every protected route (see docs/demo.md).
+    // Tried in this order on every protected route: jwt, session, cookie (docs/demo.md).
     backends: [
       createAuthBackend({
         name: 'jwt',
         transport: createBearerTransport({ tokenUrl: 'auth/jwt/login' }),
         strategy: createJwtStrategy({ secret: settings.secret, lifetimeSeconds: LIFETIME_SECONDS }),
+      }),
+      // Bearer JWTs with `sid`, bound to this backend and to a live session, plus refresh tokens.
+      createAuthBackend({
+        name: 'session',
+        transport: createBearerTransport({ tokenUrl: 'auth/session/login' }),
+        strategy: createJwtStrategy({
+          secret: settings.secret,
+          lifetimeSeconds: accessTtl,
+          sessions,
+          refresh: { lifetimeSeconds: refreshTtl, reuseGraceSeconds: reuseGrace },
+        }),
       }),
       createAuthBackend({
         name: 'cookie',
@@ -84,9 +98,7 @@ export async function createDemo(
           cookieMaxAge: LIFETIME_SECONDS,
           cookieSecure: settings.secureCookies,
         }),
-        strategy: redis
-          ? createRedisStrategy({ redis: redis.redis, lifetimeSeconds: LIFETIME_SECONDS })
-          : createDatabaseStrategy({ store: db.accessTokens, lifetimeSeconds: LIFETIME_SECONDS }),
+        strategy: createDatabaseStrategy({ store: sessions, lifetimeSeconds: LIFETIME_SECONDS }),
       }),
     ],
     logger,
@@ -101,6 +113,7 @@ export async function createDemo(
   });
   const mounts: Mounts = [
     ['/auth/jwt', portcullis.authRouter('jwt')],
+    ['/auth/session', portcullis.authRouter('session')],
     ['/auth/cookie', portcullis.authRouter('cookie')],
     // `/passkey/options` and `/passkey/login` on every backend, each at its own prefix.
     ...portcullis.backends.map((backend): Mounts[number] => [
@@ -114,6 +127,7 @@ export async function createDemo(
     ['/auth', portcullis.verifyRouter()],
     ['/users', portcullis.usersRouter()],
     ['/auth/mfa', portcullis.mfaRouter()],
+    ['/users', portcullis.sessionsRouter()],
     // `/auth/oidc` and `/auth/associate/oidc` when OIDC_* is set.
     ...oidcMounts(portcullis, settings),
   ];

@@ -1,7 +1,7 @@
 import {
-  createMongoAccessTokenStore,
   createMongoMfaStore,
   createMongoPasskeyStore,
+  createMongoSessionStore,
   createMongoUserStore,
   ensureIndexes,
 } from '@portcullis/mongodb';
@@ -9,8 +9,6 @@ import { MongoClient } from 'mongodb';
 import type { DemoDatabase } from './database';
 import { SettingsError } from './settings';
 
-// The demo's session lifetime (LIFETIME_SECONDS in demo.ts): the TTL index drops older tokens.
-const TOKEN_LIFETIME_SECONDS = 3600;
 // A demo that cannot reach its database must say so and exit, not wait on a dead host; during
 // an outage the driver gives up within the same bound (the stores also bound each call at 5 s).
 const TIMEOUT_MS = 5000;
@@ -45,11 +43,9 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
   }
   try {
     await client.connect();
-    await ensureIndexes(client.db(), {
-      accessTokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
-      passkeys: true,
-      mfa: true,
-    });
+    // Sessions carry their own `expires_at` (cookie: 1 h, session backend: REFRESH_TTL); its TTL
+    // index drops them, so no TTL on `created_at`, which would cut the longer ones short.
+    await ensureIndexes(client.db(), { passkeys: true, mfa: true });
   } catch (error) {
     await client.close().catch(() => undefined);
     const cause = (error as { cause?: unknown }).cause ?? error;
@@ -64,7 +60,7 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
   const db = client.db();
   return {
     users: createMongoUserStore(db),
-    accessTokens: createMongoAccessTokenStore(db),
+    sessions: createMongoSessionStore(db),
     mfa: createMongoMfaStore(db),
     passkeys: createMongoPasskeyStore(db),
     close: () => client.close(),

@@ -20,6 +20,17 @@ export interface DemoSettings {
   abuse: AbuseSettings;
   /** MFA_ENCRYPTION_KEY, else a key derived from SECRET (docs/demo.md). */
   mfaEncryptionKey: string;
+  /** ACCESS_TTL, REFRESH_TTL, REFRESH_REUSE_GRACE: the `session` backend's lifetimes. */
+  session: SessionSettings;
+}
+
+export interface SessionSettings {
+  /** Seconds an access JWT of the `session` backend lives. Default 900. */
+  accessTtl: number;
+  /** Seconds a session with refresh tokens lives from its login. Default 2 592 000 (30 days). */
+  refreshTtl: number;
+  /** Seconds the previous refresh token still yields the same successor. Default 10. */
+  reuseGrace: number;
 }
 
 export interface OidcSettings {
@@ -95,6 +106,11 @@ export function readSettings(
     oidc: readOidcSettings(env, warn),
     abuse: readAbuseSettings(env),
     mfaEncryptionKey: readMfaKey(env, secret),
+    session: {
+      accessTtl: seconds(env, 'ACCESS_TTL', 900, 1),
+      refreshTtl: seconds(env, 'REFRESH_TTL', 2_592_000, 1),
+      reuseGrace: seconds(env, 'REFRESH_REUSE_GRACE', 10, 0),
+    },
   };
 }
 
@@ -113,6 +129,19 @@ function readMfaKey(env: NodeJS.ProcessEnv, secret: string): string {
     throw new SettingsError(`MFA_ENCRYPTION_KEY must be at least 32 bytes (got ${bytes})`);
   }
   return key;
+}
+
+/** A whole number of seconds from the env, at least `min`; the default when unset or empty. */
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min) {
+    throw new SettingsError(
+      `${name} must be a whole number of seconds, at least ${min} (got "${raw}")`,
+    );
+  }
+  return value;
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;

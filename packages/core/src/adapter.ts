@@ -36,6 +36,9 @@ export {
   type WindowCount,
 } from './abuse/rate-limit-store';
 
+// Sessions in memory: for tests and single-process apps (docs/sessions.md)
+export { createMemorySessionStore } from './sessions/memory-session-store';
+
 // What stores and strategies share: token ids, randomness, comparisons, the JWT codec, schemas
 export { createTokenId, tokenIdIssuedAt } from './auth/revocation';
 export { createJwtCodec, isTokenError, type JwtCodec, type JwtCodecOptions } from './jwt';

@@ -36,6 +36,8 @@ export const ErrorCode = {
   MFA_ALREADY_ENABLED: 'MFA_ALREADY_ENABLED',
   // Passkeys: a WebAuthn response that did not verify, whatever the reason.
   PASSKEY_BAD_RESPONSE: 'PASSKEY_BAD_RESPONSE',
+  // Refresh tokens (docs/sessions.md): unknown, malformed, expired, revoked or reused.
+  REFRESH_TOKEN_BAD_TOKEN: 'REFRESH_TOKEN_BAD_TOKEN',
   // Between layers (a store or the manager tells its caller; routes translate them).
   USER_ALREADY_EXISTS: 'USER_ALREADY_EXISTS',
   USER_NOT_EXISTS: 'USER_NOT_EXISTS',

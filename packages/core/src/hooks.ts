@@ -2,6 +2,7 @@ import type { LoginFailedEvent, RateLimitErrorEvent, ThrottledEvent } from './ab
 import type { PortcullisRequest } from './http/request';
 import type { PortcullisResponse } from './http/response';
 import type { MfaChangedEvent, MfaFailedEvent } from './mfa/events';
+import type { RefreshTokenReuseEvent, SessionRevokedEvent } from './sessions/events';
 import type { User } from './types';
 
 /**
@@ -50,6 +51,15 @@ export interface UserManagerHooks<U extends User = User> {
   onPasskeyAdded?(event: PasskeyEvent<U>, request?: PortcullisRequest): void | Promise<void>;
   /** A user deleted one of their passkeys. */
   onPasskeyRemoved?(event: PasskeyEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+
+  // Sessions (docs/sessions.md): events, never a token.
+  /** Sessions of a user ended (logout, the sessions routes, a revocation rule, reuse). */
+  onSessionRevoked?(event: SessionRevokedEvent, request?: PortcullisRequest): void | Promise<void>;
+  /** A rotated refresh token was presented after the grace window; its session was revoked. */
+  onRefreshTokenReuse?(
+    event: RefreshTokenReuseEvent,
+    request?: PortcullisRequest,
+  ): void | Promise<void>;
 }
 
 /** What `onPasskeyAdded` and `onPasskeyRemoved` receive. */

@@ -22,10 +22,35 @@ export { type AuthenticationBackend, createAuthBackend } from './auth/backend';
 export { type BearerTransportOptions, createBearerTransport } from './auth/bearer-transport';
 export { type CookieTransportOptions, createCookieTransport } from './auth/cookie-transport';
 export { createDatabaseStrategy, type DatabaseStrategyOptions } from './auth/database-strategy';
-export { createJwtStrategy, type JwtStrategyOptions } from './auth/jwt-strategy';
+export {
+  createJwtStrategy,
+  type JwtStrategyOptions,
+  type RefreshOptions,
+} from './auth/jwt-strategy';
 export type { TokenRevocationStore } from './auth/revocation';
-export type { LoginContext, Strategy, UserLookup } from './auth/strategy';
-export type { CredentialHeaders, SecurityScheme, Transport } from './auth/transport';
+export type {
+  IssuedTokens,
+  LoginContext,
+  RefreshGrant,
+  Strategy,
+  UserLookup,
+} from './auth/strategy';
+export type {
+  CredentialHeaders,
+  RefreshAnswer,
+  SecurityScheme,
+  Transport,
+} from './auth/transport';
+export type { TokenStorage } from './sessions/session-data';
+
+// Sessions: listing and ending them, the revocation rules, their events
+export type { SessionsRouterOptions } from './routes/sessions-router';
+export type {
+  RefreshTokenReuseEvent,
+  SessionRevokedEvent,
+  SessionRevokedReason,
+} from './sessions/events';
+export type { SessionRevocationOptions } from './sessions/revocation-policy';
 export type { JwtAlgorithm } from './jwt';
 
 // Users: the manager, its hooks and the password policy

@@ -15,6 +15,7 @@ import {
 } from './oauth/account-link';
 import { createPasswordHasher, type PasswordHasher, verifyAndUpdate } from './password';
 import { base64url, timingSafeEqual } from './random';
+import type { RefreshTokenReuseEvent, SessionRevokedEvent } from './sessions/events';
 import type { User, UserCreateData, UserStore, UserUpdateData } from './types';
 
 export interface TokenSettings {
@@ -369,6 +370,20 @@ export class UserManager<U extends User = User> {
   /** Runs `onPasskeyRemoved`. */
   async onPasskeyRemoved(event: PasskeyEvent<U>, request?: PortcullisRequest): Promise<void> {
     await this.#hooks.onPasskeyRemoved?.(event, request);
+  }
+
+  // Session events (docs/sessions.md); the session routes and revocation rules call them.
+  /** Runs `onSessionRevoked`. */
+  async onSessionRevoked(event: SessionRevokedEvent, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onSessionRevoked?.(event, request);
+  }
+
+  /** Runs `onRefreshTokenReuse`. */
+  async onRefreshTokenReuse(
+    event: RefreshTokenReuseEvent,
+    request?: PortcullisRequest,
+  ): Promise<void> {
+    await this.#hooks.onRefreshTokenReuse?.(event, request);
   }
 
   /**

@@ -245,7 +245,9 @@ export function buildOpenApi(
     const security = secured && doc.secured === true;
     // Keys in FastAPI's order; FastAPI Users' docs tag the users router `users`, others `auth`.
     item[method] = {
-      tags: [route.name.startsWith('users:') ? 'users' : 'auth'],
+      tags: [
+        route.name.startsWith('users:') || route.name.startsWith('sessions:') ? 'users' : 'auth',
+      ],
       summary: titleOf(route.name),
       ...(doc.description ? { description: doc.description } : {}),
       operationId,

@@ -44,9 +44,15 @@ import {
 } from './routes/passkey-router';
 import { createRegisterRouter } from './routes/register-router';
 import { createResetPasswordRouter } from './routes/reset-password-router';
+import { createSessionsRouter, type SessionsRouterOptions } from './routes/sessions-router';
 import { createUsersRouter, type UsersRouterOptions } from './routes/users-router';
 import { createVerifyRouter } from './routes/verify-router';
 import { createUserSchemas, type UserSchemas, type UserSchemasOptions } from './schemas';
+import {
+  resolveSessionRevocation,
+  type SessionRevocationOptions,
+} from './sessions/revocation-policy';
+import { createSessionRegistry } from './sessions/session-registry';
 import type { User } from './types';
 
 export type { RevokeAllResult };
@@ -88,6 +94,12 @@ export interface PortcullisOptions<U extends User = User> {
    * completes at `{prefix}/login/mfa`. See docs/mfa.md.
    */
   mfa?: MfaOptions;
+  /**
+   * Which events end a user's sessions: a password reset, a password change (all but the
+   * current session), a superuser's password change or deactivation, a deletion. All on by
+   * default; see docs/sessions.md.
+   */
+  sessionRevocation?: SessionRevocationOptions;
 }
 
 export interface Portcullis<U extends User = User> {
@@ -102,6 +114,11 @@ export interface Portcullis<U extends User = User> {
   usersRouter(options?: UsersRouterOptions): Router;
   /** TOTP enrolment for the current user (`/totp/setup|enable|disable`); needs the `mfa` option. */
   mfaRouter(options?: MfaRouterOptions): Router;
+  /**
+   * `/me/sessions` and `/{id}/sessions`: list and end sessions (docs/sessions.md). Mount it
+   * where the users router is (`/users`).
+   */
+  sessionsRouter(options?: SessionsRouterOptions): Router;
   /** OAuth `/authorize` and `/callback` logging in through the named backend (see docs/contract/routes.md#oauth-callback). */
   oauthRouter(client: OAuthClient, backend: string, options: OAuthRouterOptions): Router;
   /** OAuth `/authorize` and `/callback` linking an account to the current user (see docs/contract/routes.md#oauth-associate). */
@@ -162,7 +179,15 @@ export function createPortcullis<U extends User = User>(
     options.userManager instanceof UserManager
       ? options.userManager
       : new UserManager(options.userManager);
-  const backends = Object.freeze([...options.backends]);
+  // Strategies that keep sessions learn the name of the backend they serve (docs/sessions.md).
+  const backends = Object.freeze(
+    options.backends.map((backend) =>
+      backend.strategy.forBackend
+        ? Object.freeze({ ...backend, strategy: backend.strategy.forBackend(backend.name) })
+        : backend,
+    ),
+  );
+  const revocation = resolveSessionRevocation(options.sessionRevocation);
   const logger = options.logger;
   assertUniqueBackendNames(backends);
   const schemas = createUserSchemas(options.userSchemas);
@@ -200,6 +225,9 @@ export function createPortcullis<U extends User = User>(
     manager,
     backends,
     schemas,
+    lookup,
+    sessions: createSessionRegistry(backends, manager),
+    revocation,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     logger,
@@ -249,6 +277,8 @@ export function createPortcullis<U extends User = User>(
       }
       return createMfaRouter(deps, mfa, routerOptions);
     },
+    sessionsRouter: (routerOptions?: SessionsRouterOptions) =>
+      createSessionsRouter(deps, routerOptions),
     oauthRouter: (client: OAuthClient, name: string, routerOptions: OAuthRouterOptions) =>
       createOAuthRouter(deps, client, backendNamed(name), routerOptions),
     oauthAssociateRouter: (client: OAuthClient, routerOptions: OAuthAssociateRouterOptions) =>

@@ -86,14 +86,24 @@ export interface UserStore<U extends User = User> {
   parseId(value: string): UserId | null;
 }
 
-/** A row of the access-token table (see docs/contract/behaviour.md#database-strategy). */
+/**
+ * A row of the access-token table (FastAPI Users' `accesstoken`, see docs/contract/behaviour.md#database-strategy).
+ *
+ * @deprecated Database-strategy logins are sessions now (`SessionStore`, docs/sessions.md);
+ * removed before 1.0.
+ */
 export interface AccessTokenRecord {
   token: string;
   user_id: UserId;
   created_at: Date;
 }
 
-/** Storage for the database strategy's opaque tokens. */
+/**
+ * Storage for the database strategy's opaque tokens, kept as given.
+ *
+ * @deprecated Give the database strategy a `SessionStore` (hashed tokens, listable, revocable
+ * sessions; docs/sessions.md); removed before 1.0.
+ */
 export interface AccessTokenStore {
   /** The token, or null; with `maxAge`, only a token created at or after that instant. */
   getByToken(token: string, maxAge?: Date): Promise<AccessTokenRecord | null>;

@@ -45,6 +45,7 @@ const EXPECTED_ADAPTER = [
   'MAX_JSON_DEPTH',
   'RETRY_AFTER_SECONDS',
   'createJwtCodec',
+  'createMemorySessionStore',
   'createTokenId',
   'createUserSchemas',
   'eachHeader',

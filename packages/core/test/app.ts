@@ -12,8 +12,9 @@ import { createMemoryMfaStore } from '../src/mfa/memory-mfa-store';
 import type { PasswordHasher } from '../src/password';
 import { createPasswordHasher } from '../src/password';
 import { createPortcullis, type Portcullis } from '../src/portcullis';
-import type { AccessTokenStore, MfaStore } from '../src/types';
-import { createMemoryAccessTokenStore, createMemoryUserStore } from './memory-store';
+import { createMemorySessionStore } from '../src/sessions/memory-session-store';
+import type { MfaStore, SessionCreateData, SessionStore } from '../src/types';
+import { createMemoryUserStore } from './memory-store';
 
 export const SECRET = 'test-secret-test-secret-test-secret!';
 
@@ -26,8 +27,8 @@ export interface TestApp {
   mail: { kind: 'verify' | 'reset'; email: string; token: string }[];
   /** Second-factor events, in order. */
   events: { name: string; event: unknown }[];
-  /** The cookie backend's token store; `size()` counts the tokens ever written. */
-  accessTokens: AccessTokenStore & { size(): number };
+  /** The cookie backend's session store; `size()` counts the sessions ever written. */
+  accessTokens: SessionStore & { size(): number };
   /** With `mfa: true`: the second-factor store (`/auth/mfa` is mounted). */
   mfaStore: MfaStore | null;
   /** Sends a request to the handler. */
@@ -48,10 +49,10 @@ export function createTestApp(
 ): TestApp {
   const users = createMemoryUserStore();
   let written = 0;
-  const tokenStore = createMemoryAccessTokenStore();
+  const tokenStore = createMemorySessionStore();
   const create = tokenStore.create.bind(tokenStore);
   const accessTokens = Object.assign(tokenStore, {
-    create: (data: { token: string; user_id: string | number }) => {
+    create: (data: SessionCreateData) => {
       written += 1;
       return create(data);
     },
@@ -89,6 +90,8 @@ export function createTestApp(
     onMfaFailed: (event) => {
       events.push({ name: 'onMfaFailed', event });
     },
+    onSessionRevoked: calls,
+    onRefreshTokenReuse: calls,
   };
   const portcullis = createPortcullis({
     userManager: {

@@ -11,6 +11,8 @@ import { type MongoStoreOptions, resolveOptions } from './options';
  * one `deleteOne`, so of two concurrent logouts exactly one reports `true`. With
  * `ensureIndexes({ accessTokenLifetimeSeconds })` MongoDB also drops expired tokens.
  *
+ * @deprecated Give the database strategy `createMongoSessionStore(db)`: the same collection,
+ *   with sessions that can be listed and tokens hashed at rest (docs/sessions-storage.md).
  * @example
  * ```ts
  * const tokens = createMongoAccessTokenStore(db);

@@ -19,6 +19,9 @@ export { DEFAULT_COLLECTION_NAMES } from './options';
 // Passkeys
 export type { MongoPasskeyStoreOptions } from './passkey-store';
 export { createMongoPasskeyStore, PASSKEY_COLLECTIONS } from './passkey-store';
+// Sessions (database strategy, refresh tokens), in the access-token collection
+export type { MongoSessionStoreOptions } from './session-store';
+export { createMongoSessionStore } from './session-store';
 
 // JWT revocation list
 export { createMongoRevocationStore } from './revocation-store';

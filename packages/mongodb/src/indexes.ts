@@ -19,6 +19,8 @@ export const EMAIL_COLLATION: Readonly<CollationOptions> = Object.freeze({
 const OAUTH_INDEX = 'oauth_account_index';
 const ACCESS_TOKEN_TTL_INDEX = 'created_at_ttl';
 const REVOCATION_TTL_INDEX = 'expires_at_ttl';
+const SESSION_ID_INDEX = 'session_id_unique';
+const SESSION_TTL_INDEX = 'session_expires_at_ttl';
 
 export interface MongoIndexOptions extends MongoStoreOptions {
   /**
@@ -47,8 +49,10 @@ const OPTIONS_CONFLICT = new Set([85, 86]);
  * touch the schema behind the app's back.
  * - users: unique `email` with the case-insensitive collation (`case_insensitive_email_index`,
  *   so the database settles registration races), and (provider, account id) for OAuth lookups;
- * - access tokens: unique `token`, `user_id` (log out everywhere), TTL on `created_at` when a
- *   lifetime is given (a changed lifetime is applied with `collMod`);
+ * - access tokens and sessions: unique `token`, `user_id` (log out everywhere), unique
+ *   `session_id` where present (tokens FastAPI Users inserted get theirs when first read), TTL on
+ *   `expires_at` (MongoDB drops ended sessions), TTL on `created_at` when a lifetime is given
+ *   (a changed lifetime is applied with `collMod`);
  * - revocations (opt-in): TTL on `expires_at`;
  * - MFA tokens (opt-in, `mfa: true`): TTL on `expires_at`.
  *
@@ -84,6 +88,15 @@ export async function ensureIndexes(db: Db, options: MongoIndexOptions = {}): Pr
     const tokens = db.collection(collections.accessTokens);
     await tokens.createIndex({ token: 1 }, { unique: true });
     await tokens.createIndex({ user_id: 1 });
+    await tokens.createIndex(
+      { session_id: 1 },
+      {
+        name: SESSION_ID_INDEX,
+        unique: true,
+        partialFilterExpression: { session_id: { $exists: true } },
+      },
+    );
+    await createOrResizeTtl(db, collections.accessTokens, 'expires_at', SESSION_TTL_INDEX, 0);
     if (lifetime !== null) {
       await createOrResizeTtl(
         db,

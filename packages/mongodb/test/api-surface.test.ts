@@ -13,6 +13,7 @@ const EXPECTED = [
   'createMongoMfaStore',
   'createMongoPasskeyStore',
   'createMongoRevocationStore',
+  'createMongoSessionStore',
   'createMongoUserStore',
   'ensureIndexes',
   'mongoIdCodec',

@@ -4,6 +4,7 @@ import { afterAll } from 'vitest';
 import {
   createMongoAccessTokenStore,
   createMongoMfaStore,
+  createMongoSessionStore,
   createMongoUserStore,
   ensureIndexes,
   type MongoStoreOptions,
@@ -22,6 +23,7 @@ async function stores(db: Db, options: MongoStoreOptions = {}) {
     users: createMongoUserStore(db, { ...options, customFields: ['first_name', 'birthdate'] }),
     accessTokens: createMongoAccessTokenStore(db, options),
     mfa: createMongoMfaStore(db, options),
+    sessions: createMongoSessionStore(db, options),
   };
 }
 
@@ -29,13 +31,13 @@ async function stores(db: Db, options: MongoStoreOptions = {}) {
 storeSuite({
   name: 'MongoDB (in-memory collection, ObjectId ids)',
   create: () => stores(new MemoryDb().asDb()),
-  capabilities: { customFields, mfa: true },
+  capabilities: { customFields, mfa: true, sessions: true },
 });
 
 storeSuite({
   name: 'MongoDB (in-memory collection, UUID ids)',
   create: () => stores(new MemoryDb().asDb(), { idType: 'uuid' }),
-  capabilities: { customFields, mfa: true },
+  capabilities: { customFields, mfa: true, sessions: true },
 });
 
 // A real server: only with TEST_MONGODB_URL (declared here, not decided inside a test).
@@ -51,6 +53,6 @@ if (MONGODB_URL) {
       closers.push(close);
       return stores(db);
     },
-    capabilities: { customFields, mfa: true },
+    capabilities: { customFields, mfa: true, sessions: true },
   });
 }

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   createMongoAccessTokenStore,
   createMongoRevocationStore,
+  createMongoSessionStore,
   createMongoUserStore,
 } from '../src/index';
 
@@ -32,6 +33,9 @@ describe('store calls are bounded by operationTimeoutMs', () => {
     );
     await expect(tokens.getByToken('token')).rejects.toEqual(unavailable(25));
     await expect(revocations.isRevoked('jti')).rejects.toEqual(unavailable(25));
+    const sessions = createMongoSessionStore(silentDb, options);
+    await expect(sessions.getByTokenKey('ab'.repeat(32))).rejects.toEqual(unavailable(25));
+    await expect(sessions.advanceRefresh('sid', 0, new Date())).rejects.toEqual(unavailable(25));
   });
 
   test.each([
@@ -48,6 +52,10 @@ describe('store calls are bounded by operationTimeoutMs', () => {
         [
           'createMongoAccessTokenStore',
           () => createMongoAccessTokenStore(silentDb, { operationTimeoutMs }),
+        ],
+        [
+          'createMongoSessionStore',
+          () => createMongoSessionStore(silentDb, { operationTimeoutMs }),
         ],
         [
           'createMongoRevocationStore',

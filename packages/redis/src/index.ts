@@ -7,6 +7,10 @@ export { redisClientOptions } from './redis-client-options';
 export type { RedisStrategy, RedisStrategyOptions } from './redis-strategy';
 export { createRedisStrategy } from './redis-strategy';
 
+// Sessions: records of logins, listed per user, rotated by compare-and-set
+export type { RedisSessionStoreOptions } from './session-store';
+export { createRedisSessionStore } from './session-store';
+
 // Rate-limit store: login throttling and per-address limits shared by every instance
 export type { RedisRateLimitStoreOptions } from './rate-limit-store';
 export { createRedisRateLimitStore } from './rate-limit-store';

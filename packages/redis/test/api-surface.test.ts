@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 const EXPECTED = [
   'createRedisRateLimitStore',
   'createRedisRevocationStore',
+  'createRedisSessionStore',
   'createRedisStrategy',
   'redisClientOptions',
 ];

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { rateLimitStoreSuite } from '@portcullis/testing';
+import { rateLimitStoreSuite, sessionStoreSuite } from '@portcullis/testing';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   createRedisRateLimitStore,
   createRedisRevocationStore,
+  createRedisSessionStore,
   createRedisStrategy,
 } from '../src/index';
 import { lookup, user } from './helpers';
@@ -36,6 +37,11 @@ describe.skipIf(unavailable !== null)(
     rateLimitStoreSuite({
       name: 'Redis Cluster',
       create: async () => createRedisRateLimitStore({ redis: connected() }),
+    });
+
+    sessionStoreSuite({
+      name: 'Redis Cluster',
+      create: async () => createRedisSessionStore({ redis: connected() }),
     });
 
     test('the Redis strategy logs in, reads, logs out and revokes everything on a cluster', async () => {

@@ -1,5 +1,6 @@
 import { ErrorCode } from '@portcullis/core';
 import { createTokenId } from '@portcullis/core/adapter';
+import { revocationStoreSuite } from '@portcullis/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createRedisRevocationStore } from '../src/index';
@@ -28,18 +29,6 @@ describe('Redis revocation store', () => {
     expect(await redis.pexpiretime(`${keyPrefix}jti:${jti}`)).toBe(expiresAt.getTime());
   });
 
-  test('entries expire with the token', async () => {
-    const { store } = setup();
-    const jti = createTokenId();
-    await store.revoke(jti, new Date(Date.now() + 300));
-    await store.revokeAllForUser('u1', new Date(), new Date(Date.now() + 300));
-    expect(await store.isRevoked(jti)).toBe(true);
-    expect(await store.revokedBefore('u1')).not.toBeNull();
-    await sleep(400);
-    expect(await store.isRevoked(jti)).toBe(false);
-    expect(await store.revokedBefore('u1')).toBeNull();
-  });
-
   test('a token without expiry is revoked for good; an expired one is not stored', async () => {
     const { store, keyPrefix } = setup();
     const forever = createTokenId();
@@ -48,28 +37,6 @@ describe('Redis revocation store', () => {
     await store.revoke(expired, new Date(Date.now() - 1000));
     expect(await redis.pttl(`${keyPrefix}jti:${forever}`)).toBe(-1);
     expect(await redis.exists(`${keyPrefix}jti:${expired}`)).toBe(0);
-  });
-
-  test('revokedBefore returns the cut-off with millisecond precision', async () => {
-    const { store } = setup();
-    const before = new Date(1_700_000_000_123);
-    expect(await store.revokedBefore('arthur')).toBeNull();
-    await store.revokeAllForUser('arthur', before, new Date(Date.now() + 60_000));
-    expect(await store.revokedBefore('arthur')).toEqual(before);
-    expect(await store.revokedBefore('mordred')).toBeNull();
-  });
-
-  test('of concurrent cut-offs the latest wins, whatever order they land in', async () => {
-    const { store } = setup();
-    const base = Date.now();
-    const offsets = Array.from({ length: 50 }, (_, i) => (i * 7919) % 50);
-    const expiresAt = new Date(base + 60_000);
-    await Promise.all(
-      offsets.map((o) => store.revokeAllForUser('arthur', new Date(base + o), expiresAt)),
-    );
-    expect(await store.revokedBefore('arthur')).toEqual(new Date(base + 49));
-    await store.revokeAllForUser('arthur', new Date(base - 1000), expiresAt);
-    expect(await store.revokedBefore('arthur')).toEqual(new Date(base + 49));
   });
 
   test('an unreachable Redis is SERVICE_UNAVAILABLE', async () => {
@@ -92,4 +59,11 @@ describe('Redis revocation store', () => {
     });
     flaky.disconnect();
   });
+});
+
+// The shared cases (jti, expiry, cut-offs, logouts across strategy instances).
+const shared = `${prefix}shared:`;
+revocationStoreSuite({
+  name: 'Redis',
+  create: async () => createRedisRevocationStore({ redis, keyPrefix: shared }),
 });

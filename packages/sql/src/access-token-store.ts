@@ -20,6 +20,9 @@ export type SqlAccessTokenStoreOptions = SqlSchemaOptions;
  * comes back as a `Date`. Tokens compare exactly (binary collation on MySQL). `delete` is one
  * `DELETE … WHERE token = ?`, so of two concurrent logouts exactly one reports `true`.
  *
+ * @deprecated Give the database strategy `createSqlSessionStore(db)`: the same table, with
+ *   sessions that can be listed and tokens hashed at rest (docs/sessions-storage.md). Rows this
+ *   store writes are sessions to the session store.
  * @example
  * ```ts
  * const tokens = createSqlAccessTokenStore(db);

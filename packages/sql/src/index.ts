@@ -38,6 +38,9 @@ export { createSqlRateLimitStore, RATE_LIMIT_TABLE } from './rate-limit-store';
 // JWT revocation list
 export type { SqlRevocationStore, SqlRevocationStoreOptions } from './revocation-store';
 export { createSqlRevocationStore, REVOCATION_TABLES } from './revocation-store';
+// Sessions (database strategy, refresh tokens), on the access-token table
+export type { SqlSessionStore, SqlSessionStoreOptions } from './session-store';
+export { createSqlSessionStore } from './session-store';
 // Schema
 export type {
   AccessTokenTable,

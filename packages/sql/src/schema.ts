@@ -37,15 +37,38 @@ export interface OAuthAccountTable {
   user_id: ColumnType<SqlId, SqlId, never>;
 }
 
+type Timestamp = ColumnType<string | Date, string | Date, string | Date>;
+type NullableTimestamp = ColumnType<
+  string | Date | null,
+  string | Date | null | undefined,
+  string | Date | null
+>;
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
 /**
- * The `accesstoken` table (see docs/contract/behaviour.md#sql-tables). `created_at` is TIMESTAMPTZ on PostgreSQL, DATETIME(6)
- * holding UTC on MySQL/MariaDB, and UTC text in SQLAlchemy's layout on SQLite
- * (`YYYY-MM-DD HH:MM:SS.ffffff`), so FastAPI Users rows sort and compare with ours.
+ * The `accesstoken` table (see docs/contract/behaviour.md#sql-tables), which also holds sessions:
+ * FastAPI Users' three columns plus the session columns of migration `0008_sessions`, all
+ * nullable or defaulted so rows FastAPI Users inserts stay valid (docs/sessions-storage.md).
+ * Timestamps are TIMESTAMPTZ on PostgreSQL, DATETIME(6) holding UTC on MySQL/MariaDB, and UTC
+ * text in SQLAlchemy's layout on SQLite (`YYYY-MM-DD HH:MM:SS.ffffff`), so FastAPI Users rows
+ * sort and compare with ours.
  */
 export interface AccessTokenTable {
+  /** The token key: SHA-256 hex of the token, the token itself (`plain`), or a placeholder. */
   token: ColumnType<string, string, never>;
-  created_at: ColumnType<string | Date, string | Date, string | Date>;
+  created_at: Timestamp;
   user_id: ColumnType<SqlId, SqlId, never>;
+  /** The session id; null on rows FastAPI Users created until the store first reads them. */
+  id: Nullable<string>;
+  backend: Nullable<string>;
+  last_used_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  user_agent: Nullable<string>;
+  ip: Nullable<string>;
+  auth_time: NullableTimestamp;
+  mfa: ColumnType<boolean | number, boolean | number | undefined, boolean | number>;
+  refresh_generation: Nullable<number>;
+  refreshed_at: NullableTimestamp;
 }
 
 /**
@@ -111,6 +134,7 @@ export interface ResolvedSchema {
     readonly oauthUserId: string;
     readonly accessTokenCreatedAt: string;
     readonly accessTokenUserId: string;
+    readonly sessionId: string;
   };
 }
 
@@ -151,6 +175,7 @@ export function resolveSchema(options: SqlSchemaOptions = {}): ResolvedSchema {
       oauthUserId: `ix_${names.oauthAccount}_user_id`,
       accessTokenCreatedAt: `ix_${names.accessToken}_created_at`,
       accessTokenUserId: `ix_${names.accessToken}_user_id`,
+      sessionId: `ux_${names.accessToken}_id`,
     }),
   });
 }

@@ -18,6 +18,7 @@ const EXPECTED = [
   'createSqlPasskeyStore',
   'createSqlRateLimitStore',
   'createSqlRevocationStore',
+  'createSqlSessionStore',
   'createSqlUserStore',
   'defineUserFields',
   'detectDialect',

@@ -14,6 +14,7 @@ import type { PortcullisDatabase } from '../src/index';
 import {
   createMigrationProvider,
   createSqlAccessTokenStore,
+  createSqlSessionStore,
   createSqlUserStore,
   DEFAULT_MIGRATION_TABLE,
   migrateToLatest,
@@ -230,6 +231,66 @@ for (const dialect of DIALECTS) {
       });
       expect(me.status).toBe(200);
       expect(((await me.json()) as { id: string }).id).toBe(ARGON2_USER.id);
+    });
+
+    it('adopts FastAPI Users tokens as sessions and ends them for both apps (plain storage)', async () => {
+      const sessions = createSqlSessionStore(db, { adoptedBackend: 'cookie' });
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      const adopted = await sessions.getByTokenKey(UPSTREAM_TOKEN, hourAgo);
+      expect(adopted).toMatchObject({
+        user_id: ARGON2_USER.id,
+        backend: 'cookie',
+        token_key: UPSTREAM_TOKEN,
+        expires_at: null,
+        user_agent: null,
+        ip: null,
+        mfa: false,
+        refresh_generation: null,
+      });
+      // A derived id: public, stable across instances, and nothing of the token in it.
+      const id = adopted?.id ?? '';
+      expect(id).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(UPSTREAM_TOKEN.includes(id.slice(0, 8))).toBe(false);
+      expect((await createSqlSessionStore(db).get(id))?.token_key).toBe(UPSTREAM_TOKEN);
+      expect(adopted?.auth_time.getTime()).toBe(adopted?.created_at.getTime());
+
+      // FastAPI Users keeps inserting its three columns after 0008_sessions.
+      const upstreamLater = 'fXk2Lr9qWm0sVb7nTy4cZ1aE6dG3hJ8uP5oI2eR7wQ0';
+      const now = new Date();
+      await sql`INSERT INTO accesstoken (token, created_at, user_id)
+        VALUES (${upstreamLater}, ${dialect === 'postgres' ? now : now.toISOString().replace('T', ' ').replace('Z', '')}, ${ARGON2_USER.id})`.execute(
+        db,
+      );
+      const listed = await sessions.listForUser(ARGON2_USER.id);
+      expect(listed.map((s) => s.token_key)).toEqual([upstreamLater, UPSTREAM_TOKEN]);
+
+      // FastAPI Users finds a token by equality: what it would do with ours and after a delete.
+      const upstreamFinds = async (token: string): Promise<boolean> => {
+        const result = await sql<{
+          user_id: string;
+        }>`SELECT user_id FROM accesstoken WHERE token = ${token}`.execute(db);
+        return result.rows.length === 1;
+      };
+      const ours = await sessions.create({
+        id: 'portcullis-session-1',
+        user_id: ARGON2_USER.id,
+        backend: 'cookie',
+        expires_at: null,
+        user_agent: 'curl/8.5.0',
+        ip: '198.51.100.4',
+        auth_time: now,
+        mfa: false,
+        token_key: 'pLaInToKeN-portcullis-issued-0123456789abcdef',
+        refresh_generation: null,
+      });
+      expect(await upstreamFinds(ours.token_key as string)).toBe(true);
+      const later = listed[0]?.id ?? '';
+      expect(await sessions.delete(later)).toBe(true);
+      expect(await upstreamFinds(upstreamLater)).toBe(false);
+      // FastAPI Users' logout is a DELETE by token: the session is gone here too.
+      await sql`DELETE FROM accesstoken WHERE token = ${ours.token_key}`.execute(db);
+      expect(await sessions.get(ours.id)).toBeNull();
+      expect(await sessions.listForUser(ARGON2_USER.id)).toEqual([adopted]);
     });
 
     it('deletes an adopted user with its tokens and OAuth accounts', async () => {

@@ -1,8 +1,15 @@
 import { ErrorCode } from '@portcullis/core';
+import { sessionStoreSuite } from '@portcullis/testing';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortcullisDatabase } from '../src/index';
-import { createSqlAccessTokenStore, createSqlUserStore } from '../src/index';
+import {
+  createSqlAccessTokenStore,
+  createSqlSessionStore,
+  createSqlUserStore,
+  migrateToLatest,
+} from '../src/index';
+import { createTestDatabase, DIALECTS, type TestDatabase } from './databases';
 import type { TestFiles } from './helpers';
 import { createTestFiles, HASH } from './helpers';
 
@@ -86,3 +93,27 @@ describe('integer ids', () => {
     });
   });
 });
+
+// Sessions of integer-id users, on every dialect: user_id comes back a number.
+const integerDatabases: TestDatabase[] = [];
+afterAll(() => Promise.all(integerDatabases.map((database) => database.drop())));
+for (const dialect of DIALECTS) {
+  let users: ReturnType<typeof createSqlUserStore> | undefined;
+  let count = 0;
+  sessionStoreSuite({
+    name: `SQL on ${dialect}, integer ids`,
+    async create() {
+      const database = await createTestDatabase(dialect);
+      integerDatabases.push(database);
+      const sessionDb = database.open();
+      await migrateToLatest(sessionDb, options);
+      users = createSqlUserStore(sessionDb, options);
+      return createSqlSessionStore(sessionDb, options);
+    },
+    async userId() {
+      if (users === undefined) throw new Error('the stores were not created');
+      count += 1;
+      return (await users.create({ email: `int${count}@x.io`, hashed_password: HASH })).id;
+    },
+  });
+}

@@ -86,6 +86,17 @@ describe('migrateToLatest', () => {
       token: 'varchar(255) not null pk',
       created_at: 'timestamp not null',
       user_id: 'char(36) not null',
+      // 0008_sessions: nullable or defaulted, so FastAPI Users' inserts stay valid.
+      id: 'varchar(64)',
+      backend: 'varchar(100)',
+      last_used_at: 'timestamp',
+      expires_at: 'timestamp',
+      user_agent: 'varchar(512)',
+      ip: 'varchar(64)',
+      auth_time: 'timestamp',
+      mfa: 'boolean not null',
+      refresh_generation: 'integer',
+      refreshed_at: 'timestamp',
     });
     expect(await indexes(db, 'user')).toMatchObject({ ux_user_email_lower: 1 });
     expect(await indexes(db, 'oauth_account')).toMatchObject({
@@ -96,6 +107,7 @@ describe('migrateToLatest', () => {
     expect(await indexes(db, 'accesstoken')).toMatchObject({
       ix_accesstoken_created_at: 0,
       ix_accesstoken_user_id: 0,
+      ux_accesstoken_id: 1,
     });
     const fks = await sql<{ table: string; on_delete: string }>`
       select "table", on_delete from pragma_foreign_key_list('accesstoken')`.execute(db);

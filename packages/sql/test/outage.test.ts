@@ -10,7 +10,12 @@ import { startTcpProxy, type TcpProxy } from '@portcullis/testing';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortcullisDatabase } from '../src/index';
-import { createSqlUserStore, migrateToLatest, openSqlDatabase } from '../src/index';
+import {
+  createSqlSessionStore,
+  createSqlUserStore,
+  migrateToLatest,
+  openSqlDatabase,
+} from '../src/index';
 import { createTestDatabase, type TestDatabase } from './databases';
 
 // Outages are simulated by a TCP proxy between the stores and the shared server, in the two
@@ -168,6 +173,12 @@ for (const dialect of ['postgres', 'mysql'] as const) {
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE, status: 503 });
       expect((error as Error).message).not.toContain(known);
+      const key = 'ab'.repeat(32);
+      const sessionError = await createSqlSessionStore(db)
+        .getByTokenKey(key)
+        .catch((e: unknown) => e);
+      expect(sessionError).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE, status: 503 });
+      expect((sessionError as Error).message).not.toContain(key);
       await proxy.forward();
       expect(await timeUntil(200, () => app.login(known), RECOVER_WITHIN_MS)).toBeLessThan(
         RECOVER_WITHIN_MS,

@@ -1,13 +1,10 @@
-import type { User, UserLookup } from '@portcullis/core';
-import { createJwtStrategy } from '@portcullis/core';
 import { createTokenId } from '@portcullis/core/adapter';
+import { revocationStoreSuite } from '@portcullis/testing';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrateToLatest, planMigrations } from '../src/index';
 import { createSqlRevocationStore, REVOCATION_TABLES } from '../src/revocation-store';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './databases';
-
-const SECRET = 'sql-revocation-secret-sql-revocation-secret';
 
 describe.each(DIALECTS)('SQL revocation store on %s', (dialect) => {
   let database: TestDatabase;
@@ -25,16 +22,6 @@ describe.each(DIALECTS)('SQL revocation store on %s', (dialect) => {
       expect.arrayContaining([REVOCATION_TABLES.token, REVOCATION_TABLES.user]),
     );
     expect((await planMigrations(db)).pending).toEqual([]);
-  });
-
-  test('revokes a jti until its expiry, twice harmlessly; other jtis stay valid', async () => {
-    const store = createSqlRevocationStore(db);
-    const jti = createTokenId();
-    expect(await store.isRevoked(jti)).toBe(false);
-    await store.revoke(jti, new Date(Date.now() + 60_000));
-    await store.revoke(jti, new Date(Date.now() + 60_000));
-    expect(await store.isRevoked(jti)).toBe(true);
-    expect(await store.isRevoked(createTokenId())).toBe(false);
   });
 
   test('expired entries are ignored at once and removed by purgeExpired', async () => {
@@ -79,22 +66,6 @@ describe.each(DIALECTS)('SQL revocation store on %s', (dialect) => {
     expect(await rows(kept)).toBe(0);
   });
 
-  test('keeps the latest cut-off under concurrent calls, with millisecond precision', async () => {
-    const store = createSqlRevocationStore(db);
-    const user = `racer-${dialect}`;
-    const base = Date.now();
-    const offsets = Array.from({ length: 12 }, (_, i) => (i * 5) % 12);
-    await Promise.all(
-      offsets.map((o) =>
-        store.revokeAllForUser(user, new Date(base + o), new Date(base + 60_000 + o)),
-      ),
-    );
-    expect(await store.revokedBefore(user)).toEqual(new Date(base + 11));
-    await store.revokeAllForUser(user, new Date(base - 1000), new Date(base + 1000));
-    expect(await store.revokedBefore(user)).toEqual(new Date(base + 11));
-    expect(await store.revokedBefore(`nobody-${dialect}`)).toBeNull();
-  });
-
   test('a cut-off without expiry stays, even when a later call has one', async () => {
     const store = createSqlRevocationStore(db, { purgeIntervalSeconds: 0 });
     const user = `forever-${dialect}`;
@@ -102,33 +73,6 @@ describe.each(DIALECTS)('SQL revocation store on %s', (dialect) => {
     await store.revokeAllForUser(user, new Date(1_700_000_000_500), new Date(Date.now() + 100));
     await new Promise((r) => setTimeout(r, 200));
     expect(await store.revokedBefore(user)).toEqual(new Date(1_700_000_000_500));
-  });
-
-  test('JWT logout and log out everywhere, across strategy instances', async () => {
-    const arthur: User = {
-      id: `arthur-${dialect}`,
-      email: 'arthur@camelot.bt',
-      hashed_password: 'x',
-      is_active: true,
-      is_superuser: false,
-      is_verified: false,
-    };
-    const users: UserLookup = { findById: async (id) => (id === arthur.id ? arthur : null) };
-    const make = () =>
-      createJwtStrategy({
-        secret: SECRET,
-        lifetimeSeconds: 3600,
-        revocation: createSqlRevocationStore(db),
-      });
-    const [one, two] = [make(), make()];
-    const a = await one.writeToken(arthur);
-    const b = await one.writeToken(arthur);
-    await two.destroyToken(a, arthur);
-    expect(await one.readToken(a, users)).toBeNull();
-    expect(await one.readToken(b, users)).toBe(arthur);
-    await two.revokeAllForUser?.(arthur);
-    expect(await one.readToken(b, users)).toBeNull();
-    expect(await one.readToken(await one.writeToken(arthur), users)).toBe(arthur);
   });
 });
 
@@ -143,3 +87,19 @@ test('refuses a negative purge interval', async () => {
     await database.drop();
   }
 });
+
+// The shared cases (jti, expiry, cut-offs, logouts across strategy instances) per dialect.
+for (const dialect of DIALECTS) {
+  let opened: Promise<TestDatabase> | undefined;
+  afterAll(async () => (await opened)?.drop());
+  revocationStoreSuite({
+    name: `SQL on ${dialect}`,
+    async create() {
+      opened ??= createTestDatabase(dialect).then(async (database) => {
+        await migrateToLatest(database.open());
+        return database;
+      });
+      return createSqlRevocationStore((await opened).open());
+    },
+  });
+}

@@ -6,6 +6,7 @@ import type { SqlDialectName } from '../src/index';
 import {
   createSqlAccessTokenStore,
   createSqlMfaStore,
+  createSqlSessionStore,
   createSqlUserStore,
   defineUserFields,
   migrateToLatest,
@@ -48,10 +49,12 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
         users: createSqlUserStore(db, { withOAuthAccounts: true, userFields }),
         accessTokens: createSqlAccessTokenStore(db),
         mfa: createSqlMfaStore(db),
+        sessions: createSqlSessionStore(db),
       };
     },
     skip: dialect === 'sqlite' ? SQLITE_SKIPS : {},
     capabilities: {
+      sessions: true,
       customFields: {
         create: { nickname: 'Sir Kay', karma: 3, newsletter: true },
         update: { nickname: null, karma: 4, newsletter: false },

@@ -11,10 +11,11 @@ import {
   type PasswordHasher,
   type ThrottledEvent,
 } from '@portcullis/core';
+import { createMemorySessionStore } from '@portcullis/core/adapter';
 import type { HttpSuiteApp } from './http-app';
 import { PASSWORD } from './http-case';
 import { type HttpRequestInit, toRequestInit } from './http-client';
-import { createSuiteAccessTokenStore, createSuiteUserStore } from './http-memory-store';
+import { createSuiteUserStore } from './http-memory-store';
 
 const SECRET = 'portcullis-http-suite-abuse-secret-0123456789';
 
@@ -79,6 +80,7 @@ export function createAbuseFixture(): AbuseFixture {
   const failures: LoginFailedEvent[] = [];
   const throttles: ThrottledEvent[] = [];
   const users = createSuiteUserStore();
+  const sessions = createMemorySessionStore();
   const portcullis = createPortcullis({
     userManager: {
       users,
@@ -106,10 +108,7 @@ export function createAbuseFixture(): AbuseFixture {
       createAuthBackend({
         name: 'cookie',
         transport: createCookieTransport({ cookieMaxAge: 3600 }),
-        strategy: createDatabaseStrategy({
-          store: createSuiteAccessTokenStore(),
-          lifetimeSeconds: 3600,
-        }),
+        strategy: createDatabaseStrategy({ store: sessions, lifetimeSeconds: 3600 }),
       }),
     ],
     trustProxy: 'loopback',

@@ -16,8 +16,9 @@ import {
   type User,
   type UserStore,
 } from '@portcullis/core';
+import { createMemorySessionStore } from '@portcullis/core/adapter';
 import type { HttpContractTarget } from './http-case';
-import { createSuiteAccessTokenStore, createSuiteUserStore } from './http-memory-store';
+import { createSuiteUserStore } from './http-memory-store';
 
 /**
  * The app an adapter builds around Portcullis for the suite: what to mount, where, and the few
@@ -114,14 +115,19 @@ export interface SuiteFixture {
 }
 
 /**
- * The suite's Portcullis, laid out as the demo (see docs/demo.md): `/auth/jwt` (bearer + JWT),
- * `/auth/cookie` (cookie + database strategy), `/auth` (register, reset, verify), `/users`,
- * `/auth/mfa` (TOTP enrolment; both logins answer LOGIN_MFA_REQUIRED for a TOTP user),
+ * The suite's Portcullis, laid out as the demo: `/auth/jwt` (bearer + JWT), `/auth/session`
+ * (bearer + JWT with sessions and refresh tokens), `/auth/cookie` (cookie + database strategy),
+ * `/auth/refreshcookie` (cookie + refresh tokens), `/auth` (register, reset, verify), `/users`
+ * (users and sessions),
+ * `/auth/mfa` (TOTP enrolment; logins answer LOGIN_MFA_REQUIRED for a TOTP user),
  * with the demo's password policy, a cheap hasher and mails kept in memory.
  */
 export function createSuiteFixture(): SuiteFixture {
   const mail: { kind: 'verify' | 'reset'; email: string; token: string }[] = [];
   const users = createFixtureUserStore();
+  // One store for every session backend, as the demo keeps them (docs/sessions.md).
+  const sessions = createMemorySessionStore();
+  const refresh = { lifetimeSeconds: 86_400, reuseGraceSeconds: 10 };
   const portcullis = createPortcullis({
     // The suite sends hundreds of logins and registrations from one address within a minute;
     // throttling has its own app and cases (http-cases-abuse.ts).
@@ -163,23 +169,34 @@ export function createSuiteFixture(): SuiteFixture {
         strategy: createJwtStrategy({ secret: SECRET, lifetimeSeconds: 3600 }),
       }),
       createAuthBackend({
+        name: 'session',
+        transport: createBearerTransport({ tokenUrl: 'auth/session/login' }),
+        strategy: createJwtStrategy({ secret: SECRET, lifetimeSeconds: 900, sessions, refresh }),
+      }),
+      createAuthBackend({
         name: 'cookie',
         transport: createCookieTransport({ cookieMaxAge: 3600 }),
-        strategy: createDatabaseStrategy({
-          store: createSuiteAccessTokenStore(),
-          lifetimeSeconds: 3600,
-        }),
+        strategy: createDatabaseStrategy({ store: sessions, lifetimeSeconds: 3600 }),
+      }),
+      // A cookie backend with refresh tokens: two cookies per login (http-cases-sessions.ts).
+      createAuthBackend({
+        name: 'refreshcookie',
+        transport: createCookieTransport({ cookieName: 'suiterefresh', cookieMaxAge: 900 }),
+        strategy: createJwtStrategy({ secret: SECRET, lifetimeSeconds: 900, sessions, refresh }),
       }),
     ],
   });
   const routes: Mounts = [
     ['/auth/jwt', portcullis.authRouter('jwt')],
+    ['/auth/session', portcullis.authRouter('session')],
     ['/auth/cookie', portcullis.authRouter('cookie')],
+    ['/auth/refreshcookie', portcullis.authRouter('refreshcookie')],
     ['/auth', portcullis.registerRouter()],
     ['/auth', portcullis.resetPasswordRouter()],
     ['/auth', portcullis.verifyRouter()],
     ['/users', portcullis.usersRouter()],
     ['/auth/mfa', portcullis.mfaRouter()],
+    ['/users', portcullis.sessionsRouter()],
   ];
   return {
     portcullis,

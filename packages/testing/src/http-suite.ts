@@ -10,6 +10,7 @@ import { loginCases } from './http-cases-login';
 import { mfaCases } from './http-cases-mfa';
 import { mountCases } from './http-cases-mount';
 import { registerCases } from './http-cases-register';
+import { sessionCases } from './http-cases-sessions';
 import { tokenCases } from './http-cases-tokens';
 import { userCases } from './http-cases-users';
 
@@ -25,6 +26,7 @@ export type HttpCaseId =
   | (typeof abuseCases)[number]['id']
   | (typeof bodyCases)[number]['id']
   | (typeof mountCases)[number]['id']
+  | (typeof sessionCases)[number]['id']
   | (typeof hostileCases)[number]['id']
   | (typeof hostileParsedCases)[number]['id']
   | (typeof mfaCases)[number]['id'];
@@ -43,6 +45,7 @@ export const httpCaseIds: readonly HttpCaseId[] = Object.freeze(
     ...mountCases,
     ...abuseCases,
     ...mfaCases,
+    ...sessionCases,
   ].map((c) => c.id),
 );
 
@@ -151,7 +154,7 @@ export function httpContractSuite(options: HttpContractSuiteOptions): void {
  * adapter decides (several `Set-Cookie` headers, pass-through of unknown paths, HEAD, the user
  * its guard sets, hook errors reaching the app's error handler, bodies the app parsed first,
  * mounting below a prefix, the client's address reaching login throttling and the per-address
- * budget), over real HTTP. The suite brings the Portcullis instance; `start`
+ * budget, sessions and refresh cookies), over real HTTP. The suite brings the Portcullis instance; `start`
  * wires it into a framework app and listens on port 0.
  *
  * @example
@@ -201,5 +204,6 @@ export function httpAdapterSuite(options: HttpAdapterSuiteOptions): void {
       const server = await options.start(abuse.app());
       return { context: abuse.context(server.url), close: () => server.close() };
     });
+    group('sessions and refresh tokens', sessionCases, settings, variant('', false));
   });
 }

@@ -22,6 +22,35 @@ export {
   rateLimitStoreSuite,
 } from './rate-limit-store-suite';
 
+// JWT revocation store suite
+export {
+  type RevocationCaseId,
+  type RevocationStoreSuiteOptions,
+  revocationCaseIds,
+  revocationStoreSuite,
+} from './revocation-store-suite';
+
+// Dump test: after logins, nothing a session store holds authenticates
+export {
+  type SessionDumpStores,
+  type SessionDumpSuiteOptions,
+  sessionDumpSuite,
+} from './session-dump-suite';
+
+// Sessions end to end over a store: refresh races, reuse, revocation across instances
+export {
+  type SessionLifecycleSuiteOptions,
+  sessionLifecycleSuite,
+} from './session-lifecycle-suite';
+
+// Session store suite: the STORE-SESSION cases for a store kept apart from users
+export {
+  type SessionCaseId,
+  type SessionStoreSuiteOptions,
+  sessionCaseIds,
+  sessionStoreSuite,
+} from './session-store-suite';
+
 // Store suite
 export type { CustomFieldSamples, StoreSuiteStores } from './store-case';
 export {

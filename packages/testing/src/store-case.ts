@@ -3,6 +3,7 @@ import type {
   MfaStore,
   OAuthAccount,
   OAuthAccountData,
+  SessionStore,
   User,
   UserCreateData,
   UserStore,
@@ -10,10 +11,15 @@ import type {
 import { isPortcullisError } from '@portcullis/core';
 import { expect } from 'vitest';
 
-/** The two stores under test, as `storeSuite`'s `create()` returns them. */
+/**
+ * The stores under test, as `storeSuite`'s `create()` returns them. `accessTokens` is required
+ * unless `capabilities.accessTokens` is false; `sessions` is tested when
+ * `capabilities.sessions` is true.
+ */
 export interface StoreSuiteStores {
   users: UserStore;
-  accessTokens: AccessTokenStore;
+  accessTokens?: AccessTokenStore;
+  sessions?: SessionStore;
   /** Given when `storeSuite` was called with `mfa: true`; the MFA cases use it. */
   mfa?: MfaStore;
 }
@@ -27,7 +33,10 @@ export interface CustomFieldSamples {
 }
 
 /** What a case runs with. */
-export interface StoreCaseContext extends StoreSuiteStores {
+export interface StoreCaseContext {
+  users: UserStore;
+  accessTokens: AccessTokenStore;
+  sessions: SessionStore;
   /** A fresh address, unique to this run: `tag.<run><n>@camelot.bt`. */
   email(tag?: string): string;
   /** A fresh opaque token, unique to this run. */
@@ -40,7 +49,7 @@ export interface StoreCaseContext extends StoreSuiteStores {
 }
 
 /** A capability a case needs; without it the case is skipped, decided before anything runs. */
-export type StoreCapability = 'customFields' | 'mfa';
+export type StoreCapability = 'customFields' | 'accessTokens' | 'sessions' | 'mfa';
 
 /** One case of the store suite: a stable id, what it proves, and the proof. */
 export interface StoreCase<Id extends string = string> {
@@ -58,6 +67,16 @@ export function defineStoreCase<const Id extends string>(
   requires?: StoreCapability,
 ): StoreCase<Id> {
   return requires === undefined ? { id, title, run } : { id, title, run, requires };
+}
+
+/** Stands in for a store the suite was not given; any use fails the case that made it. */
+export function absentStore<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get(_target, property) {
+      if (property === 'then') return undefined;
+      throw new Error(`the stores under test have no ${name} (called ${String(property)})`);
+    },
+  });
 }
 
 /** A placeholder password hash; stores never interpret it. */

@@ -98,6 +98,7 @@ export const tokenCases = [
       expect(await accessTokens.getByToken(value)).toEqual(record);
       expect(await accessTokens.getByToken(token())).toBeNull();
     },
+    'accessTokens',
   ),
   defineStoreCase(
     'STORE-TOKEN-002',
@@ -112,6 +113,7 @@ export const tokenCases = [
       expect(await accessTokens.getByToken(value, new Date(at + 1))).toBeNull();
       expect(await accessTokens.getByToken(value, new Date(at + 3_600_000))).toBeNull();
     },
+    'accessTokens',
   ),
   defineStoreCase(
     'STORE-TOKEN-003',
@@ -125,6 +127,7 @@ export const tokenCases = [
       expect(await accessTokens.delete(value.toLowerCase())).toBe(false);
       expect(await accessTokens.getByToken(value)).not.toBeNull();
     },
+    'accessTokens',
   ),
   defineStoreCase(
     'STORE-TOKEN-004',
@@ -137,6 +140,7 @@ export const tokenCases = [
       expect(await accessTokens.getByToken(value)).toBeNull();
       expect(await accessTokens.delete(value)).toBe(false);
     },
+    'accessTokens',
   ),
   defineStoreCase(
     'STORE-TOKEN-005',
@@ -152,6 +156,7 @@ export const tokenCases = [
         expect(results.filter(Boolean)).toHaveLength(1);
       }
     },
+    'accessTokens',
   ),
   defineStoreCase(
     'STORE-TOKEN-006',
@@ -168,6 +173,7 @@ export const tokenCases = [
       for (const value of mine) expect(await accessTokens.getByToken(value)).toBeNull();
       expect(await accessTokens.getByToken(theirs)).not.toBeNull();
     },
+    'accessTokens',
   ),
 ];
 
@@ -198,6 +204,7 @@ export const lifecycleCases = [
       expect(await accessTokens.getByToken(survivor)).not.toBeNull();
       expect((await users.getByOAuthAccount('github', kept))?.id).toEqual(keep.id);
     },
+    'accessTokens',
   ),
   defineStoreCase(
     'STORE-CUSTOM-001',

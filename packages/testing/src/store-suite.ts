@@ -1,4 +1,4 @@
-import type { UserCreateData } from '@portcullis/core';
+import type { AccessTokenStore, SessionStore, UserCreateData } from '@portcullis/core';
 import { beforeAll, beforeEach, describe, test } from 'vitest';
 import type {
   CustomFieldSamples,
@@ -6,11 +6,28 @@ import type {
   StoreCaseContext,
   StoreSuiteStores,
 } from './store-case';
-import { HASH } from './store-case';
+import { absentStore, defineStoreCase, HASH } from './store-case';
 import { emailCases } from './store-cases-email';
 import { lifecycleCases, oauthCases, tokenCases } from './store-cases-links';
 import { mfaCases } from './store-cases-mfa';
+import { sessionCascadeCase, sessionCases, sessionRace } from './store-cases-sessions';
 import { userCases } from './store-cases-users';
+
+// The session cases run on a narrower context (sessionStoreSuite runs them without users).
+const sessionStoreCases = sessionCases.map((c) =>
+  defineStoreCase(
+    c.id,
+    c.title,
+    (context) =>
+      c.run({
+        sessions: context.sessions,
+        userId: async () => (await context.newUser()).id,
+        unique: context.token,
+        concurrency: sessionRace(context.concurrency),
+      }),
+    'sessions',
+  ),
+);
 
 const storeCases = [
   ...userCases,
@@ -19,6 +36,8 @@ const storeCases = [
   ...tokenCases,
   ...lifecycleCases,
   ...mfaCases,
+  ...sessionStoreCases,
+  sessionCascadeCase,
 ];
 
 /** Every case id of the store suite, e.g. `STORE-EMAIL-002`. */
@@ -37,13 +56,20 @@ export interface StoreSuiteCapabilities {
    * update. Without it, STORE-CUSTOM-001 is skipped.
    */
   customFields?: CustomFieldSamples;
-  /** How many calls the race cases fire at once. Default 8. */
+  /** How many calls the race cases fire at once. Default 8 (the session races use 20 or more). */
   concurrency?: number;
   /**
    * `create()` also returns an `MfaStore` as `mfa`: run the STORE-MFA cases. Without it they
    * are skipped.
    */
   mfa?: boolean;
+  /**
+   * False when the stores have no `accessTokens` (a store that keeps the database strategy's
+   * tokens as sessions): STORE-TOKEN-* and STORE-CASCADE-001 are skipped. Default true.
+   */
+  accessTokens?: boolean;
+  /** True when the stores include `sessions`: STORE-SESSION-* run. Default false. */
+  sessions?: boolean;
 }
 
 export interface StoreSuiteOptions {
@@ -79,7 +105,14 @@ function checkOptions(options: StoreSuiteOptions): void {
 function skipReason(c: StoreCase, options: StoreSuiteOptions): string | undefined {
   const declared = (options.skip as Readonly<Record<string, string>> | undefined)?.[c.id];
   if (declared !== undefined) return declared;
-  if (c.requires !== undefined && !options.capabilities?.[c.requires]) {
+  const capabilities = options.capabilities ?? {};
+  if (c.requires === 'accessTokens') {
+    return capabilities.accessTokens === false ? 'capabilities.accessTokens is false' : undefined;
+  }
+  if (c.requires === 'sessions') {
+    return capabilities.sessions === true ? undefined : 'capabilities.sessions not set';
+  }
+  if (c.requires !== undefined && !capabilities[c.requires]) {
     return `capabilities.${c.requires} not provided`;
   }
   return undefined;
@@ -88,8 +121,9 @@ function skipReason(c: StoreCase, options: StoreSuiteOptions): string | undefine
 /**
  * The conformance suite for storage adapters: users (CRUD, case-insensitive email lookup and
  * uniqueness in ASCII and beyond, compare-and-set), OAuth accounts, access tokens (lifetime,
- * single deletion), the cascade on user delete, concurrent duplicate registrations (exactly
- * one wins) and custom fields. Each case has a stable id (`STORE-EMAIL-002`); a store that
+ * single deletion), sessions (opt-in: `capabilities.sessions`; listing, expiry, exactly one of
+ * concurrent deletes or refresh rotations wins), the cascade on user delete, concurrent
+ * duplicate registrations (exactly one wins) and custom fields. Each case has a stable id (`STORE-EMAIL-002`); a store that
  * cannot pass one declares it in `skip` with the reason. Call it at the top level of a vitest
  * test file.
  *
@@ -101,8 +135,9 @@ function skipReason(c: StoreCase, options: StoreSuiteOptions): string | undefine
  *   name: 'SQLite',
  *   create: async () => ({
  *     users: createSqlUserStore(db, { withOAuthAccounts: true }),
- *     accessTokens: createSqlAccessTokenStore(db),
+ *     sessions: createSqlSessionStore(db),
  *   }),
+ *   capabilities: { accessTokens: false, sessions: true },
  *   skip: { 'STORE-EMAIL-002': 'SQLite lower() folds ASCII only' },
  * });
  * ```
@@ -124,7 +159,9 @@ export function storeSuite(options: StoreSuiteOptions): void {
       }
       const email = (tag = 'user'): string => `${tag}.${next()}@camelot.bt`;
       context = {
-        ...stores,
+        users: stores.users,
+        accessTokens: stores.accessTokens ?? absentStore<AccessTokenStore>('accessTokens'),
+        sessions: stores.sessions ?? absentStore<SessionStore>('sessions'),
         email,
         token: () => `tok-${next()}-${Math.random().toString(36).slice(2, 10)}`,
         newUser: (data: Partial<UserCreateData> = {}) =>

@@ -187,6 +187,9 @@ export function demoSuite(framework: string, appUrl: URL): void {
         expect.arrayContaining([
           '/auth/jwt/login',
           '/auth/cookie/logout',
+          '/auth/session/refresh',
+          '/users/me/sessions',
+          '/users/{id}/sessions',
           '/auth/register',
           '/users/me',
           '/users/{id}',
@@ -311,6 +314,42 @@ export function demoSuite(framework: string, appUrl: URL): void {
       const cookie = (cookieLogin.headers.getSetCookie()[0] ?? '').split(';')[0] as string;
       const viaCookie = await fetch(`${d.base}/whoami`, { headers: { cookie } });
       expect(await viaCookie.json()).toEqual({ email: 'gareth@camelot.bt' });
+    });
+
+    test('the session backend: refresh tokens, /whoami, and the sessions of both backends listed', async () => {
+      await fetch(
+        `${d.base}/auth/register`,
+        json({ email: 'lynette@camelot.bt', password: 'kitchen-knave' }),
+      );
+      const credentials = { username: 'lynette@camelot.bt', password: 'kitchen-knave' };
+      const cookieLogin = await fetch(`${d.base}/auth/cookie/login`, form(credentials));
+      const cookie = (cookieLogin.headers.getSetCookie()[0] ?? '').split(';')[0] as string;
+      const login = await fetch(`${d.base}/auth/session/login`, form(credentials));
+      expect(login.status).toBe(200);
+      const tokens = (await login.json()) as { access_token: string; refresh_token: string };
+      expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 900 });
+      const headers = { authorization: `Bearer ${tokens.access_token}` };
+      expect(await (await fetch(`${d.base}/whoami`, { headers })).json()).toEqual({
+        email: 'lynette@camelot.bt',
+      });
+      const listed = (await (await fetch(`${d.base}/users/me/sessions`, { headers })).json()) as {
+        backend: string;
+        current: boolean;
+      }[];
+      expect(listed.map((s) => [s.backend, s.current])).toEqual([
+        ['session', true],
+        ['cookie', false],
+      ]);
+      const refreshed = await fetch(
+        `${d.base}/auth/session/refresh`,
+        json({ refresh_token: tokens.refresh_token }),
+      );
+      expect(refreshed.status).toBe(200);
+      const next = (await refreshed.json()) as { refresh_token: string };
+      expect(next.refresh_token).not.toBe(tokens.refresh_token);
+      const others = await fetch(`${d.base}/users/me/sessions`, { method: 'DELETE', headers });
+      expect(others.status).toBe(204);
+      expect((await fetch(`${d.base}/whoami`, { headers: { cookie } })).status).toBe(401);
     });
 
     test('plain-http PUBLIC_URL: the auth cookie is not Secure, and stderr says so', async () => {

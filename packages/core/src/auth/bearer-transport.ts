@@ -1,5 +1,5 @@
 import { empty, json, type PortcullisResponse } from '../http/response';
-import type { CredentialHeaders, Transport } from './transport';
+import type { CredentialHeaders, RefreshAnswer, Transport } from './transport';
 
 export interface BearerTransportOptions {
   /** Path of the login route, relative, for the OpenAPI password flow (e.g. `auth/jwt/login`). */
@@ -7,7 +7,8 @@ export interface BearerTransportOptions {
 }
 
 /**
- * Tokens in `Authorization: Bearer <token>`; login answers 200 `{access_token, token_type}`,
+ * Tokens in `Authorization: Bearer <token>`; login answers 200 `{access_token, token_type}`
+ * (plus `refresh_token` and `expires_in` on a backend with refresh tokens, docs/sessions.md),
  * logout 204 (see docs/contract/behaviour.md#bearer-transport).
  *
  * @example
@@ -28,8 +29,14 @@ export function createBearerTransport(options: BearerTransportOptions): Transpor
       const token = header.slice(space + 1).trim();
       return token === '' ? null : token;
     },
-    loginResponse(token: string): PortcullisResponse {
-      return json({ access_token: token, token_type: 'bearer' });
+    loginResponse(token: string, refresh?: RefreshAnswer): PortcullisResponse {
+      if (!refresh) return json({ access_token: token, token_type: 'bearer' });
+      return json({
+        access_token: token,
+        token_type: 'bearer',
+        refresh_token: refresh.refreshToken,
+        expires_in: refresh.expiresIn,
+      });
     },
     logoutResponse(): PortcullisResponse {
       return empty(204);

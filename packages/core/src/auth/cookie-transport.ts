@@ -1,6 +1,6 @@
 import { type CookieAttributes, readCookie, serializeCookie } from '../http/cookies';
 import { empty, type PortcullisResponse } from '../http/response';
-import type { CredentialHeaders, Transport } from './transport';
+import type { CredentialHeaders, RefreshAnswer, Transport } from './transport';
 
 export interface CookieTransportOptions {
   /** Default `fastapiusersauth`, FastAPI Users' name, so existing frontends keep working. */
@@ -17,6 +17,11 @@ export interface CookieTransportOptions {
   /** Default true: scripts on the page cannot read the session cookie. */
   cookieHttpOnly?: boolean;
   cookieSameSite?: 'lax' | 'strict' | 'none';
+  /**
+   * The refresh cookie's name on a backend with refresh tokens; default `<cookieName>_refresh`.
+   * It is HttpOnly and sent only to the backend's `/refresh` route (docs/sessions.md).
+   */
+  refreshCookieName?: string;
 }
 
 /**
@@ -39,16 +44,41 @@ export function createCookieTransport(options: CookieTransportOptions = {}): Tra
     sameSite: options.cookieSameSite ?? 'lax',
   };
   const clearing = serializeCookie(name, '""', { ...attrs, maxAge: 0 });
+  const refreshName = options.refreshCookieName ?? `${name}_refresh`;
+  const refreshAttrs = (path: string, maxAge: number): CookieAttributes => ({
+    ...attrs,
+    httpOnly: true,
+    path,
+    maxAge,
+  });
   return {
     kind: 'cookie',
     readToken(headers: CredentialHeaders): string | null {
       return readCookie(headers.cookie, name);
     },
-    loginResponse(token: string): PortcullisResponse {
-      return empty(204, [['set-cookie', serializeCookie(name, token, attrs)]]);
+    readRefreshToken(headers: CredentialHeaders): string | null {
+      return readCookie(headers.cookie, refreshName);
     },
-    logoutResponse(): PortcullisResponse {
-      return empty(204, [['set-cookie', clearing]]);
+    loginResponse(token: string, refresh?: RefreshAnswer): PortcullisResponse {
+      const cookies: [string, string][] = [['set-cookie', serializeCookie(name, token, attrs)]];
+      if (refresh) {
+        const { refreshToken, refreshPath, refreshMaxAge } = refresh;
+        const value = serializeCookie(
+          refreshName,
+          refreshToken,
+          refreshAttrs(refreshPath, refreshMaxAge),
+        );
+        cookies.push(['set-cookie', value]);
+      }
+      return empty(204, cookies);
+    },
+    logoutResponse(refreshPath?: string): PortcullisResponse {
+      const cookies: [string, string][] = [['set-cookie', clearing]];
+      if (refreshPath !== undefined) {
+        const value = serializeCookie(refreshName, '""', refreshAttrs(refreshPath, 0));
+        cookies.push(['set-cookie', value]);
+      }
+      return empty(204, cookies);
     },
     securityScheme: { name: 'APIKeyCookie', scheme: { type: 'apiKey', in: 'cookie', name } },
   };

@@ -1,21 +1,43 @@
+import { PortcullisConfigError } from '../errors';
 import { checkContract, checkLifetime } from '../internal/config-checks';
 import { misconfiguredStrategy, problemOf } from '../internal/config-problem';
 import { randomToken } from '../random';
-import type { AccessTokenStore, User } from '../types';
-import type { Strategy, UserLookup } from './strategy';
+import { sessionData, type TokenStorage, tokenKeyOf, touchSession } from '../sessions/session-data';
+import type { AccessTokenStore, SessionStore, User } from '../types';
+import type { LoginContext, Strategy, UserLookup } from './strategy';
 
 export interface DatabaseStrategyOptions {
-  store: AccessTokenStore;
+  /**
+   * Where logins are kept as sessions (docs/sessions.md). An `AccessTokenStore` still works
+   * for now (no session records: nothing to list, tokens stored as given) and is deprecated.
+   */
+  store: SessionStore | AccessTokenStore;
   /** Seconds a token is accepted after its creation; null accepts it until logout. */
   lifetimeSeconds?: number | null;
+  /**
+   * How tokens are kept: `'hashed'` (default) stores the SHA-256 of each token, so a dump of
+   * the store logs nobody in. `'plain'` stores the token itself, as FastAPI Users does: only
+   * for a database shared with a running FastAPI Users app, since anyone who can read the
+   * table can then log in as any user with a live token (docs/sessions.md).
+   */
+  tokenStorage?: TokenStorage;
+}
+
+/** The name an unbound strategy writes on its sessions (bound ones use their backend's name). */
+const UNBOUND = 'database';
+
+function isSessionStore(store: SessionStore | AccessTokenStore): store is SessionStore {
+  return typeof (store as Partial<SessionStore>).getByTokenKey === 'function';
 }
 
 /**
- * Opaque random tokens kept in an access-token store; logout deletes the row (see docs/contract/behaviour.md#database-strategy).
+ * Opaque random tokens, each the key of one session in a `SessionStore`; logout deletes the
+ * session (docs/sessions.md). The store holds the SHA-256 of each
+ * token unless `tokenStorage: 'plain'`.
  *
  * @example
  * ```ts
- * const strategy = createDatabaseStrategy({ store: accessTokens, lifetimeSeconds: 3600 });
+ * const strategy = createDatabaseStrategy({ store: sessions, lifetimeSeconds: 3600 });
  * ```
  */
 export function createDatabaseStrategy<U extends User = User>(
@@ -23,12 +45,72 @@ export function createDatabaseStrategy<U extends User = User>(
 ): Strategy<U> {
   // Reported by createPortcullis at start-up, with the option's full path.
   const problem = problemOf(() => {
-    checkContract('store', options.store, 'AccessTokenStore');
+    const store = options.store as SessionStore | AccessTokenStore | undefined;
+    const legacy = store !== undefined && store !== null && !isSessionStore(store);
+    checkContract('store', options.store, legacy ? 'AccessTokenStore' : 'SessionStore');
     checkLifetime('lifetimeSeconds', options.lifetimeSeconds, { null: true, undefined: true });
+    const storage = options.tokenStorage;
+    if (storage !== undefined && storage !== 'hashed' && storage !== 'plain') {
+      throw new PortcullisConfigError('tokenStorage', `must be 'hashed' or 'plain'`);
+    }
   });
   if (problem) return misconfiguredStrategy(problem);
   const { store } = options;
-  const lifetime = options.lifetimeSeconds ?? null;
+  if (!isSessionStore(store)) return accessTokenStrategy(store, options.lifetimeSeconds ?? null);
+  return sessionStrategy(store, options.lifetimeSeconds ?? null, options.tokenStorage ?? 'hashed');
+}
+
+function sessionStrategy<U extends User>(
+  store: SessionStore,
+  lifetime: number | null,
+  storage: TokenStorage,
+  backend = UNBOUND,
+): Strategy<U> {
+  const find = (token: string) => {
+    const maxAge = lifetime ? new Date(Date.now() - lifetime * 1000) : undefined;
+    return tokenKeyOf(token, storage).then((key) => store.getByTokenKey(key, maxAge));
+  };
+  return {
+    sessions: store,
+    forBackend: (name: string) => sessionStrategy<U>(store, lifetime, storage, name),
+    async readToken(token: string, users: UserLookup<U>): Promise<U | null> {
+      const session = await find(token);
+      if (!session) return null;
+      await touchSession(store, session);
+      return users.findById(String(session.user_id));
+    },
+    async writeToken(user: U, context?: LoginContext): Promise<string> {
+      const token = randomToken();
+      const tokenKey = await tokenKeyOf(token, storage);
+      await store.create(
+        sessionData(user, context, {
+          backend,
+          lifetimeSeconds: lifetime,
+          tokenKey,
+          refreshGeneration: null,
+        }),
+      );
+      return token;
+    },
+    async destroyToken(token: string): Promise<void> {
+      const session = await find(token);
+      if (session) await store.delete(session.id);
+    },
+    // Not upstream, which has no "revoke all" (docs/revocation.md): one delete by user id.
+    async revokeAllForUser(user: U): Promise<void> {
+      await store.deleteAllForUser(user.id);
+    },
+    async sessionIdOf(token: string): Promise<string | null> {
+      return (await find(token))?.id ?? null;
+    },
+  };
+}
+
+/** The strategy over a deprecated `AccessTokenStore`: rows keyed by the token, no sessions. */
+function accessTokenStrategy<U extends User>(
+  store: AccessTokenStore,
+  lifetime: number | null,
+): Strategy<U> {
   return {
     async readToken(token: string, users: UserLookup<U>): Promise<U | null> {
       const maxAge = lifetime ? new Date(Date.now() - lifetime * 1000) : undefined;

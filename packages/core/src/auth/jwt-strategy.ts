@@ -1,7 +1,14 @@
-import { checkContract, checkJwtSigning, checkLifetime } from '../internal/config-checks';
+import { PortcullisConfigError } from '../errors';
+import {
+  checkContract,
+  checkHmacSecret,
+  checkJwtSigning,
+  checkLifetime,
+} from '../internal/config-checks';
 import { misconfiguredStrategy, problemOf } from '../internal/config-problem';
 import { createJwtCodec, isTokenError, type JwtAlgorithm } from '../jwt';
-import type { User } from '../types';
+import { createSessionJwtStrategy, type ResolvedRefresh } from '../sessions/session-jwt-strategy';
+import type { SessionStore, User } from '../types';
 import { createTokenId, type TokenRevocationStore, tokenIdIssuedAt } from './revocation';
 import type { Strategy, UserLookup } from './strategy';
 
@@ -23,6 +30,37 @@ export interface JwtStrategyOptions {
    * lookup. Tokens without a `jti` (issued before revocation was turned on) are refused.
    */
   revocation?: TokenRevocationStore;
+  /**
+   * Every login becomes a session in this store (docs/sessions.md): tokens carry `sid` and an
+   * audience bound to their backend (`portcullis:session:<backend name>` unless `audience` is
+   * given), every read checks the session is still live (one store lookup per request), and
+   * the sessions routes list and end them. Not with `revocation`: a session is already revocable.
+   */
+  sessions?: SessionStore;
+  /**
+   * Refresh tokens, opt-in (needs `sessions`): login also answers a refresh token, and
+   * `POST {prefix}/refresh` rotates it. See docs/sessions.md.
+   */
+  refresh?: RefreshOptions;
+}
+
+/** Refresh-token settings of a JWT strategy with sessions (docs/sessions.md). */
+export interface RefreshOptions {
+  /**
+   * Seconds a session with refresh tokens lives from its login; refreshing does not extend it
+   * (an absolute session lifetime).
+   */
+  lifetimeSeconds: number;
+  /**
+   * Seconds the previous refresh token still yields the same successor after a rotation, so
+   * two tabs refreshing at once both stay logged in. Default 10; 0 turns the window off.
+   */
+  reuseGraceSeconds?: number;
+  /**
+   * Key of the refresh tokens' HMAC, at least 32 bytes. Default: the strategy's `secret` (a
+   * key of its own is required with an asymmetric algorithm).
+   */
+  secret?: string | Uint8Array;
 }
 
 /**
@@ -52,6 +90,15 @@ export function createJwtStrategy<U extends User = User>(options: JwtStrategyOpt
   });
   const lifetime = options.lifetimeSeconds;
   const revocation = options.revocation;
+  if (options.sessions) {
+    return createSessionJwtStrategy<U>({
+      codec,
+      lifetime,
+      audience: options.audience,
+      sessions: options.sessions,
+      refresh: resolveRefresh(options),
+    });
+  }
 
   async function decode(token: string): Promise<Record<string, unknown> | null> {
     try {
@@ -129,4 +176,50 @@ function checkOptions(options: JwtStrategyOptions): void {
   if (options.revocation !== undefined) {
     checkContract('revocation', options.revocation, 'TokenRevocationStore');
   }
+  if (options.sessions !== undefined) {
+    checkContract('sessions', options.sessions, 'SessionStore');
+    if (options.revocation !== undefined) {
+      throw new PortcullisConfigError(
+        'revocation',
+        'is not used with sessions: a session is revoked in its store (give one of the two)',
+      );
+    }
+  }
+  if (options.refresh !== undefined) {
+    if (options.sessions === undefined) {
+      throw new PortcullisConfigError('refresh', 'needs sessions: refresh tokens rotate a session');
+    }
+    const refresh = options.refresh as Partial<RefreshOptions> | null;
+    if (typeof refresh !== 'object' || refresh === null) {
+      throw new PortcullisConfigError('refresh', 'must be an object { lifetimeSeconds, … }');
+    }
+    checkLifetime('refresh.lifetimeSeconds', refresh.lifetimeSeconds, {});
+    const grace = refresh.reuseGraceSeconds;
+    if (
+      grace !== undefined &&
+      !(typeof grace === 'number' && Number.isFinite(grace) && grace >= 0)
+    ) {
+      throw new PortcullisConfigError(
+        'refresh.reuseGraceSeconds',
+        `must be a number of seconds, 0 or more (got ${typeof grace})`,
+      );
+    }
+    if (refresh.secret !== undefined) checkHmacSecret('refresh.secret', refresh.secret);
+    else if (typeof options.secret !== 'string' && !(options.secret instanceof Uint8Array)) {
+      throw new PortcullisConfigError(
+        'refresh.secret',
+        'is required when the strategy signs with a key rather than a secret (at least 32 bytes)',
+      );
+    }
+  }
+}
+
+function resolveRefresh(options: JwtStrategyOptions): ResolvedRefresh | undefined {
+  const refresh = options.refresh;
+  if (!refresh) return undefined;
+  return {
+    lifetimeSeconds: refresh.lifetimeSeconds,
+    reuseGraceSeconds: refresh.reuseGraceSeconds ?? 10,
+    secret: refresh.secret ?? (options.secret as string | Uint8Array),
+  };
 }

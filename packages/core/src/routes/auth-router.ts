@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import type { AuthenticationBackend } from '../auth/backend';
-import { ErrorCode, PortcullisError } from '../errors';
+import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
 import { type BodyLimits, readFormBody, readJsonBody } from '../http/body';
 import type { PortcullisRequest } from '../http/request';
-import type { Route, Router } from '../http/route';
+import { json, type PortcullisResponse } from '../http/response';
+import type { ResponseDoc, Route, Router } from '../http/route';
 import type { User } from '../types';
 import { missing, parseEmbeddedBody, type ValidationIssue, validationError } from '../validation';
 import type { RouteDeps } from './deps';
 import { errorResponse, example, MFA_REQUIRED_EXAMPLE, UNAUTHORIZED_DOC } from './docs';
-import { completeLogin } from './login';
+import { completeLogin, refreshAnswer, refreshPathOf } from './login';
 
 export interface AuthRouterOptions {
   /** Unverified users cannot log in (400 LOGIN_USER_NOT_VERIFIED) nor log out (403). */
@@ -38,6 +39,26 @@ export const mfaLoginBody = z
     code: z.string().meta({ description: 'A TOTP code or a recovery code.' }),
   })
   .meta({ id: 'MfaLoginBody' });
+
+/** `{"refresh_token"}`: the bearer refresh route's body. */
+const refreshBody = z.object({ refresh_token: z.string() });
+
+/** The bearer login and refresh answer of a backend with refresh tokens (docs/sessions.md). */
+const refreshedBearerResponse = z
+  .object({
+    access_token: z.string(),
+    token_type: z.string(),
+    refresh_token: z.string(),
+    expires_in: z.number().int().nullable(),
+  })
+  .meta({ id: 'BearerRefreshResponse' });
+
+const BAD_REFRESH_DOC: ResponseDoc = errorResponse(400, 'Bad Request', [
+  example(
+    ErrorCode.REFRESH_TOKEN_BAD_TOKEN,
+    'Unknown, malformed, expired or revoked refresh token, or a rotated one reused.',
+  ),
+]);
 
 /**
  * FastAPI reads each form field on its own, in declaration order, and an empty value of a
@@ -76,6 +97,10 @@ export function createAuthRouter<U extends User>(
 ): Router {
   const verified = options.requiresVerification ?? false;
   const bearer = backend.transport.kind === 'bearer';
+  const grant = backend.strategy.refresh;
+  const bearerOk: ResponseDoc = grant
+    ? { status: 200, description: 'Successful Response', schema: refreshedBearerResponse }
+    : { status: 200, description: 'Successful Response', schema: 'BearerResponse' };
   const login: Route = {
     method: 'POST',
     path: '/login',
@@ -83,9 +108,7 @@ export function createAuthRouter<U extends User>(
     doc: {
       body: { kind: 'form', schema: loginForm, required: true },
       responses: [
-        bearer
-          ? { status: 200, description: 'Successful Response', schema: 'BearerResponse' }
-          : { status: 200, description: 'Successful Response' },
+        bearer ? bearerOk : { status: 200, description: 'Successful Response' },
         ...(bearer ? [] : [{ status: 204, description: 'No Content' }]),
         errorResponse(400, 'Bad Request', [
           example(ErrorCode.LOGIN_BAD_CREDENTIALS, 'Bad credentials or the user is inactive.'),
@@ -128,46 +151,115 @@ export function createAuthRouter<U extends User>(
     },
     async handle({ request }) {
       // Any backend may authenticate the logout; this backend's strategy destroys (see docs/contract/quirks.md#logout-any-backend).
-      const { user, token } = await deps.requireUser(request, { active: true, verified });
+      const {
+        user,
+        token,
+        backend: via,
+      } = await deps.requireUser(request, { active: true, verified });
+      // The session a token of this very backend belongs to, for onSessionRevoked.
+      const sid = via === backend ? await deps.sessions.currentId({ backend, token }) : null;
       await backend.strategy.destroyToken(token, user);
-      return backend.transport.logoutResponse();
-    },
-  };
-  if (!deps.mfa) return { routes: [login, logout] };
-  const gate = deps.mfa;
-  const mfaLogin: Route = {
-    method: 'POST',
-    path: '/login/mfa',
-    name: `auth:${backend.name}.login_mfa`,
-    doc: {
-      description: 'The second login step: the `mfa_token` of `LOGIN_MFA_REQUIRED` and a code.',
-      body: { kind: 'json', schema: mfaLoginBody, embedded: true, required: true },
-      responses: [
-        bearer
-          ? { status: 200, description: 'Successful Response', schema: 'BearerResponse' }
-          : { status: 200, description: 'Successful Response' },
-        ...(bearer ? [] : [{ status: 204, description: 'No Content' }]),
-        errorResponse(400, 'Bad Request', [
-          example(ErrorCode.MFA_BAD_CODE, 'Wrong, replayed or used code.'),
-          example(
-            ErrorCode.MFA_BAD_TOKEN,
-            'Unknown, expired or used MFA token, or five wrong codes already.',
-          ),
-        ]),
-        errorResponse(429, 'Too Many Requests', [
-          example(ErrorCode.TOO_MANY_REQUESTS, 'Ten attempts for this user in five minutes.'),
-        ]),
-      ],
-    },
-    async handle({ request }) {
-      const body = await readJsonBody(request, deps);
-      const { mfa_token, code } = parseEmbeddedBody(mfaLoginBody, body);
-      const user = await gate.redeem(mfa_token, code, backend.name, request);
-      if (verified && !user.is_verified) {
-        throw new PortcullisError(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'User not verified');
+      if (sid !== null) {
+        const event = { userId: String(user.id), sessionIds: [sid], reason: 'logout' as const };
+        await deps.manager.onSessionRevoked(event, request);
       }
-      return completeLogin(deps, backend, user, request, { mfa: true });
+      return backend.transport.logoutResponse(grant ? refreshPathOf(request) : undefined);
     },
   };
-  return { routes: [login, mfaLogin, logout] };
+  const routes: Route[] = [login];
+  const gate = deps.mfa;
+  if (gate) {
+    const mfaLogin: Route = {
+      method: 'POST',
+      path: '/login/mfa',
+      name: `auth:${backend.name}.login_mfa`,
+      doc: {
+        description: 'The second login step: the `mfa_token` of `LOGIN_MFA_REQUIRED` and a code.',
+        body: { kind: 'json', schema: mfaLoginBody, embedded: true, required: true },
+        responses: [
+          bearer ? bearerOk : { status: 200, description: 'Successful Response' },
+          ...(bearer ? [] : [{ status: 204, description: 'No Content' }]),
+          errorResponse(400, 'Bad Request', [
+            example(ErrorCode.MFA_BAD_CODE, 'Wrong, replayed or used code.'),
+            example(
+              ErrorCode.MFA_BAD_TOKEN,
+              'Unknown, expired or used MFA token, or five wrong codes already.',
+            ),
+          ]),
+          errorResponse(429, 'Too Many Requests', [
+            example(ErrorCode.TOO_MANY_REQUESTS, 'Ten attempts for this user in five minutes.'),
+          ]),
+        ],
+      },
+      async handle({ request }) {
+        const body = await readJsonBody(request, deps);
+        const { mfa_token, code } = parseEmbeddedBody(mfaLoginBody, body);
+        const user = await gate.redeem(mfa_token, code, backend.name, request);
+        if (verified && !user.is_verified) {
+          throw new PortcullisError(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'User not verified');
+        }
+        return completeLogin(deps, backend, user, request, { mfa: true });
+      },
+    };
+    routes.push(mfaLogin);
+  }
+  if (grant) {
+    const readsCookie = backend.transport.readRefreshToken !== undefined;
+    const refresh: Route = {
+      method: 'POST',
+      path: '/refresh',
+      name: `auth:${backend.name}.refresh`,
+      doc: {
+        ...(readsCookie
+          ? {}
+          : { body: { kind: 'json', schema: refreshBody, embedded: true, required: true } }),
+        description:
+          'Rotates the refresh token: a new access token and refresh token; the previous refresh ' +
+          'token stays usable only during the reuse grace window.',
+        responses: [
+          readsCookie ? { status: 204, description: 'No Content' } : bearerOk,
+          BAD_REFRESH_DOC,
+        ],
+      },
+      async handle({ request }) {
+        const path = refreshPathOf(request);
+        let presented: string | null;
+        if (backend.transport.readRefreshToken) {
+          presented = backend.transport.readRefreshToken({ cookie: request.header('cookie') });
+        } else {
+          presented = parseEmbeddedBody(
+            refreshBody,
+            await readJsonBody(request, deps),
+          ).refresh_token;
+        }
+        const refused = (): PortcullisResponse => {
+          // A bad refresh cookie clears both cookies: the client is logged out, not stuck.
+          const cleared = readsCookie ? backend.transport.logoutResponse(path).headers : [];
+          return json({ detail: ErrorCode.REFRESH_TOKEN_BAD_TOKEN }, 400, cleared);
+        };
+        if (presented === null) return refused();
+        try {
+          const { tokens } = await grant.rotate(presented, deps.lookup, async (event) => {
+            await deps.manager.onRefreshTokenReuse(event, request);
+            await deps.manager.onSessionRevoked(
+              {
+                userId: event.userId,
+                sessionIds: [event.sessionId],
+                reason: 'refresh_token_reuse',
+              },
+              request,
+            );
+          });
+          return backend.transport.loginResponse(tokens.accessToken, refreshAnswer(tokens, path));
+        } catch (error) {
+          if (isPortcullisError(error) && error.code === ErrorCode.REFRESH_TOKEN_BAD_TOKEN)
+            return refused();
+          throw error;
+        }
+      },
+    };
+    routes.push(refresh);
+  }
+  routes.push(logout);
+  return { routes };
 }

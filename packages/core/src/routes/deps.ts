@@ -1,6 +1,7 @@
 import type { AbuseProtection } from '../abuse/protection';
 import type { CurrentUserOptions } from '../auth/authenticator';
 import type { AuthenticationBackend } from '../auth/backend';
+import type { UserLookup } from '../auth/strategy';
 import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
 import { type BodyLimits, readJsonBody } from '../http/body';
 import type { PortcullisRequest } from '../http/request';
@@ -11,6 +12,8 @@ import type { UserManager } from '../manager';
 import type { MfaGate } from '../mfa/gate';
 import type { UserSchemas } from '../schemas';
 import { emailRequestBody } from '../schemas';
+import type { ResolvedSessionRevocation } from '../sessions/revocation-policy';
+import type { SessionRegistry } from '../sessions/session-registry';
 import type { User } from '../types';
 import { parseEmbeddedBody } from '../validation';
 
@@ -32,6 +35,12 @@ export interface RouteDeps<U extends User = User> extends BodyLimits {
   readonly abuse: AbuseProtection<U>;
   /** The second-factor gate (`createPortcullis({ mfa })`); null when MFA is not configured. */
   readonly mfa: MfaGate<U> | null;
+  /** How strategies turn a token's subject back into a user. */
+  readonly lookup: UserLookup<U>;
+  /** Every backend's sessions, and ending them (docs/sessions.md). */
+  readonly sessions: SessionRegistry<U>;
+  /** Which events end sessions (`sessionRevocation`). */
+  readonly revocation: ResolvedSessionRevocation;
 }
 
 /**

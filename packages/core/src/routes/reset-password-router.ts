@@ -42,10 +42,15 @@ export function createResetPasswordRouter<U extends User>(deps: RouteDeps<U>): R
         async handle({ request }) {
           const body = await readJsonBody(request, deps);
           const { token, password } = parseEmbeddedBody(resetPasswordBody, body);
+          let user: U;
           try {
-            await deps.manager.resetPassword(token, password, { request });
+            user = await deps.manager.resetPassword(token, password, { request });
           } catch (error) {
             relabel(error, { INVALID_PASSWORD: ErrorCode.RESET_PASSWORD_INVALID_PASSWORD });
+          }
+          // Whoever knew the old password is logged out everywhere (docs/sessions.md).
+          if (deps.revocation.onPasswordReset) {
+            await deps.sessions.endAll(user, 'password_reset', request);
           }
           return json(null, 200);
         },

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../errors';
 import { readJsonBody } from '../http/body';
 import type { PortcullisRequest } from '../http/request';
-import { empty, json, type PortcullisResponse } from '../http/response';
+import { empty, json } from '../http/response';
 import type { ResponseDoc, Route, Router } from '../http/route';
 import type { User } from '../types';
 import { parseModelBody } from '../validation';
@@ -53,14 +53,15 @@ export function createUsersRouter<U extends User>(
     body: unknown,
     user: U,
     safe: boolean,
-  ): Promise<PortcullisResponse> => {
+  ): Promise<{ updated: U; input: Record<string, unknown> }> => {
     const input = parseModelBody(deps.schemas.update, body) as Record<string, unknown>;
     try {
-      return json(deps.serialize(await deps.manager.update(input, user, { safe, request })));
+      return { updated: await deps.manager.update(input, user, { safe, request }), input };
     } catch (error) {
       relabel(error, UPDATE_ERRORS);
     }
   };
+  const { revocation, sessions } = deps;
 
   const routes: Route[] = [
     {
@@ -84,8 +85,13 @@ export function createUsersRouter<U extends User>(
       },
       async handle({ request }) {
         const body = await readJsonBody(request, deps);
-        const { user } = await deps.requireUser(request, activeUser);
-        return update(request, body, user, true);
+        const { user, token, backend } = await deps.requireUser(request, activeUser);
+        const { updated, input } = await update(request, body, user, true);
+        // A new password ends the user's other sessions; this one stays (docs/sessions.md).
+        if (revocation.onPasswordChange && typeof input.password === 'string') {
+          await sessions.endOthers(updated, { backend, token }, 'password_change', request);
+        }
+        return json(deps.serialize(updated));
       },
     },
     {
@@ -111,7 +117,15 @@ export function createUsersRouter<U extends User>(
         const body = await readJsonBody(request, deps);
         await deps.requireUser(request, superuser);
         const user = await lookup(params.id);
-        return update(request, body, user, false);
+        const { updated, input } = await update(request, body, user, false);
+        if (revocation.onSuperuserUpdate) {
+          if (typeof input.password === 'string') {
+            await sessions.endAll(updated, 'password_change', request);
+          } else if (input.is_active === false) {
+            await sessions.endAll(updated, 'user_deactivated', request);
+          }
+        }
+        return json(deps.serialize(updated));
       },
     },
     {
@@ -129,7 +143,9 @@ export function createUsersRouter<U extends User>(
       },
       async handle({ request, params }) {
         await deps.requireUser(request, superuser);
-        await deps.manager.delete(await lookup(params.id), { request });
+        const user = await lookup(params.id);
+        await deps.manager.delete(user, { request });
+        if (revocation.onDelete) await sessions.endAll(user, 'user_deleted', request);
         return empty(204);
       },
     },

@@ -14,6 +14,7 @@ import type { ResolvedSchema } from '../schema';
 import type { SqlUserColumn } from '../user-fields';
 import type { ColumnInfo } from './introspect';
 import { mysqlIndexExists, readColumns } from './introspect';
+import { addSessionColumns, dropSessionColumns } from './session-columns';
 
 /** What a migration step works with. Reads run; writes go through `run`. */
 export interface MigrationContext {
@@ -254,15 +255,19 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
     up: createRevocationTables,
     down: dropRevocationTables,
   },
-  // 0006 belongs to sessions (issue 15).
+  // 0006 was set aside for sessions; they came after 0007, and Kysely's Migrator refuses a
+  // migration named before one a database already ran, so they are 0008.
   {
     name: '0007_create_rate_limit',
     up: createRateLimitTable,
     down: dropRateLimitTable,
   },
-  // 0008 belongs to sessions; migrateToLatest runs a migration named before one a database
-  // already ran (allowUnorderedMigrations), so the order in which they reach a database does
-  // not matter.
+  {
+    // Sessions live in the access-token table (docs/sessions-storage.md).
+    name: '0008_sessions',
+    up: addSessionColumns,
+    down: dropSessionColumns,
+  },
   {
     // Second factors: TOTP secrets, recovery codes, MFA token attempts (createSqlMfaStore).
     name: '0009_mfa',

@@ -1,0 +1,67 @@
+import type { LoginContext } from '../auth/strategy';
+import { randomToken } from '../random';
+import type { SessionCreateData, SessionRecord, SessionStore, User } from '../types';
+
+/** Longest `user_agent` kept on a session; longer headers are cut (docs/sessions.md). */
+export const USER_AGENT_MAX = 512;
+
+/** `last_used_at` is written at most once per this many milliseconds. */
+export const TOUCH_INTERVAL_MS = 60_000;
+
+/** How a database strategy keeps its tokens: SHA-256 hex (default) or as is (FastAPI Users). */
+export type TokenStorage = 'hashed' | 'plain';
+
+const encoder = new TextEncoder();
+
+/**
+ * The store key of an opaque access token: its SHA-256 in hex, so a dump of the store holds
+ * nothing that authenticates; the token itself with `'plain'` (FastAPI Users' `accesstoken`
+ * rows). A 256-bit random token needs no salt nor slow hash: nothing can be guessed.
+ */
+export async function tokenKeyOf(token: string, storage: TokenStorage): Promise<string> {
+  if (storage === 'plain') return token;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(token)));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** A session id: 128 random bits, base64url (never contains a `.`). Not a secret. */
+export function newSessionId(): string {
+  return randomToken(16);
+}
+
+/** The record of a new session for a login, from what the login route knew. */
+export function sessionData(
+  user: User,
+  context: LoginContext | undefined,
+  fields: {
+    backend: string;
+    lifetimeSeconds: number | null;
+    tokenKey: string | null;
+    refreshGeneration: number | null;
+  },
+): SessionCreateData {
+  const now = Date.now();
+  const agent = context?.request?.header('user-agent') ?? null;
+  return {
+    id: newSessionId(),
+    user_id: user.id,
+    backend: fields.backend,
+    created_at: new Date(now),
+    expires_at: fields.lifetimeSeconds ? new Date(now + fields.lifetimeSeconds * 1000) : null,
+    user_agent: agent === null ? null : agent.slice(0, USER_AGENT_MAX),
+    ip: context?.clientAddress ?? null,
+    auth_time: new Date(context?.authTime ?? now),
+    mfa: context?.mfa ?? false,
+    token_key: fields.tokenKey,
+    refresh_generation: fields.refreshGeneration,
+  };
+}
+
+/** Records a use of the session, at most once a minute (one write per minute, not per request). */
+export async function touchSession(store: SessionStore, session: SessionRecord): Promise<void> {
+  const now = Date.now();
+  if (now - session.last_used_at.getTime() < TOUCH_INTERVAL_MS) return;
+  await store.touch(session.id, new Date(now));
+}
