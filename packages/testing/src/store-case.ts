@@ -46,7 +46,7 @@ export interface StoreCaseContext {
 }
 
 /** A capability a case needs; without it the case is skipped, decided before anything runs. */
-export type StoreCapability = 'customFields' | 'accessTokens' | 'sessions';
+export type StoreCapability = 'customFields' | 'accessTokens' | 'sessions' | 'sessionsWithUser';
 
 /** One case of the store suite: a stable id, what it proves, and the proof. */
 export interface StoreCase<Id extends string = string> {

@@ -9,7 +9,12 @@ import type {
 import { absentStore, defineStoreCase, HASH } from './store-case';
 import { emailCases } from './store-cases-email';
 import { lifecycleCases, oauthCases, tokenCases } from './store-cases-links';
-import { sessionCascadeCase, sessionCases, sessionRace } from './store-cases-sessions';
+import {
+  sessionCascadeCase,
+  sessionCases,
+  sessionRace,
+  sessionWithUserCases,
+} from './store-cases-sessions';
 import { userCases } from './store-cases-users';
 
 // The session cases run on a narrower context (sessionStoreSuite runs them without users).
@@ -36,6 +41,7 @@ const storeCases = [
   ...lifecycleCases,
   ...sessionStoreCases,
   sessionCascadeCase,
+  ...sessionWithUserCases,
 ];
 
 /** Every case id of the store suite, e.g. `STORE-EMAIL-002`. */
@@ -63,6 +69,12 @@ export interface StoreSuiteCapabilities {
   accessTokens?: boolean;
   /** True when the stores include `sessions`: STORE-SESSION-* run. Default false. */
   sessions?: boolean;
+  /**
+   * True when `sessions` has the optional `getByTokenKeyWithUser` (the session and its user in
+   * one call): STORE-SESSION-016…019 run. The suite fails at start-up when this does not match
+   * the store, so a store with the method always has it tested.
+   */
+  sessionsWithUser?: boolean;
 }
 
 export interface StoreSuiteOptions {
@@ -104,6 +116,11 @@ function skipReason(c: StoreCase, options: StoreSuiteOptions): string | undefine
   }
   if (c.requires === 'sessions') {
     return capabilities.sessions === true ? undefined : 'capabilities.sessions not set';
+  }
+  if (c.requires === 'sessionsWithUser') {
+    return capabilities.sessionsWithUser === true
+      ? undefined
+      : 'capabilities.sessionsWithUser not set';
   }
   if (c.requires !== undefined && capabilities[c.requires] === undefined) {
     return `capabilities.${c.requires} not provided`;
@@ -147,6 +164,14 @@ export function storeSuite(options: StoreSuiteOptions): void {
     let context: StoreCaseContext | undefined;
     beforeAll(async () => {
       const stores = await options.create();
+      const hasWithUser = typeof stores.sessions?.getByTokenKeyWithUser === 'function';
+      if (hasWithUser !== (options.capabilities?.sessionsWithUser === true)) {
+        throw new Error(
+          hasWithUser
+            ? 'the session store has getByTokenKeyWithUser: set capabilities.sessionsWithUser so STORE-SESSION-016…019 test it'
+            : 'capabilities.sessionsWithUser is set, but the session store has no getByTokenKeyWithUser',
+        );
+      }
       const email = (tag = 'user'): string => `${tag}.${next()}@camelot.bt`;
       context = {
         users: stores.users,
