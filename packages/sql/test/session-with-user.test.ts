@@ -134,3 +134,31 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`one statement per session check on ${dialect}, integer ids`, () => {
+    let database: TestDatabase;
+    let db: Kysely<PortcullisDatabase>;
+    const options = { idType: 'integer' } as const;
+    beforeAll(async () => {
+      database = await createTestDatabase(dialect);
+      db = database.open();
+      await migrateToLatest(db, options);
+    });
+    afterAll(() => database.drop());
+
+    test('the joined user has the number id users.get gives, and the session its user_id', async () => {
+      const users = createSqlUserStore(db, options);
+      const sessions = createSqlSessionStore(db, { ...options, users });
+      const user = await users.create({ email: 'int@camelot.bt', hashed_password: 'x' });
+      expect(typeof user.id).toBe('number');
+      const strategy = createDatabaseStrategy({ store: sessions });
+      const token = await strategy.writeToken(user);
+      expect(await strategy.readToken(token, managerOf(users))).toEqual(await users.get(user.id));
+      const [session] = await sessions.listForUser(user.id);
+      const both = await sessions.getByTokenKeyWithUser?.(session?.token_key as string);
+      expect(both).toEqual({ session, user: await users.get(user.id) });
+      expect(both?.session.user_id).toBe(user.id);
+    });
+  });
+}
