@@ -33,11 +33,10 @@ export interface SqlSessionStoreOptions extends SqlSchemaOptions {
    */
   purgeIntervalSeconds?: number;
   /**
-   * The user store, as `createSqlUserStore` made it on this database with the same `tables`
-   * and `idType`. Given it, the store also has `getByTokenKeyWithUser`, and the database
-   * strategy checks a session with one statement that joins the session row to its user row,
-   * mapped by that store (custom fields, `oauth_accounts`), instead of two queries
-   * (docs/sessions-storage.md).
+   * The user store (made by `createSqlUserStore` on this database, same `tables` and `idType`):
+   * given it, a session check of the database strategy is one statement. The store then has
+   * `getByTokenKeyWithUser`, which joins the session row to its user row and maps the user as
+   * that store does (custom fields, `oauth_accounts`) (docs/sessions-storage.md).
    */
   users?: UserStore<User>;
 }
