@@ -3,7 +3,7 @@
  * strategy, better-auth's own tables with the same user, and the PostgreSQL peers' tables
  * (fixture-peers.ts). Made once per run, removed after.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { createJwtStrategy, createPasswordHasher, type User } from '@portcullis/
 import { randomToken } from '@portcullis/core/adapter';
 import { createRedisStrategy } from '@portcullis/redis';
 import {
-  createSqlAccessTokenStore,
+  createSqlSessionStore,
   createSqlUserStore,
   migrateToLatest,
   type PortcullisDatabase,
@@ -41,7 +41,7 @@ export interface PreparedFixture {
   cleanup(): Promise<void>;
 }
 
-/** The users, in one transaction (a commit per user would cost an fsync each), and a token. */
+/** The users, in one transaction (a commit per user would cost an fsync each), and a session. */
 async function fillUsers(
   db: Kysely<PortcullisDatabase>,
   hash: string,
@@ -56,7 +56,22 @@ async function fillUsers(
       if (email === BENCH_EMAIL) bench = user;
     }
     if (!bench) throw new Error('bench user not created');
-    await createSqlAccessTokenStore<PortcullisDatabase>(trx).create({ token, user_id: bench.id });
+    // The session a cookie login would create; the store keeps the token's SHA-256, as the
+    // database strategy does by default.
+    const now = new Date();
+    await createSqlSessionStore<PortcullisDatabase>(trx).create({
+      id: `bench-${randomBytes(8).toString('hex')}`,
+      user_id: bench.id,
+      backend: 'cookie',
+      created_at: now,
+      expires_at: null,
+      user_agent: null,
+      ip: null,
+      auth_time: now,
+      mfa: false,
+      token_key: createHash('sha256').update(token).digest('hex'),
+      refresh_generation: null,
+    });
     return bench;
   });
 }

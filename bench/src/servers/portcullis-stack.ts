@@ -108,7 +108,7 @@ const databaseGuard =
       stores = postgresStores(url, schema);
     } else stores = sqliteStores(fixture.sqlitePath);
     const strategy = createDatabaseStrategy({
-      store: stores.accessTokens,
+      store: stores.sessions,
       lifetimeSeconds: LIFETIME,
     });
     return { stores, strategy, name: 'cookie' };

@@ -1,9 +1,10 @@
-import type { AccessTokenStore, User, UserStore } from '@portcullis/core';
+import type { User, UserStore } from '@portcullis/core';
 import {
-  createSqlAccessTokenStore,
+  createSqlSessionStore,
   createSqlUserStore,
   openSqlite,
   type PortcullisDatabase,
+  type SqlSessionStore,
 } from '@portcullis/sql';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -12,8 +13,15 @@ import pg from 'pg';
 export interface Stores {
   db: Kysely<PortcullisDatabase>;
   users: UserStore;
-  accessTokens: AccessTokenStore;
+  /** Given `users`: a session check is one statement joining the session to its user. */
+  sessions: SqlSessionStore;
   close(): Promise<void>;
+}
+
+/** The user store, and the session store given it (one query per session check). */
+function sqlStores(db: Kysely<PortcullisDatabase>): Pick<Stores, 'users' | 'sessions'> {
+  const users = createSqlUserStore(db);
+  return { users, sessions: createSqlSessionStore(db, { users }) };
 }
 
 /** The bench database on SQLite (better-sqlite3 through Kysely, as the demo opens it). */
@@ -21,8 +29,7 @@ export function sqliteStores(path: string): Stores {
   const db = openSqlite(path);
   return {
     db,
-    users: createSqlUserStore(db),
-    accessTokens: createSqlAccessTokenStore(db),
+    ...sqlStores(db),
     close: () => db.destroy(),
   };
 }
@@ -40,8 +47,7 @@ export function postgresStores(url: string, schema: string): Stores {
   const db = postgresDb(url, schema);
   return {
     db,
-    users: createSqlUserStore(db),
-    accessTokens: createSqlAccessTokenStore(db),
+    ...sqlStores(db),
     close: () => db.destroy(),
   };
 }

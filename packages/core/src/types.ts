@@ -178,6 +178,19 @@ export interface SessionStore {
   delete(id: string): Promise<boolean>;
   /** Deletes every session of the user except `exceptId`; returns how many. */
   deleteAllForUser(userId: UserId, exceptId?: string): Promise<number>;
+  /**
+   * Optional: the live session whose `token_key` is this (with `maxAge`, created at or after
+   * it) and its user, read together, e.g. in one SQL join; null when there is no such session
+   * or its user is gone. It must answer exactly what `getByTokenKey` followed by the user
+   * store's `get(session.user_id)` would, the user mapped as that store maps it (custom fields,
+   * `oauth_accounts`), an inactive user included. The database strategy then checks a session
+   * in one call instead of two (docs/sessions-storage.md). Nothing may be cached: every call
+   * reads the store.
+   */
+  getByTokenKeyWithUser?(
+    tokenKey: string,
+    maxAge?: Date,
+  ): Promise<{ session: SessionRecord; user: User } | null>;
 }
 
 /**

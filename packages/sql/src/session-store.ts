@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { SessionCreateData, SessionRecord, SessionStore, UserId } from '@portcullis/core';
+import type {
+  SessionCreateData,
+  SessionRecord,
+  SessionStore,
+  User,
+  UserId,
+  UserStore,
+} from '@portcullis/core';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import { randomToken } from '@portcullis/core/adapter';
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
@@ -9,6 +16,7 @@ import { toStoreError } from './errors';
 import { idCodecFor } from './id';
 import { decodeId, toBoolean, toSqlValue } from './internal/rows';
 import { fromSqlTimestamp, toSqlTimestamp } from './internal/timestamp';
+import { type SqlUserReader, userReaderOf } from './internal/user-readers';
 import type { AccessTokenTable, PortcullisDatabase, SqlSchemaOptions } from './schema';
 import { asPortcullisDb, resolveSchema } from './schema';
 
@@ -24,12 +32,44 @@ export interface SqlSessionStoreOptions extends SqlSchemaOptions {
    * expired sessions either way.
    */
   purgeIntervalSeconds?: number;
+  /**
+   * The user store (made by `createSqlUserStore` on this database, same `tables` and `idType`):
+   * given it, a session check of the database strategy is one statement. The store then has
+   * `getByTokenKeyWithUser`, which joins the session row to its user row and maps the user as
+   * that store does (custom fields, `oauth_accounts`) (docs/sessions-storage.md).
+   */
+  users?: UserStore<User>;
 }
 
 /** The SQL session store, plus the purge SQL needs (it has no TTL of its own). */
 export interface SqlSessionStore extends SessionStore {
   /** Deletes sessions whose `expires_at` has passed; returns how many. */
   purgeExpired(): Promise<number>;
+}
+
+/** What `getByTokenKeyWithUser` answers. */
+type SessionWithUser = { session: SessionRecord; user: User };
+
+/** The reader of the user store given as `users`, checked against the session store's schema. */
+function readerOf(
+  users: unknown,
+  schema: ReturnType<typeof resolveSchema>,
+): SqlUserReader | undefined {
+  if (users === undefined) return undefined;
+  const reader = userReaderOf(users);
+  if (reader === undefined) {
+    throw new PortcullisError(
+      ErrorCode.CONFIGURATION,
+      'createSqlSessionStore: users must be a store made by createSqlUserStore',
+    );
+  }
+  if (reader.schema.tables.user !== schema.tables.user || reader.schema.idType !== schema.idType) {
+    throw new PortcullisError(
+      ErrorCode.CONFIGURATION,
+      'createSqlSessionStore: users was created with other tables or idType than this store',
+    );
+  }
+  return reader;
 }
 
 /**
@@ -99,10 +139,15 @@ const usableId = (id: unknown): id is string =>
  * SERVICE_UNAVAILABLE when the database is unreachable or a query times out (the connection's
  * timeouts), USER_NOT_EXISTS for a session of an unknown user.
  *
+ * Given the user store (`users`), the store also has `getByTokenKeyWithUser`: the session and
+ * its user in one statement (a join on the user table), so a session check of the database
+ * strategy is one round trip instead of two.
+ *
  * @example
  * ```ts
  * await migrateToLatest(db);
- * const sessions = createSqlSessionStore(db);
+ * const users = createSqlUserStore(db);
+ * const sessions = createSqlSessionStore(db, { users }); // one query per session check
  * const mine = await sessions.listForUser(user.id); // newest first
  * ```
  */
@@ -123,6 +168,7 @@ export function createSqlSessionStore<DB>(
       'createSqlSessionStore: purgeIntervalSeconds must be a number of seconds, 0 to turn purging off',
     );
   }
+  const reader = readerOf(options.users, schema);
   let lastPurge = Date.now();
   // PostgreSQL binds a Date as an instant; mysql2 would render one in the connection's time
   // zone and better-sqlite3 cannot bind one: both get UTC text.
@@ -193,6 +239,53 @@ export function createSqlSessionStore<DB>(
       if (record !== null) out.push(record);
     }
     return out;
+  }
+
+  /**
+   * The live session of `tokenKey` and its user in one statement: the session's columns under
+   * their own names, the user's as `u0`, `u1`, … (no column of either table is named so, and
+   * the aliases stay short whatever the custom columns are called). Every column is qualified:
+   * a custom user column may share a name with a session column.
+   */
+  function sessionWithUser(
+    users: SqlUserReader,
+  ): (tokenKey: string, maxAge?: Date) => Promise<SessionWithUser | null> {
+    const userTable = users.schema.tables.user;
+    const userColumns = ['id', ...users.columns];
+    const own = (name: string) => sql.ref(`${table}.${name}`);
+    const selections = [
+      ...COLUMNS.map((name) => sql`${own(name)} as ${sql.ref(name)}`),
+      ...TIMESTAMPS.map((name) =>
+        dialect === 'mysql'
+          ? sql`cast(${own(name)} as char) as ${sql.ref(name)}`
+          : sql`${own(name)} as ${sql.ref(name)}`,
+      ),
+      ...userColumns.map(
+        (name, i) => sql`${sql.ref(`${userTable}.${name}`)} as ${sql.ref(`u${i}`)}`,
+      ),
+    ];
+    return (tokenKey, maxAge) => {
+      if (!usableKey(tokenKey)) return Promise.resolve(null);
+      if (maxAge !== undefined && Number.isNaN(maxAge.getTime())) return Promise.resolve(null);
+      return guard(async () => {
+        const since =
+          maxAge === undefined ? sql`` : sql` and ${own('created_at')} >= ${stamp(maxAge)}`;
+        const { rows } = await sql<
+          Row & Record<string, unknown>
+        >`select ${sql.join(selections)} from ${sql.table(table)} inner join ${sql.table(userTable)} on ${sql.ref(`${userTable}.id`)} = ${own('user_id')} where ${own('token')} = ${tokenKey} and (${own('expires_at')} is null or ${own('expires_at')} > ${stamp(new Date())})${since}`.execute(
+          db,
+        );
+        const [row] = rows;
+        if (row === undefined) return null;
+        const session = (await records([row]))[0];
+        if (session === undefined) return null;
+        const userRow: Record<string, unknown> = {};
+        userColumns.forEach((name, i) => {
+          userRow[name] = row[`u${i}`];
+        });
+        return { session, user: await users.toUser(userRow) };
+      });
+    };
   }
 
   async function purgeExpired(): Promise<number> {
@@ -355,5 +448,6 @@ export function createSqlSessionStore<DB>(
     },
 
     purgeExpired,
+    ...(reader === undefined ? {} : { getByTokenKeyWithUser: sessionWithUser(reader) }),
   });
 }

@@ -22,6 +22,7 @@ import {
   toSqlValue,
   USER_COLUMNS,
 } from './internal/rows';
+import { registerUserReader } from './internal/user-readers';
 import type { OAuthAccountTable, PortcullisDatabase, SqlSchemaOptions, UserTable } from './schema';
 import { asPortcullisDb, assertIdentifier, resolveSchema } from './schema';
 import type { SqlUserFields } from './user-fields';
@@ -164,7 +165,7 @@ export function createSqlUserStore<DB, U extends User = User>(
     return id;
   }
 
-  return Object.freeze({
+  const store: UserStore<U> = Object.freeze({
     get(id: UserId): Promise<U | null> {
       const parsed = codec.parse(id);
       return parsed === null ? Promise.resolve(null) : guard(() => read(parsed));
@@ -338,4 +339,13 @@ export function createSqlUserStore<DB, U extends User = User>(
       return codec.parse(value);
     },
   });
+  // A session store given this store reads its users in the same statement as the session,
+  // mapped by this store's own code (docs/sessions-storage.md).
+  registerUserReader(store, {
+    schema,
+    columns: [...USER_COLUMNS, ...customColumns.map((c) => c.name)],
+    customColumns,
+    toUser: (row) => toUser(row as Selectable<UserTable>),
+  });
+  return store;
 }

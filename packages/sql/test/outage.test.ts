@@ -179,6 +179,10 @@ for (const dialect of ['postgres', 'mysql'] as const) {
         .catch((e: unknown) => e);
       expect(sessionError).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE, status: 503 });
       expect((sessionError as Error).message).not.toContain(key);
+      const joined = createSqlSessionStore(db, { users: createSqlUserStore(db) });
+      const joinError = await joined.getByTokenKeyWithUser?.(key).catch((e: unknown) => e);
+      expect(joinError).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE, status: 503 });
+      expect((joinError as Error).message).not.toContain(key);
       await proxy.forward();
       expect(await timeUntil(200, () => app.login(known), RECOVER_WITHIN_MS)).toBeLessThan(
         RECOVER_WITHIN_MS,

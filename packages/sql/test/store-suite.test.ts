@@ -45,16 +45,19 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
       databases.push(database);
       const db = database.open();
       await migrateToLatest(db, { userFields });
+      const users = createSqlUserStore(db, { withOAuthAccounts: true, userFields });
       return {
-        users: createSqlUserStore(db, { withOAuthAccounts: true, userFields }),
+        users,
         accessTokens: createSqlAccessTokenStore(db),
         mfa: createSqlMfaStore(db),
-        sessions: createSqlSessionStore(db),
+        // Given the user store: one statement per session check (STORE-SESSION-016…019).
+        sessions: createSqlSessionStore(db, { users }),
       };
     },
     skip: dialect === 'sqlite' ? SQLITE_SKIPS : {},
     capabilities: {
       sessions: true,
+      sessionsWithUser: true,
       customFields: {
         create: { nickname: 'Sir Kay', karma: 3, newsletter: true },
         update: { nickname: null, karma: 4, newsletter: false },

@@ -49,7 +49,12 @@ export interface StoreCaseContext {
 }
 
 /** A capability a case needs; without it the case is skipped, decided before anything runs. */
-export type StoreCapability = 'customFields' | 'accessTokens' | 'sessions' | 'mfa';
+export type StoreCapability =
+  | 'customFields'
+  | 'accessTokens'
+  | 'sessions'
+  | 'sessionsWithUser'
+  | 'mfa';
 
 /** One case of the store suite: a stable id, what it proves, and the proof. */
 export interface StoreCase<Id extends string = string> {

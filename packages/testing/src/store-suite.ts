@@ -10,7 +10,12 @@ import { absentStore, defineStoreCase, HASH } from './store-case';
 import { emailCases } from './store-cases-email';
 import { lifecycleCases, oauthCases, tokenCases } from './store-cases-links';
 import { mfaCases } from './store-cases-mfa';
-import { sessionCascadeCase, sessionCases, sessionRace } from './store-cases-sessions';
+import {
+  sessionCascadeCase,
+  sessionCases,
+  sessionRace,
+  sessionWithUserCases,
+} from './store-cases-sessions';
 import { userCases } from './store-cases-users';
 
 // The session cases run on a narrower context (sessionStoreSuite runs them without users).
@@ -38,6 +43,7 @@ const storeCases = [
   ...mfaCases,
   ...sessionStoreCases,
   sessionCascadeCase,
+  ...sessionWithUserCases,
 ];
 
 /** Every case id of the store suite, e.g. `STORE-EMAIL-002`. */
@@ -70,6 +76,12 @@ export interface StoreSuiteCapabilities {
   accessTokens?: boolean;
   /** True when the stores include `sessions`: STORE-SESSION-* run. Default false. */
   sessions?: boolean;
+  /**
+   * True when `sessions` has the optional `getByTokenKeyWithUser` (the session and its user in
+   * one call): STORE-SESSION-016…019 run. The suite fails at start-up when this does not match
+   * the store, so a store with the method always has it tested.
+   */
+  sessionsWithUser?: boolean;
 }
 
 export interface StoreSuiteOptions {
@@ -111,6 +123,11 @@ function skipReason(c: StoreCase, options: StoreSuiteOptions): string | undefine
   }
   if (c.requires === 'sessions') {
     return capabilities.sessions === true ? undefined : 'capabilities.sessions not set';
+  }
+  if (c.requires === 'sessionsWithUser') {
+    return capabilities.sessionsWithUser === true
+      ? undefined
+      : 'capabilities.sessionsWithUser not set';
   }
   if (c.requires !== undefined && !capabilities[c.requires]) {
     return `capabilities.${c.requires} not provided`;
@@ -157,11 +174,20 @@ export function storeSuite(options: StoreSuiteOptions): void {
       if (options.capabilities?.mfa && !stores.mfa) {
         throw new Error('capabilities.mfa is set but create() returned no mfa store');
       }
+      const hasWithUser = typeof stores.sessions?.getByTokenKeyWithUser === 'function';
+      if (hasWithUser !== (options.capabilities?.sessionsWithUser === true)) {
+        throw new Error(
+          hasWithUser
+            ? 'the session store has getByTokenKeyWithUser: set capabilities.sessionsWithUser so STORE-SESSION-016…019 test it'
+            : 'capabilities.sessionsWithUser is set, but the session store has no getByTokenKeyWithUser',
+        );
+      }
       const email = (tag = 'user'): string => `${tag}.${next()}@camelot.bt`;
       context = {
         users: stores.users,
         accessTokens: stores.accessTokens ?? absentStore<AccessTokenStore>('accessTokens'),
         sessions: stores.sessions ?? absentStore<SessionStore>('sessions'),
+        ...(stores.mfa ? { mfa: stores.mfa } : {}),
         email,
         token: () => `tok-${next()}-${Math.random().toString(36).slice(2, 10)}`,
         newUser: (data: Partial<UserCreateData> = {}) =>

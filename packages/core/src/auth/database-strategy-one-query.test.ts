@@ -1,0 +1,139 @@
+import { describe, expect, test } from 'vitest';
+import { createMemoryUserStore } from '../../test/memory-store';
+import { UserManager } from '../manager';
+import { createMemorySessionStore } from '../sessions/memory-session-store';
+import { TOUCH_INTERVAL_MS } from '../sessions/session-data';
+import type { SessionRecord, SessionStore, User, UserStore } from '../types';
+import { createDatabaseStrategy } from './database-strategy';
+import type { UserLookup } from './strategy';
+
+const SECRET = 'one-query-test-secret-one-query-test!';
+
+/** Every call a store or lookup receives, by method name, in order. */
+type Calls = string[];
+
+/** Wraps every method of `target` so each call is recorded in `calls` under `prefix.name`. */
+function counted<T extends object>(target: T, prefix: string, calls: Calls): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(target)) {
+    out[name] =
+      typeof value === 'function'
+        ? (...args: unknown[]) => {
+            calls.push(`${prefix}.${name}`);
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          }
+        : value;
+  }
+  return out as T;
+}
+
+/** The memory session store plus the optional one-call read, answered from `users`. */
+function withUserRead(sessions: SessionStore, users: UserStore): SessionStore {
+  return {
+    ...sessions,
+    async getByTokenKeyWithUser(tokenKey: string, maxAge?: Date) {
+      const session = await sessions.getByTokenKey(tokenKey, maxAge);
+      const user = session ? await users.get(session.user_id) : null;
+      return session && user ? { session, user } : null;
+    },
+  };
+}
+
+async function setup(oneQuery: boolean) {
+  const calls: Calls = [];
+  const users = createMemoryUserStore();
+  const manager = new UserManager({
+    users,
+    resetPasswordToken: { secret: SECRET },
+    verificationToken: { secret: SECRET },
+  });
+  const user = await users.create({ email: 'arthur@camelot.bt', hashed_password: 'x' });
+  const memory = createMemorySessionStore();
+  const sessions = counted(oneQuery ? withUserRead(memory, users) : memory, 'sessions', calls);
+  const lookup: UserLookup<User> = counted(
+    { findById: (id: string) => manager.findById(id) },
+    'users',
+    calls,
+  );
+  const strategy = createDatabaseStrategy({ store: sessions, lifetimeSeconds: 3600 });
+  return { calls, users, user, memory, strategy, lookup };
+}
+
+/** Moves a session's last use back, so the next check is due to touch it. */
+async function ageLastUse(memory: SessionStore, session: SessionRecord): Promise<void> {
+  await memory.touch(session.id, new Date(Date.now() - 2 * TOUCH_INTERVAL_MS));
+}
+
+describe('database strategy: one store call per session check', () => {
+  test('with getByTokenKeyWithUser, a check is that one call and no user lookup', async () => {
+    const { calls, user, strategy, lookup } = await setup(true);
+    const token = await strategy.writeToken(user);
+    calls.length = 0;
+    expect(await strategy.readToken(token, lookup)).toEqual(user);
+    expect(calls).toEqual(['sessions.getByTokenKeyWithUser']);
+  });
+
+  test('without it, a check reads the session, then the user', async () => {
+    const { calls, user, strategy, lookup } = await setup(false);
+    const token = await strategy.writeToken(user);
+    calls.length = 0;
+    expect(await strategy.readToken(token, lookup)).toEqual(user);
+    expect(calls).toEqual(['sessions.getByTokenKey', 'users.findById']);
+  });
+
+  test('both paths touch last_used_at the same way: not within a minute, once after', async () => {
+    for (const oneQuery of [true, false]) {
+      const { calls, user, memory, strategy, lookup } = await setup(oneQuery);
+      const token = await strategy.writeToken(user);
+      const [session] = await memory.listForUser(user.id);
+      if (session === undefined) throw new Error('no session was created');
+      await ageLastUse(memory, session);
+      calls.length = 0;
+      expect(await strategy.readToken(token, lookup)).toEqual(user);
+      expect(calls.filter((c) => c === 'sessions.touch')).toHaveLength(1);
+      const touched = (await memory.get(session.id))?.last_used_at.getTime() ?? 0;
+      expect(Date.now() - touched).toBeLessThan(TOUCH_INTERVAL_MS);
+      calls.length = 0;
+      await strategy.readToken(token, lookup);
+      expect(calls).not.toContain('sessions.touch');
+    }
+  });
+
+  test('a logged-out token or a deleted user is no user, and nothing is cached', async () => {
+    const { calls, users, user, strategy, lookup } = await setup(true);
+    const token = await strategy.writeToken(user);
+    const other = await strategy.writeToken(user);
+    expect(await strategy.readToken(token, lookup)).toEqual(user);
+    await strategy.destroyToken(token, user);
+    expect(await strategy.readToken(token, lookup)).toBeNull();
+    // A change to the user shows on the next check: the store is read every time.
+    const renamed = await users.update(user, { is_active: false });
+    expect(await strategy.readToken(other, lookup)).toEqual(renamed);
+    await users.delete(user);
+    calls.length = 0;
+    expect(await strategy.readToken(other, lookup)).toBeNull();
+    expect(calls).toEqual(['sessions.getByTokenKeyWithUser']);
+  });
+
+  test('lifetimeSeconds still bounds the session: maxAge reaches the one-call read', async () => {
+    const { users, user, memory, lookup } = await setup(true);
+    await memory.create({
+      id: 'old-session',
+      user_id: user.id,
+      backend: 'database',
+      created_at: new Date(Date.now() - 3700 * 1000),
+      expires_at: null,
+      user_agent: null,
+      ip: null,
+      auth_time: new Date(),
+      mfa: false,
+      token_key: 'plain-old-token',
+      refresh_generation: null,
+    });
+    const store = withUserRead(memory, users);
+    const bounded = createDatabaseStrategy({ store, lifetimeSeconds: 3600, tokenStorage: 'plain' });
+    const unbounded = createDatabaseStrategy({ store, tokenStorage: 'plain' });
+    expect(await bounded.readToken('plain-old-token', lookup)).toBeNull();
+    expect(await unbounded.readToken('plain-old-token', lookup)).toEqual(user);
+  });
+});
