@@ -37,6 +37,8 @@ export interface StoreCaseContext {
   users: UserStore;
   accessTokens: AccessTokenStore;
   sessions: SessionStore;
+  /** The MFA store, when `create()` returned one (`capabilities.mfa`). */
+  mfa?: MfaStore;
   /** A fresh address, unique to this run: `tag.<run><n>@camelot.bt`. */
   email(tag?: string): string;
   /** A fresh opaque token, unique to this run. */
