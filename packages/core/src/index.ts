@@ -77,13 +77,16 @@ export {
 } from './password-policy/password-policy';
 
 // Custom user fields and validation
+export { booleanField, emailField, type UserSchemas } from './schemas';
 export {
-  booleanField,
-  type CustomUserFields,
-  emailField,
-  type UserSchemas,
-  type UserSchemasOptions,
-} from './schemas';
+  type DefineUserFieldsOptions,
+  defineUserFields,
+  type UserFieldShape,
+  type UserFields,
+  type UserOf,
+  type UserOfShape,
+  type ZodSchemaLike,
+} from './user-fields';
 export { type EmailValidationResult, validateEmail } from './email';
 export type { ValidationIssue } from './validation';
 

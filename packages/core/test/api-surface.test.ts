@@ -28,6 +28,7 @@ const EXPECTED = [
   'createPasswordPolicy',
   'createPbkdf2PasswordHasher',
   'createPortcullis',
+  'defineUserFields',
   'docsHtml',
   'emailField',
   'guardRequest',

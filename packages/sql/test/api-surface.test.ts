@@ -15,7 +15,6 @@ const EXPECTED = [
   'createSqlRateLimitStore',
   'createSqlRevocationStore',
   'createSqlUserStore',
-  'defineUserFields',
   'detectDialect',
   'dialectOfUrl',
   'integerIdCodec',
@@ -28,6 +27,7 @@ const EXPECTED = [
   'parseUuid',
   'planMigrations',
   'redactDatabaseUrl',
+  'userColumns',
   'uuidIdCodec',
 ];
 

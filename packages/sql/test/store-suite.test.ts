@@ -1,14 +1,10 @@
+import { defineUserFields } from '@portcullis/core';
 import type { StoreSkips } from '@portcullis/testing';
 import { storeSuite } from '@portcullis/testing';
 import { afterAll } from 'vitest';
 import { z } from 'zod';
 import type { SqlDialectName } from '../src/index';
-import {
-  createSqlAccessTokenStore,
-  createSqlUserStore,
-  defineUserFields,
-  migrateToLatest,
-} from '../src/index';
+import { createSqlAccessTokenStore, createSqlUserStore, migrateToLatest } from '../src/index';
 import { createTestDatabase, type TestDatabase } from './databases';
 
 const userFields = defineUserFields({
