@@ -4,6 +4,7 @@ import {
   createJwtStrategy,
   createPortcullis,
   defineUserFields,
+  guardRequest,
   type UserOf,
   type UserStore,
 } from '@portcullis/core';
@@ -49,6 +50,19 @@ describe('the user type follows the one declaration', () => {
     expectTypeOf(auth.userManager.users).toEqualTypeOf<UserStore<AppUser>>();
     const result = await auth.currentUser()({ authorization: null });
     if (result.ok && result.user) expectTypeOf(result.user.karma).toEqualTypeOf<number>();
+  });
+
+  it('types the user of guardRequest, undefined when an optional guard found none', async () => {
+    const auth = createPortcullis({
+      userFields,
+      userManager: { users, resetPasswordToken: { secret }, verificationToken: { secret } },
+      backends: [jwt],
+    });
+    const outcome = await guardRequest(
+      auth.currentUser({ optional: true }),
+      new Request('http://x/'),
+    );
+    if (outcome.ok) expectTypeOf(outcome.user).toEqualTypeOf<AppUser | undefined>();
   });
 
   it('refuses a field the declaration lacks', () => {
