@@ -77,7 +77,7 @@ export {
 } from './password-policy/password-policy';
 
 // Custom user fields and validation
-export { booleanField, emailField, type UserSchemas } from './schemas';
+export { emailField, type UserSchemas } from './schemas';
 export {
   type DefineUserFieldsOptions,
   defineUserFields,
@@ -87,7 +87,6 @@ export {
   type UserOfShape,
   type ZodSchemaLike,
 } from './user-fields';
-export { type EmailValidationResult, validateEmail } from './email';
 export type { ValidationIssue } from './validation';
 
 // Errors

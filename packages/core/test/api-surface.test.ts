@@ -15,7 +15,6 @@ const EXPECTED = [
   'PortcullisConfigError',
   'PortcullisError',
   'UserManager',
-  'booleanField',
   'buildOpenApi',
   'createAuthBackend',
   'createBearerTransport',
@@ -33,7 +32,6 @@ const EXPECTED = [
   'emailField',
   'guardRequest',
   'isPortcullisError',
-  'validateEmail',
 ];
 
 /** What adapter and store authors touch (docs: writing an adapter or a store). */
