@@ -39,6 +39,7 @@ const THIRD_PARTY = [
   'better-sqlite3@12.11.1',
   'typescript@6.0.3',
   'vitest@4.1.12',
+  'zod@4.6.7',
   '@types/node@20.19.43',
   // The adapters' .d.ts import these; a TypeScript user installs them alongside.
   '@types/express@5.0.6',
