@@ -43,7 +43,6 @@ const EXPECTED_ADAPTER = [
   'RETRY_AFTER_SECONDS',
   'createJwtCodec',
   'createTokenId',
-  'createUserSchemas',
   'eachHeader',
   'fromFetchRequest',
   'isTokenError',
