@@ -23,7 +23,7 @@ export function vitestConfig(name: string, extra: ViteUserConfig['test'] = {}): 
           replacement: resolve(root, 'packages/core/src/adapter.ts'),
         },
         {
-          find: /^@portcullis\/(core|sql|fastify|testing|express|koa|redis|mongodb|oauth)$/,
+          find: /^@portcullis\/(core|sql|fastify|testing|express|koa|redis|mongodb|oauth|passkeys)$/,
           replacement: join(root, 'packages/$1/src/index.ts'),
         },
       ],

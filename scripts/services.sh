@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Make sure the services the test suites use are up on 127.0.0.1 (DESIGN.md §6), and that the
-# test database and users exist. Idempotent and quiet when everything is already up: it only
+# Make sure the services the test suites use (PostgreSQL, MariaDB, Redis) are up on 127.0.0.1,
+# and that the test database and users exist. Idempotent and quiet when everything is already up: it only
 # prints when it starts or installs something, or when it fails.
 #
 #   PostgreSQL  postgres://postgres:postgres@127.0.0.1:5432/test

@@ -31,7 +31,7 @@ describe('benchmark smoke run', () => {
         redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
         log: () => undefined,
       });
-      // Every scenario is expected here: PostgreSQL and Redis run on this machine (DESIGN §6).
+      // Every scenario is expected here: PostgreSQL and Redis run on this machine (scripts/services.sh starts them).
       expect(result.skipped).toEqual([]);
       const ids = result.scenarios.map((scenario) => scenario.id);
       for (const peer of ['passport-jwt', 'express-session', 'authjs']) {

@@ -42,7 +42,7 @@ export default defineConfig({
       {
         text: 'Guides',
         link: '/guides/custom-user-fields',
-        activeMatch: '^/(guides/|revocation|abuse-protection)',
+        activeMatch: '^/(guides/|revocation|abuse-protection|mfa)',
       },
       { text: 'Reference', link: '/reference/', activeMatch: '^/reference/' },
       {
@@ -86,6 +86,7 @@ export default defineConfig({
           { text: 'Sending mail from the hooks', link: '/guides/sending-mail' },
           { text: 'Logging out everywhere', link: '/revocation' },
           { text: 'Abuse protection and proxies', link: '/abuse-protection' },
+          { text: 'Second factor: TOTP and passkeys', link: '/mfa' },
           { text: 'Not built yet', link: '/guides/not-yet' },
         ],
       },
@@ -103,6 +104,9 @@ export default defineConfig({
         text: 'Contract and decisions',
         items: [
           { text: 'The FastAPI Users contract', link: '/contract/' },
+          { text: 'Routes, guards and framework rules', link: '/contract/routes' },
+          { text: 'Users, tokens, backends and stores', link: '/contract/behaviour' },
+          { text: 'Upstream quirks: kept and fixed', link: '/contract/quirks' },
           { text: 'Deviations from FastAPI Users', link: '/deviations' },
           { text: 'OAuth routes', link: '/oauth' },
           { text: 'Decision records', link: '/contract/decisions' },

@@ -2,9 +2,9 @@
 // TypeDoc and typedoc-plugin-markdown. One TypeDoc run over every entry point (one TypeScript
 // program, so it is quick), with each module renamed to its import specifier.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Application } from 'typedoc';
-import { scrubCitations } from './citations';
+import { linkDocPointers, scrubCitations } from './citations';
 import { docsRoot, packageEntries, repoRoot } from './packages';
 
 export const apiOut = join(docsRoot, 'reference/api');
@@ -57,6 +57,7 @@ export async function generateApi(): Promise<void> {
   for (const entry of readdirSync(apiOut, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.md')) continue;
     const path = join(entry.parentPath, entry.name);
-    writeFileSync(path, scrubCitations(readFileSync(path, 'utf8')));
+    const pageDir = relative(docsRoot, entry.parentPath);
+    writeFileSync(path, linkDocPointers(scrubCitations(readFileSync(path, 'utf8')), pageDir));
   }
 }

@@ -96,9 +96,30 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
   },
   TOO_MANY_REQUESTS: {
     kind: 'added',
-    text: 'Login throttling or the per-address budget refused the request (429, with `Retry-After`); nothing was checked. On by default, `rateLimit: false` turns it off. Upstream has no such limit.',
+    text: "Login throttling or the per-address budget refused the request (429, with `Retry-After`); nothing was checked. On by default, `rateLimit: false` turns it off. Upstream has no such limit. With `mfa`, also the second factor's own limits (`Retry-After`: the rest of the five-minute window): ten `/login/mfa` attempts per user and five `/totp/disable` attempts per user in five minutes.",
     wire: '`{"detail":"TOO_MANY_REQUESTS"}`',
     alsoFrom: 'the password login routes, and every route reached without credentials',
+  },
+  LOGIN_MFA_REQUIRED: {
+    kind: 'added',
+    text: 'The credentials (or the OAuth login) were right, but the user has a second factor: no session, no cookie. Send the `mfa_token` with a TOTP or recovery code to `{prefix}/login/mfa` within 5 minutes (see [Second factor](../mfa.md)).',
+    wire: '`{"detail":{"code":"LOGIN_MFA_REQUIRED","mfa_token":"…"}}`',
+  },
+  MFA_BAD_CODE: {
+    kind: 'added',
+    text: "The TOTP or recovery code is wrong, already used (a TOTP code is accepted once), or the user has no factor any more. At `/login/mfa` each one counts against the MFA token's five attempts.",
+  },
+  MFA_BAD_TOKEN: {
+    kind: 'added',
+    text: "`/login/mfa`: the `mfa_token` is malformed, forged, expired (5 minutes), already used, issued by another backend's login, or five wrong codes were already tried with it. Log in again.",
+  },
+  MFA_ALREADY_ENABLED: {
+    kind: 'added',
+    text: 'TOTP setup or enable for a user who already has TOTP enabled: disable it first.',
+  },
+  PASSKEY_BAD_RESPONSE: {
+    kind: 'added',
+    text: 'A passkey registration or login response did not verify: bad signature, wrong challenge, origin or RP id, no user verification, an unknown or deleted credential, a used, expired or missing challenge (cookie). One code for every reason (see [Passkeys](../mfa.md#passkeys)).',
   },
   USER_ALREADY_EXISTS: {
     kind: 'internal',

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
-import { scrubCitations } from './citations';
+import { linkDocPointers, scrubCitations } from './citations';
 import { packageEntries, repoRoot } from './packages';
 
 interface OptionRow {
@@ -44,7 +44,9 @@ function createProgram(): ts.Program {
   return ts.createProgram(roots, { ...parsed.options, noEmit: true });
 }
 
-const squash = (text: string): string => scrubCitations(text.replace(/\s+/g, ' ')).trim();
+/** Doc text on one line, pointers at docs pages linked from `reference/options.md`. */
+const squash = (text: string): string =>
+  linkDocPointers(scrubCitations(text.replace(/\s+/g, ' ')), 'reference').trim();
 
 /** The first sentence of a doc comment (up to the first `. ` outside backticks), squashed. */
 function firstSentence(text: string): string {

@@ -77,6 +77,12 @@ export const packageEntries: PackageEntry[] = [
     types: 'packages/oauth/dist/index.d.ts',
   },
   {
+    name: '@portcullis/passkeys',
+    source: 'packages/passkeys/src/index.ts',
+    dir: 'packages/passkeys',
+    types: 'packages/passkeys/dist/index.d.ts',
+  },
+  {
     name: '@portcullis/testing',
     source: 'packages/testing/src/index.ts',
     dir: 'packages/testing',

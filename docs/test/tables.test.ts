@@ -1,5 +1,5 @@
 // The committed generated tables must be what the generators make from the code today.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderErrorCodes } from '../scripts/error-codes';
@@ -59,6 +59,14 @@ describe('the ASVS table', () => {
     expect(missing).toEqual([]);
   });
 
+  it('cites test files that exist', () => {
+    const files = [...page.matchAll(/`((?:packages|examples|e2e)\/[\w/.-]+\.test\.ts)`/g)].map(
+      (match) => match[1] as string,
+    );
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.filter((file) => !existsSync(join(docsRoot, '..', file)))).toEqual([]);
+  });
+
   it('cites case ids that the conformance kit defines', () => {
     const kit = readdirSync(join(docsRoot, '../packages/testing/src'))
       .filter((file) => /^(http|store)-cases/.test(file))
@@ -94,5 +102,30 @@ describe('package READMEs', () => {
       }
     }
     expect(relative).toEqual([]);
+  });
+
+  it('each link to the documentation site', () => {
+    const packagesDir = join(docsRoot, '../packages');
+    const unlinked = readdirSync(packagesDir)
+      .filter((name) => existsSync(join(packagesDir, name, 'README.md')))
+      .filter(
+        (name) =>
+          !readFileSync(join(packagesDir, name, 'README.md'), 'utf8').includes(
+            'https://portcullis-auth.github.io/portcullis/',
+          ),
+      );
+    expect(unlinked).toEqual([]);
+  });
+
+  it('are all listed in the root README', () => {
+    const packagesDir = join(docsRoot, '../packages');
+    const readme = readFileSync(join(docsRoot, '../README.md'), 'utf8');
+    const published = readdirSync(packagesDir)
+      .filter((name) => existsSync(join(packagesDir, name, 'package.json')))
+      .map((name) => JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8')))
+      .filter((manifest: { private?: boolean }) => manifest.private !== true)
+      .map((manifest: { name: string }) => manifest.name);
+    expect(published.length).toBeGreaterThan(8);
+    expect(published.filter((name) => !readme.includes(`| [\`${name}\`]`))).toEqual([]);
   });
 });

@@ -214,7 +214,7 @@ async function stop(child) {
   clearTimeout(timer);
 }
 
-/** Register, log in, read /users/me: the statuses and bodies FastAPI Users answers (spec §). */
+/** Register, log in, read /users/me: the statuses and bodies FastAPI Users answers (see docs/contract/routes.md). */
 async function conversation(base) {
   const email = `pack-install-${Date.now()}@example.com`;
   const password = 'correct horse battery staple';

@@ -28,7 +28,7 @@ export interface PortcullisStack {
 
 const LIFETIME = 86_400;
 
-/** The demo's backends (DESIGN §8), one per scenario so each measures one strategy. */
+/** The demo's backends (see docs/demo.md), one per scenario so each measures one strategy. */
 function backend(name: 'jwt' | 'cookie', strategy: Strategy): AuthenticationBackend {
   const transport =
     name === 'jwt'

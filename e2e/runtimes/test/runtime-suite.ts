@@ -54,7 +54,7 @@ function contractTarget(app: RunningApp): HttpContractTarget {
 }
 
 /**
- * The seed's HTTP contract against the runtime app served by one runtime, then what only that
+ * The FastAPI Users HTTP contract against the runtime app served by one runtime, then what only that
  * runtime can show: that it is the runtime, and which password hasher runs there (and that its
  * hashes verify on Node and Node's verify there). Returns the app's getter for the file's own
  * tests; the app starts once, on first use, and stops after the file.

@@ -65,6 +65,7 @@ for (const dialect of ['postgres', 'mysql'] as const) {
 
   httpContractSuite({
     name: `fastify demo on ${server.name} (DATABASE_URL=${dialect}://…)`,
+    mfa: true,
     async target() {
       database = await createOwnDatabase(dialect);
       demo = await startDemo(appDir, { DATABASE_URL: database.url });

@@ -20,7 +20,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The Fastify demo with OIDC_* pointing at a local oidc-provider (DESIGN §8). */
+/** The Fastify demo with OIDC_* pointing at a local oidc-provider (see docs/demo.md). */
 async function startOidcDemo(
   provider: TestOidcProvider,
   extra: NodeJS.ProcessEnv = {},
@@ -45,7 +45,7 @@ async function detail(response: Response): Promise<unknown> {
 let counter = 0;
 const unique = (tag: string): string => `${tag}${Date.now().toString(36)}${++counter}`;
 
-describe('the Fastify demo with OIDC_ISSUER set (DESIGN §8)', () => {
+describe('the Fastify demo with OIDC_ISSUER set', () => {
   let provider: TestOidcProvider;
   let plain: { demo: RunningDemo; base: string };
   let byEmail: { demo: RunningDemo; base: string };

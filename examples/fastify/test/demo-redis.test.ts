@@ -55,9 +55,10 @@ afterAll(async () => {
   await close();
 });
 
-// The seed's HTTP contract with REDIS_URL set: cookie sessions on the Redis strategy.
+// The FastAPI Users HTTP contract with REDIS_URL set: cookie sessions on the Redis strategy.
 httpContractSuite({
   name: 'fastify demo with REDIS_URL (cookie backend on the Redis strategy)',
+  mfa: true,
   async target() {
     first = await startDemo(appDir, { REDIS_URL });
     return contractTarget(first);

@@ -1,10 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { AccessTokenStore, RateLimitStore, UserStore } from '@portcullis/core';
+import type {
+  AccessTokenStore,
+  MfaStore,
+  PasskeyStore,
+  RateLimitStore,
+  UserStore,
+} from '@portcullis/core';
 import { isPortcullisError } from '@portcullis/core';
 import type { PortcullisDatabase } from '@portcullis/sql';
 import {
   createSqlAccessTokenStore,
+  createSqlMfaStore,
+  createSqlPasskeyStore,
   createSqlRateLimitStore,
   createSqlUserStore,
   dialectOfUrl,
@@ -20,6 +28,10 @@ import { SettingsError } from './settings';
 export interface DemoDatabase {
   users: UserStore;
   accessTokens: AccessTokenStore;
+  /** Second factors (TOTP secrets, recovery codes, MFA token attempts). */
+  mfa: MfaStore;
+  /** Passkeys and their pending challenges. */
+  passkeys: PasskeyStore;
   /** Limiter counters shared by every instance on this database (SQL only). */
   rateLimitStore?: RateLimitStore;
   close(): Promise<void>;
@@ -101,6 +113,8 @@ export async function openDatabase(url: string): Promise<DemoDatabase> {
     // The OAuth callbacks refresh a user's linked accounts, so the store loads them.
     users: createSqlUserStore(db, { withOAuthAccounts: true }),
     accessTokens: createSqlAccessTokenStore(db),
+    mfa: createSqlMfaStore(db),
+    passkeys: createSqlPasskeyStore(db),
     rateLimitStore: createSqlRateLimitStore(db),
     close: () => db.destroy(),
   };

@@ -13,6 +13,7 @@ import {
   type Portcullis,
   type PortcullisHandler,
 } from '@portcullis/core';
+import { createPasskeys } from '@portcullis/passkeys';
 import { createRedisStrategy } from '@portcullis/redis';
 import { openDatabase } from './database';
 import { createDemoLogger } from './hardening';
@@ -39,7 +40,7 @@ export interface Demo {
 }
 
 /**
- * The demo app of DESIGN §8, framework-free: every demo (Fastify, Express, Koa) mounts these
+ * The demo app (docs/demo.md), framework-free: every demo (Fastify, Express, Koa) mounts these
  * routers at these prefixes and serves `/openapi.json` and `/docs`.
  */
 export async function createDemo(
@@ -47,7 +48,7 @@ export async function createDemo(
   logger: Logger = createDemoLogger(),
 ): Promise<Demo> {
   const db = await openDatabase(settings.databaseUrl);
-  // REDIS_URL: cookie sessions live in Redis instead of the database (DESIGN §8).
+  // REDIS_URL: cookie sessions live in Redis instead of the database (see docs/demo.md).
   const redis = settings.redisUrl
     ? await openRedis(settings.redisUrl, (message) => {
         process.stderr.write(`warning: ${message}\n`);
@@ -70,7 +71,7 @@ export async function createDemo(
     },
     // RATE_LIMIT, RATE_LIMIT_*, TRUST_PROXY (docs/demo.md).
     ...abuseOptions(settings.abuse, { redis: redis?.redis ?? null, sql: db.rateLimitStore }),
-    // Tried in this order on every protected route (DESIGN §8).
+    // Tried in this order on every protected route (see docs/demo.md).
     backends: [
       createAuthBackend({
         name: 'jwt',
@@ -89,14 +90,30 @@ export async function createDemo(
       }),
     ],
     logger,
+    // Second factors: TOTP and recovery codes (docs/mfa.md). MFA_ENCRYPTION_KEY or SECRET.
+    mfa: { store: db.mfa, encryptionKey: settings.mfaEncryptionKey, issuer: 'Portcullis demo' },
+  });
+  // Passkeys: RP id and origin from PUBLIC_URL, else http://localhost:PORT (docs/demo.md).
+  const passkeys = createPasskeys({
+    origin: settings.passkeyOrigin,
+    rpName: 'Portcullis demo',
+    store: db.passkeys,
   });
   const mounts: Mounts = [
     ['/auth/jwt', portcullis.authRouter('jwt')],
     ['/auth/cookie', portcullis.authRouter('cookie')],
+    // `/passkey/options` and `/passkey/login` on every backend, each at its own prefix.
+    ...portcullis.backends.map((backend): Mounts[number] => [
+      `/auth/${backend.name}`,
+      portcullis.passkeyLoginRouter(passkeys, backend.name),
+    ]),
+    ['/auth/passkey', portcullis.passkeyRegisterRouter(passkeys)],
+    ['/users', portcullis.userPasskeysRouter(passkeys)],
     ['/auth', portcullis.registerRouter()],
     ['/auth', portcullis.resetPasswordRouter()],
     ['/auth', portcullis.verifyRouter()],
     ['/users', portcullis.usersRouter()],
+    ['/auth/mfa', portcullis.mfaRouter()],
     // `/auth/oidc` and `/auth/associate/oidc` when OIDC_* is set.
     ...oidcMounts(portcullis, settings),
   ];

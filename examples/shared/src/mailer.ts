@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs';
 export type MailKind = 'verify' | 'reset';
 
 /**
- * The demo mailer: the only place allowed to print a token (DESIGN §8). Each message is one
+ * The demo mailer: the only place allowed to print a token (see docs/demo.md). Each message is one
  * JSON line appended to OUTBOX (when set) and printed to stdout.
  */
 export function createMailer(

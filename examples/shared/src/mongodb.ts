@@ -1,5 +1,7 @@
 import {
   createMongoAccessTokenStore,
+  createMongoMfaStore,
+  createMongoPasskeyStore,
   createMongoUserStore,
   ensureIndexes,
 } from '@portcullis/mongodb';
@@ -43,7 +45,11 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
   }
   try {
     await client.connect();
-    await ensureIndexes(client.db(), { accessTokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS });
+    await ensureIndexes(client.db(), {
+      accessTokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
+      passkeys: true,
+      mfa: true,
+    });
   } catch (error) {
     await client.close().catch(() => undefined);
     const cause = (error as { cause?: unknown }).cause ?? error;
@@ -59,6 +65,8 @@ export async function openMongo(url: string): Promise<DemoDatabase> {
   return {
     users: createMongoUserStore(db),
     accessTokens: createMongoAccessTokenStore(db),
+    mfa: createMongoMfaStore(db),
+    passkeys: createMongoPasskeyStore(db),
     close: () => client.close(),
   };
 }

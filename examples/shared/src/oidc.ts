@@ -3,7 +3,7 @@ import { createOpenIdClient } from '@portcullis/oauth';
 import type { DemoSettings } from './settings';
 
 /**
- * The demo's `oidc` provider (DESIGN §8): login through the `jwt` backend, users created
+ * The demo's `oidc` provider (see docs/demo.md): login through the `jwt` backend, users created
  * verified, associate-by-email only with OIDC_ASSOCIATE_BY_EMAIL=1, redirect URIs under
  * PUBLIC_URL. None without the OIDC_* env.
  */

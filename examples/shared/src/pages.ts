@@ -1,5 +1,6 @@
 import type { User } from '@portcullis/core';
 import { createDocsAssets } from '@portcullis/core/node';
+import { createAccountPages } from './account-page';
 import type { Demo } from './demo';
 
 /** A page of the demo app that is not a Portcullis route. */
@@ -49,7 +50,7 @@ export function whoami(user: User | null | undefined): { email: string | null } 
 const ASSETS = '/docs/assets/';
 
 /**
- * `/openapi.json`, `/docs` and the docs assets (served from this server, no CDN; DESIGN §8), so
+ * `/openapi.json`, `/docs` and the docs assets (served from this server, no CDN; docs/demo.md), so
  * every framework's demo serves the same bytes.
  */
 export function createDemoPages(demo: Demo): DemoPages {
@@ -59,10 +60,14 @@ export function createDemoPages(demo: Demo): DemoPages {
     body: JSON.stringify(demo.openapi),
   };
   const docs: DemoPage = { contentType: 'text/html; charset=utf-8', body: demo.docsPage };
+  // The account page and its files (`/account`, docs/demo.md).
+  const account = createAccountPages();
   return {
-    paths: ['/openapi.json', '/docs', `${ASSETS}:file`],
+    paths: ['/openapi.json', '/docs', `${ASSETS}:file`, ...account.keys()],
     get(pathname) {
       if (pathname === '/openapi.json') return openapi;
+      const accountPage = account.get(pathname);
+      if (accountPage) return accountPage;
       if (pathname === '/docs') return docs;
       if (!pathname.startsWith(ASSETS)) return null;
       const asset = assets.get(pathname.slice(ASSETS.length));

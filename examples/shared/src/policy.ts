@@ -1,7 +1,7 @@
 import { InvalidPasswordError } from '@portcullis/core';
 
 /**
- * The demo's password policy (DESIGN §8), with the reasons FastAPI Users' documentation uses:
+ * The demo's password policy (see docs/demo.md), with the reasons FastAPI Users' documentation uses:
  * at least 8 characters, and not containing the email.
  */
 export function validatePassword(password: string, user: Record<string, unknown>): void {

@@ -42,8 +42,8 @@ function parseClusterUrl(url: string): {
 }
 
 /**
- * `REDIS_URL`: the connection the cookie backend's Redis strategy and the limiter use (DESIGN
- * §8). `redis://` or `rediss://` is one server; `redis+cluster://h1:p1,h2:p2,…` a Redis
+ * `REDIS_URL`: the connection the cookie backend's Redis strategy and the limiter use (see
+ * docs/demo.md#environment). `redis://` or `rediss://` is one server; `redis+cluster://h1:p1,h2:p2,…` a Redis
  * Cluster (ioredis `Cluster`: the strategy then uses its cluster key layout). Connects before
  * the demo listens, so a wrong URL stops it with a message instead of failing requests.
  * While Redis is down, requests answer 503 within 5 s (at once while the client reconnects),

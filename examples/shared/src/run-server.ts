@@ -21,7 +21,7 @@ const warn = (message: string): void => {
 };
 
 function fail(error: unknown): never {
-  // A settings problem is the operator's to fix: one line, no stack (DESIGN §8).
+  // A settings problem is the operator's to fix: one line, no stack (see docs/demo.md).
   let message = String(error);
   // A configuration mistake names the option: the message is the whole story.
   const configuration = isPortcullisError(error) && error.code === 'CONFIGURATION';
@@ -39,6 +39,9 @@ async function main(framework: string, start: StartDemo): Promise<void> {
   const base = `http://${host}:${server.port}`;
   process.stdout.write(`Portcullis demo (${framework}) listening on ${base}\n`);
   process.stdout.write(`Interactive docs: ${base}/docs\n`);
+  // Passkeys only work on the origin they are bound to (never an IP address): the account page
+  // is printed there (with PORT=0, set PUBLIC_URL to the address the server gets).
+  process.stdout.write(`Account page: ${new URL('/account', settings.passkeyOrigin).href}\n`);
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;
@@ -67,7 +70,7 @@ async function main(framework: string, start: StartDemo): Promise<void> {
 }
 
 /**
- * The demo's entry point, the same for every framework: reads the env (DESIGN §8), starts the
+ * The demo's entry point, the same for every framework: reads the env (see docs/demo.md), starts the
  * app, prints where it listens, and on SIGTERM/SIGINT lets in-flight requests finish, then
  * exits 0; requests still running after 5 s have their connections closed, and the process is
  * gone within 10 s whatever its clients do. A bad setting exits 1 with one `error: …` line on

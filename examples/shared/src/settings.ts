@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { type AbuseSettings, readAbuseSettings } from './rate-limit';
 
-/** The demo's environment (DESIGN §8), read and checked once at start. */
+/** The demo's environment (see docs/demo.md), read and checked once at start. */
 export interface DemoSettings {
   port: number;
   host: string;
@@ -9,12 +10,16 @@ export interface DemoSettings {
   outbox: string | null;
   redisUrl: string | null;
   publicUrl: string;
+  /** The origin passkeys are bound to: PUBLIC_URL's, or http://localhost:PORT (never an IP). */
+  passkeyOrigin: string;
   /** False when the demo is served over plain http (then cookies cannot be Secure). */
   secureCookies: boolean;
   /** The `oidc` OAuth provider, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. */
   oidc: OidcSettings | null;
   /** RATE_LIMIT, RATE_LIMIT_*, TRUST_PROXY. */
   abuse: AbuseSettings;
+  /** MFA_ENCRYPTION_KEY, else a key derived from SECRET (docs/demo.md). */
+  mfaEncryptionKey: string;
 }
 
 export interface OidcSettings {
@@ -70,9 +75,17 @@ export function readSettings(
       `PUBLIC_URL is plain http (${publicUrl}): cookies are sent without the Secure flag. Use https in production.`,
     );
   }
+  // Browsers refuse an IP address as WebAuthn RP id: passkeys use PUBLIC_URL's origin when it
+  // names a host, else http://localhost:PORT (docs/demo.md).
+  const namedHost = !/^(\d{1,3}(\.\d{1,3}){3}|\[.*\])$/.test(parsed.hostname);
+  const passkeyOrigin = env.PUBLIC_URL && namedHost ? parsed.origin : `http://localhost:${port}`;
+  if (env.PUBLIC_URL && !namedHost) {
+    warn(`PUBLIC_URL names an IP address: passkeys use ${passkeyOrigin} instead.`);
+  }
   return {
     port,
     host,
+    passkeyOrigin,
     databaseUrl: env.DATABASE_URL || 'sqlite:./data/app.db',
     secret,
     outbox: env.OUTBOX || null,
@@ -81,12 +94,30 @@ export function readSettings(
     secureCookies,
     oidc: readOidcSettings(env, warn),
     abuse: readAbuseSettings(env),
+    mfaEncryptionKey: readMfaKey(env, secret),
   };
+}
+
+/**
+ * MFA_ENCRYPTION_KEY (at least 32 bytes), else a key derived from SECRET with HMAC-SHA-256 under
+ * a label of its own, so the demo needs one secret and the sealing key is not the signing key.
+ * Changing either disables every enrolled authenticator (docs/demo.md).
+ */
+function readMfaKey(env: NodeJS.ProcessEnv, secret: string): string {
+  const key = env.MFA_ENCRYPTION_KEY ?? '';
+  if (key === '') {
+    return createHmac('sha256', secret).update('portcullis demo mfa encryption key').digest('hex');
+  }
+  const bytes = new TextEncoder().encode(key).byteLength;
+  if (bytes < 32) {
+    throw new SettingsError(`MFA_ENCRYPTION_KEY must be at least 32 bytes (got ${bytes})`);
+  }
+  return key;
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
-/** OIDC_* (DESIGN §8): all three or none; `http://` only on a loopback host, with a warning. */
+/** OIDC_* (see docs/demo.md): all three or none; `http://` only on a loopback host, with a warning. */
 function readOidcSettings(
   env: NodeJS.ProcessEnv,
   warn: (message: string) => void,

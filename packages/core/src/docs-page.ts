@@ -54,7 +54,7 @@ function escapeHtml(value: string): string {
 }
 
 /**
- * The interactive docs page: Swagger UI loaded from `assetsPath` (no CDN, DESIGN §8) and pointed
+ * The interactive docs page: Swagger UI loaded from `assetsPath` (no CDN, docs/demo.md) and pointed
  * at `openapiUrl`. The page has no inline script or style, so it runs under a strict CSP such as
  * `default-src 'self'; img-src 'self' data:` (Swagger UI draws some icons as data URIs).
  *

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateEmail } from './email';
 
-// Expected values follow email-validator 2.x + pydantic 2 (spec §1.3): the reason strings are
+// Expected values follow email-validator 2.x + pydantic 2 (see docs/contract/behaviour.md#email-validation): the reason strings are
 // theirs, so a 422 body carries the same `ctx.reason` FastAPI Users would send.
 
 const local64 = 'k'.repeat(64);
@@ -334,7 +334,7 @@ describe('validateEmail rejects with email-validator reasons', () => {
 // Where Portcullis knowingly differs from email-validator 2.3.0 + pydantic 2.13 (checked against
 // both): each case says what upstream does instead.
 describe('validateEmail deliberate deviations', () => {
-  it('rejects a 65-character local part, which 2.3 accepts unless `strict` (DESIGN §3, ≤ 2.2)', () => {
+  it('rejects a 65-character local part, which 2.3 accepts unless `strict` (as ≤ 2.2)', () => {
     expect(validateEmail(`${'k'.repeat(65)}@camelot.bt`).ok).toBe(false);
   });
 

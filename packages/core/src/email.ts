@@ -1,5 +1,5 @@
 /**
- * Email validation as FastAPI Users' `EmailStr` does it (spec §1.3): pydantic 2's wrapper (length
+ * Email validation as FastAPI Users' `EmailStr` does it (see docs/contract/behaviour.md#email-validation): pydantic 2's wrapper (length
  * cap, `Name <addr>`, strip) around python email-validator 2.x with the defaults pydantic uses
  * (SMTPUTF8 allowed, quoted local parts and IP literals refused, deliverability off). Checks run
  * in email-validator's order with its messages, so a 422 `ctx.reason` reads as upstream's does.
@@ -65,7 +65,7 @@ function prettyAddress(value: string): string | null {
     while (SPACE_CHAR.test(value.charAt(lt))) lt++;
     const address = value.charAt(lt) === '<' ? inner(lt) : null;
     if (address === null) continue;
-    // pydantic drops the name unchecked; we still refuse controls in it (DESIGN §3: no U+0000).
+    // pydantic drops the name unchecked; we still refuse controls in it (see docs/contract/decisions.md#no-nul).
     const control = (ch: string): boolean => /^[\p{Cc}\p{Cs}]$/u.test(ch) && !SPACE_CHAR.test(ch);
     const bad = badChars(value.slice(start + 1, q), (ch) => !control(ch));
     if (bad) fail(`The email address contains unsafe characters: ${bad}.`);
@@ -77,7 +77,7 @@ function prettyAddress(value: string): string | null {
 /** validate_email_local_part: returns whether the local part needs SMTPUTF8 (is not ASCII). */
 function checkLocal(local: string, quoted: boolean): boolean {
   if (local === '') fail('There must be something before the @-sign.');
-  // 2.3 checks this only with `strict`; DESIGN §3 keeps the RFC 5321 §4.5.3.1.1 limit of ≤ 2.2.
+  // 2.3 checks this only with `strict`; we keep the RFC 5321 §4.5.3.1.1 limit of ≤ 2.2 (see docs/contract/decisions.md#email-local-part-limit).
   const length = codePoints(local);
   if (length > 64) fail(`The email address is too long before the @-sign ${tooMany(length, 64)}.`);
   if (DOT_ATOM.test(local)) return false;

@@ -1,6 +1,6 @@
 /**
  * Error codes. The first fifteen are FastAPI Users' `ErrorCode` values, sent verbatim as `detail`
- * (spec §2.1); the rest are added by Portcullis (DESIGN §4) or used between layers.
+ * (see docs/contract/behaviour.md#errors); the rest are added by Portcullis or used between layers.
  *
  * @example
  * ```ts
@@ -29,6 +29,13 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   // Abuse protection: 429 from login throttling and per-address limits.
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  // Second factor (docs/mfa.md).
+  LOGIN_MFA_REQUIRED: 'LOGIN_MFA_REQUIRED',
+  MFA_BAD_CODE: 'MFA_BAD_CODE',
+  MFA_BAD_TOKEN: 'MFA_BAD_TOKEN',
+  MFA_ALREADY_ENABLED: 'MFA_ALREADY_ENABLED',
+  // Passkeys: a WebAuthn response that did not verify, whatever the reason.
+  PASSKEY_BAD_RESPONSE: 'PASSKEY_BAD_RESPONSE',
   // Between layers (a store or the manager tells its caller; routes translate them).
   USER_ALREADY_EXISTS: 'USER_ALREADY_EXISTS',
   USER_NOT_EXISTS: 'USER_NOT_EXISTS',
@@ -76,6 +83,8 @@ export interface PortcullisErrorOptions {
    * `error` value, say). Never put an email, a token or a secret here.
    */
   detail?: unknown;
+  /** Whole seconds a client should wait before trying again: sent as `Retry-After` on a 429. */
+  retryAfter?: number;
   cause?: unknown;
 }
 
@@ -91,6 +100,8 @@ export class PortcullisError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly reason: unknown;
+  /** Whole seconds before a retry may succeed (`Retry-After`), when the error says. */
+  readonly retryAfter: number | undefined;
   readonly #detail: unknown;
   readonly [BRAND] = true;
 
@@ -100,6 +111,7 @@ export class PortcullisError extends Error {
     this.code = code;
     this.status = options.status ?? DEFAULT_STATUS[code] ?? 400;
     this.reason = options.reason;
+    this.retryAfter = options.retryAfter;
     this.#detail = options.detail;
   }
 
@@ -126,7 +138,7 @@ export function isPortcullisError(value: unknown): value is PortcullisError {
 
 /**
  * Thrown by `validatePassword` to reject a password; `reason` reaches the client as
- * `{"detail": {"code": "..._INVALID_PASSWORD", "reason": reason}}` (spec §2.2).
+ * `{"detail": {"code": "..._INVALID_PASSWORD", "reason": reason}}` (see docs/contract/behaviour.md#errors).
  */
 export class InvalidPasswordError extends PortcullisError {
   constructor(reason: unknown) {

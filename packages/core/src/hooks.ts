@@ -1,12 +1,13 @@
 import type { LoginFailedEvent, RateLimitErrorEvent, ThrottledEvent } from './abuse/events';
 import type { PortcullisRequest } from './http/request';
 import type { PortcullisResponse } from './http/response';
+import type { MfaChangedEvent, MfaFailedEvent } from './mfa/events';
 import type { User } from './types';
 
 /**
- * The nine lifecycle hooks (spec §3.10), all optional. `request` is the incoming request (method,
+ * The nine lifecycle hooks (see docs/contract/behaviour.md#hooks), all optional. `request` is the incoming request (method,
  * URL, headers, client address) when the action came over HTTP. Hooks never receive a plaintext password (a deliberate fix of
- * upstream quirk 7).
+ * docs/contract/quirks.md#hook-password).
  */
 export interface UserManagerHooks<U extends User = User> {
   onAfterRegister?(user: U, request?: PortcullisRequest): void | Promise<void>;
@@ -35,6 +36,26 @@ export interface UserManagerHooks<U extends User = User> {
   onThrottled?(event: ThrottledEvent, request?: PortcullisRequest): void | Promise<void>;
   /** The limiter's store failed; the request went through unchecked (fail open). */
   onRateLimitError?(event: RateLimitErrorEvent, request?: PortcullisRequest): void | Promise<void>;
+
+  // Second factor (docs/mfa.md): events, never a code, a secret or a recovery code.
+  /** TOTP was enabled (its first code confirmed). */
+  onMfaEnabled?(event: MfaChangedEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+  /** TOTP was disabled. */
+  onMfaDisabled?(event: MfaChangedEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+  /** A second-factor check failed: a wrong code, an unusable MFA token, too many attempts. */
+  onMfaFailed?(event: MfaFailedEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+
+  // Passkeys (docs/mfa.md#passkeys): the passkey's public id and name, never key material.
+  /** A user registered a passkey. */
+  onPasskeyAdded?(event: PasskeyEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+  /** A user deleted one of their passkeys. */
+  onPasskeyRemoved?(event: PasskeyEvent<U>, request?: PortcullisRequest): void | Promise<void>;
+}
+
+/** What `onPasskeyAdded` and `onPasskeyRemoved` receive. */
+export interface PasskeyEvent<U extends User = User> {
+  user: U;
+  passkey: { id: string; name: string };
 }
 
 /**

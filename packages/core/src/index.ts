@@ -64,6 +64,12 @@ export {
 export type { RateLimitOptions } from './abuse/rate-limit-options';
 export type { RateLimitStore } from './abuse/rate-limit-store';
 
+// Second factor: TOTP, recovery codes, the login gate and its events
+export { createMemoryMfaStore } from './mfa/memory-mfa-store';
+export type { MfaChangedEvent, MfaFailedEvent, MfaFailureReason, MfaMethod } from './mfa/events';
+export type { MfaOptions } from './mfa/gate';
+export type { MfaRouterOptions } from './routes/mfa-router';
+
 // Password policy helpers (the list of common passwords: `@portcullis/core/common-passwords`)
 export {
   type BreachedPasswordCheck,
@@ -112,6 +118,17 @@ export type { OAuthFlowOptions } from './oauth/flow';
 export type { OAuthAssociateRouterOptions } from './routes/oauth-associate-router';
 export type { OAuthRouterOptions } from './routes/oauth-router';
 
+// Passkeys: the routers' input (built by `createPasskeys()` of @portcullis/passkeys)
+export type { Passkeys, VerifiedPasskey, WebAuthnCeremonies } from './passkeys/ceremonies';
+export { createMemoryPasskeyStore } from './passkeys/memory-passkey-store';
+export type {
+  PasskeyChallenge,
+  PasskeyCreateData,
+  PasskeyCredential,
+  PasskeyStore,
+} from './passkeys/store';
+export type { PasskeyEvent } from './hooks';
+
 // OpenAPI and the interactive docs page
 export {
   buildOpenApi,
@@ -130,6 +147,8 @@ export type {
   AccessTokenRecord,
   AccessTokenStore,
   BaseUser,
+  MfaRecord,
+  MfaStore,
   OAuthAccount,
   OAuthAccountData,
   SessionCreateData,

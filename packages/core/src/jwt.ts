@@ -253,7 +253,7 @@ function asymmetricKeys(algorithm: string, options: JwtCodecOptions): KeyLoaders
 }
 
 /**
- * Creates a JWT codec with PyJWT's semantics as FastAPI Users uses them (spec §7): claims are
+ * Creates a JWT codec with PyJWT's semantics as FastAPI Users uses them (see docs/contract/behaviour.md#tokens): claims are
  * copied; `exp` = now + lifetime when the lifetime is truthy (null or 0: no `exp`); header
  * `{ alg, typ: 'JWT' }`. Decoding pins the one algorithm, requires `aud` and accepts the token
  * when its `aud` (string or array) contains one of the accepted audiences; a token is expired
@@ -341,7 +341,7 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
           throw asTokenError(error);
         }
       }
-      // PyJWT checks that jose leaves to the caller (spec §7).
+      // PyJWT checks that jose leaves to the caller (see docs/contract/behaviour.md#tokens).
       if (payload.sub !== undefined && typeof payload.sub !== 'string') {
         throw tokenError('invalid', 'Invalid token ("sub" claim must be a string)');
       }

@@ -156,7 +156,7 @@ describe('UserManager.authenticate', () => {
     expect(stored(strong).hashed_password).toBe(strongHash);
   });
 
-  test('rehashes on login for an inactive user too (spec §3.6)', async () => {
+  test('rehashes on login for an inactive user too', async () => {
     const { insert, stored, login } = setup();
     const user = await insert({ hashed_password: await bcrypt(), is_active: false });
     expect(await login()).toMatchObject({ is_active: false });
@@ -197,7 +197,7 @@ describe('UserManager.update', () => {
     expect(stored(user)).toMatchObject({ email: LANCELOT, is_verified: true });
   });
 
-  test('a case-only change of the own local part is USER_ALREADY_EXISTS (quirk 6)', async () => {
+  test('a case-only change of the own local part is USER_ALREADY_EXISTS (kept from upstream)', async () => {
     const { manager, register, stored } = setup();
     const user = await register();
     await rejects(manager.update({ email: 'king.arthur@camelot.bt' }, user), USER_ALREADY_EXISTS);
@@ -220,7 +220,7 @@ describe('UserManager.update', () => {
     expect(stored(user)).not.toHaveProperty('password');
   });
 
-  test('onAfterUpdate gets the update without the plaintext password, {} too (quirk 7)', async () => {
+  test('onAfterUpdate gets the update without the plaintext password, {} too (upstream passes it)', async () => {
     const onAfterUpdate = vi.fn();
     const { manager, register } = setup({ onAfterUpdate });
     const user = await register();
@@ -321,7 +321,7 @@ describe('UserManager verification', () => {
     expect(await manager.verify(fresh)).toMatchObject({ is_verified: true });
   });
 
-  test('an inactive user can be verified (quirk 9)', async () => {
+  test('an inactive user can be verified (kept from upstream)', async () => {
     const { manager, register, users, verifyToken } = setup();
     const user = await register();
     const token = await verifyToken(user);
@@ -350,7 +350,7 @@ describe('UserManager password reset', () => {
     await rejects(manager.resetPassword(token, PASSWORD), RESET_PASSWORD_BAD_TOKEN);
   });
 
-  test('a reset token dies on any hash change: update or login rehash (quirk 10)', async () => {
+  test('a reset token dies on any hash change: update or login rehash (kept from upstream)', async () => {
     const { manager, insert, stored, resetToken, login } = setup();
     const user = await insert({ hashed_password: await bcrypt() });
     const beforeRehash = await resetToken(user);

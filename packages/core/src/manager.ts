@@ -1,10 +1,11 @@
 import type { LoginFailedEvent, RateLimitErrorEvent, ThrottledEvent } from './abuse/events';
 import { ErrorCode, PortcullisError } from './errors';
-import type { UserManagerHooks, ValidatePassword } from './hooks';
+import type { PasskeyEvent, UserManagerHooks, ValidatePassword } from './hooks';
 import type { PortcullisRequest } from './http/request';
 import type { PortcullisResponse } from './http/response';
 import { checkManagerOptions } from './internal/check-options';
 import { createJwtCodec, isTokenError, type JwtCodec } from './jwt';
+import type { MfaChangedEvent, MfaFailedEvent } from './mfa/events';
 import {
   type AccountLinkDeps,
   linkOnLogin,
@@ -63,7 +64,7 @@ function signedToken(settings: TokenSettings, fallbackAudience: string): SignedT
 const encoder = new TextEncoder();
 
 /**
- * Registration, login, verification, password reset and deletion (spec §3), over any
+ * Registration, login, verification, password reset and deletion (see docs/contract/behaviour.md#user-manager), over any
  * `UserStore`. Options are frozen at construction; nothing changes per request.
  *
  * @example
@@ -112,7 +113,7 @@ export class UserManager<U extends User = User> {
     return parsed === null ? null : this.users.get(parsed);
   }
 
-  /** Case-insensitive lookup (the store's job; spec §10.1). Throws USER_NOT_EXISTS. */
+  /** Case-insensitive lookup (the store's job; docs/contract/behaviour.md#stores). Throws USER_NOT_EXISTS. */
   async getByEmail(email: string): Promise<U> {
     const user = await this.users.getByEmail(email);
     if (!user) throw new PortcullisError(ErrorCode.USER_NOT_EXISTS, 'User not found');
@@ -124,7 +125,7 @@ export class UserManager<U extends User = User> {
   }
 
   /**
-   * Registers a user (spec §3.3): password policy first, then the duplicate check, then the
+   * Registers a user (see docs/contract/behaviour.md#register): password policy first, then the duplicate check, then the
    * store (whose unique index settles races).
    */
   async create(input: Record<string, unknown>, context: WriteContext = {}): Promise<U> {
@@ -158,7 +159,7 @@ export class UserManager<U extends User = User> {
   }
 
   /**
-   * Updates a user (spec §3.4). Walks the fields in schema order: a new email is checked for
+   * Updates a user (see docs/contract/behaviour.md#update). Walks the fields in schema order: a new email is checked for
    * duplicates and resets `is_verified`; a password is validated and hashed.
    */
   async update(input: Record<string, unknown>, user: U, context: WriteContext = {}): Promise<U> {
@@ -177,7 +178,7 @@ export class UserManager<U extends User = User> {
   async #apply(user: U, fields: Record<string, unknown>): Promise<U> {
     const data: UserUpdateData = {};
     // Schema order, whatever order the caller used: a new email resets is_verified before an
-    // explicit is_verified applies (spec §3.4).
+    // explicit is_verified applies (see docs/contract/behaviour.md#update).
     const ordered = [
       ...UPDATE_ORDER.filter((key) => key in fields),
       ...Object.keys(fields).filter((key) => !UPDATE_ORDER.includes(key)),
@@ -185,7 +186,7 @@ export class UserManager<U extends User = User> {
     for (const key of ordered) {
       const value = fields[key];
       if (key === 'email' && typeof value === 'string' && value !== user.email) {
-        // Any existing holder, the same user with other casing included (upstream quirk 6).
+        // Any existing holder, the same user with other casing included (see docs/contract/quirks.md#email-case-change).
         if (await this.users.getByEmail(value)) {
           throw new PortcullisError(ErrorCode.USER_ALREADY_EXISTS, 'A user with this email exists');
         }
@@ -206,7 +207,7 @@ export class UserManager<U extends User = User> {
     return updated;
   }
 
-  /** Deletes a user between the two delete hooks (spec §3.5). */
+  /** Deletes a user between the two delete hooks (see docs/contract/behaviour.md#delete). */
   async delete(user: U, context: ActionContext = {}): Promise<void> {
     await this.#hooks.onBeforeDelete?.(user, context.request);
     await this.users.delete(user);
@@ -214,13 +215,13 @@ export class UserManager<U extends User = User> {
   }
 
   /**
-   * Checks credentials (spec §3.6). Unknown emails still pay for one hash, so response time does
+   * Checks credentials (see docs/contract/behaviour.md#authenticate). Unknown emails still pay for one hash, so response time does
    * not reveal which emails exist; a stored hash of an older kind or cost is upgraded.
    * Activity is the caller's concern.
    */
   async authenticate(credentials: { username: string; password: string }): Promise<U | null> {
     const { username, password } = credentials;
-    // A NUL can never be in a stored email; treat it as an unknown user (DESIGN §3).
+    // A NUL can never be in a stored email; treat it as an unknown user (see docs/contract/decisions.md#no-nul).
     const user = username.includes('\u0000') ? null : await this.users.getByEmail(username);
     if (!user) {
       await this.passwordHasher.hash(password);
@@ -238,7 +239,7 @@ export class UserManager<U extends User = User> {
     return user;
   }
 
-  /** Issues a verification token and hands it to `onAfterRequestVerify` (spec §3.7). */
+  /** Issues a verification token and hands it to `onAfterRequestVerify` (see docs/contract/behaviour.md#verification). */
   async requestVerify(user: U, context: ActionContext = {}): Promise<void> {
     if (!user.is_active) throw new PortcullisError(ErrorCode.USER_INACTIVE, 'User is inactive');
     if (user.is_verified) {
@@ -253,7 +254,7 @@ export class UserManager<U extends User = User> {
   }
 
   /**
-   * Marks the user verified (spec §3.7). The token is bound to the email it was issued for, so
+   * Marks the user verified (see docs/contract/behaviour.md#verification). The token is bound to the email it was issued for, so
    * it dies when the email changes. The write is a compare-and-set on `is_verified`, so of
    * concurrent uses of one token exactly one wins (and runs `onAfterVerify`); the others get
    * VERIFY_USER_ALREADY_VERIFIED, as a second verify does.
@@ -279,7 +280,7 @@ export class UserManager<U extends User = User> {
     return verified;
   }
 
-  /** Issues a reset token bound to the current password hash (spec §3.8). */
+  /** Issues a reset token bound to the current password hash (see docs/contract/behaviour.md#password-reset). */
   async forgotPassword(user: U, context: ActionContext = {}): Promise<void> {
     if (!user.is_active) throw new PortcullisError(ErrorCode.USER_INACTIVE, 'User is inactive');
     const { codec, lifetime, audience } = this.#reset;
@@ -293,7 +294,7 @@ export class UserManager<U extends User = User> {
   }
 
   /**
-   * Sets a new password from a reset token (spec §3.8). The password policy runs before the
+   * Sets a new password from a reset token (see docs/contract/behaviour.md#password-reset). The password policy runs before the
    * write (a rejected password leaves the token usable), and the write is a compare-and-set on
    * the old hash, so of two concurrent uses of one token exactly one wins.
    */
@@ -344,8 +345,34 @@ export class UserManager<U extends User = User> {
     await this.#hooks.onRateLimitError?.(event, request);
   }
 
+  // Second factor's events (docs/mfa.md); the MFA gate calls them.
+  /** Runs `onMfaEnabled`. */
+  async onMfaEnabled(event: MfaChangedEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onMfaEnabled?.(event, request);
+  }
+
+  /** Runs `onMfaDisabled`. */
+  async onMfaDisabled(event: MfaChangedEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onMfaDisabled?.(event, request);
+  }
+
+  /** Runs `onMfaFailed`. */
+  async onMfaFailed(event: MfaFailedEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onMfaFailed?.(event, request);
+  }
+
+  /** Runs `onPasskeyAdded` (docs/mfa.md#passkeys). */
+  async onPasskeyAdded(event: PasskeyEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onPasskeyAdded?.(event, request);
+  }
+
+  /** Runs `onPasskeyRemoved`. */
+  async onPasskeyRemoved(event: PasskeyEvent<U>, request?: PortcullisRequest): Promise<void> {
+    await this.#hooks.onPasskeyRemoved?.(event, request);
+  }
+
   /**
-   * The OAuth login callback (spec §3.9): refreshes a linked account's tokens (keeping the
+   * The OAuth login callback (see docs/contract/behaviour.md#oauth-callbacks): refreshes a linked account's tokens (keeping the
    * stored refresh token when the provider sends none), or links by verified email when
    * `associateByEmail` is set, or creates the user (`onAfterRegister`). Throws
    * USER_ALREADY_EXISTS for a taken email. Activity is the caller's concern.
@@ -355,7 +382,7 @@ export class UserManager<U extends User = User> {
   }
 
   /**
-   * Links a provider account to `user`, then `onAfterUpdate(user, {})` (spec §3.9). Throws
+   * Links a provider account to `user`, then `onAfterUpdate(user, {})` (see docs/contract/behaviour.md#oauth-callbacks). Throws
    * OAUTH_ACCOUNT_ALREADY_LINKED when the account belongs to another user.
    */
   async oauthAssociateCallback(
@@ -385,7 +412,7 @@ export class UserManager<U extends User = User> {
 
   /**
    * A keyed digest of the stored hash: any change of the hash (reset, PATCH, login-time rehash)
-   * changes it, which makes reset tokens single-use (spec §3.8, quirk 10). Upstream hashes the
+   * changes it, which makes reset tokens single-use (docs/contract/behaviour.md#password-reset, docs/contract/quirks.md#reset-token-hash-change). Upstream hashes the
    * hash with argon2; an HMAC keyed by the reset secret gives the same guarantee in microseconds.
    */
   async #fingerprint(hashedPassword: string): Promise<string> {

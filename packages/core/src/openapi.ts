@@ -48,7 +48,7 @@ const REF = '#/components/schemas/';
 const DEFS = '#/$defs/';
 const string = { type: 'string' };
 
-// FastAPI Users' own models (spec §12.1) and FastAPI's 422 models (spec §12.2), as Pydantic v2
+// FastAPI Users' own models (see docs/contract/routes.md#openapi) and FastAPI's 422 models (see docs/contract/routes.md#validation-errors), as Pydantic v2
 // renders them.
 const STATIC: Record<string, JsonSchema> = {
   ErrorModel: {
@@ -129,7 +129,7 @@ function withTitles(name: string, schema: JsonSchema): JsonSchema {
 
 /**
  * Builds the OpenAPI 3.1 document of the mounted routes the way FastAPI renders FastAPI Users'
- * routers (spec §12): summaries and operation ids from route names, the documented responses
+ * routers (see docs/contract/routes.md#openapi): summaries and operation ids from route names, the documented responses
  * plus 422 for routes taking input (JS objects list integer keys ascending, so status codes come
  * out sorted), `Body_<operationId>` components for form and embedded bodies, every backend's
  * scheme on protected routes. All from the route table and zod schemas, none hand-written.
@@ -214,7 +214,7 @@ export function buildOpenApi(
     const operationId = operationIdOf(route);
     const parameters: Parameter[] = [];
     for (const [, name = ''] of route.fullPath.matchAll(/\{([^}]+)\}/g)) {
-      // Path ids are plain strings (spec §6.5: an unparsable id is a 404, never a 422).
+      // Path ids are plain strings (docs/contract/routes.md#users-router: an unparsable id is a 404, never a 422).
       const schema = { type: 'string', title: titleOf(name) };
       parameters.push({ name, in: 'path', required: true, schema });
     }
@@ -235,7 +235,7 @@ export function buildOpenApi(
     for (const [index, entry] of doc.responses.entries()) {
       responses[String(entry.status)] ??= response(entry, index === 0);
     }
-    // FastAPI appends 422 to any route with parameters or a body (spec §12.1).
+    // FastAPI appends 422 to any route with parameters or a body (see docs/contract/routes.md#openapi).
     const takesInput = requestBody !== undefined || parameters.length > 0;
     if (takesInput && !['422', '4XX', 'default'].some((code) => code in responses)) {
       const content = { 'application/json': { schema: use('HTTPValidationError') } };

@@ -12,7 +12,7 @@ const VERSION_0X10 = 0;
 
 const PASSWORD = 'correct horse battery staple';
 
-/** FastAPI Users' hashes: argon2-cffi's RFC 9106 low-memory profile (spec §8). */
+/** FastAPI Users' hashes: argon2-cffi's RFC 9106 low-memory profile (see docs/contract/behaviour.md#password-hashing). */
 let fastapiUsersHash: string;
 /** A legacy passlib-era hash; cost 4 keeps the test fast, the prefix is what matters. */
 let bcrypt2b: string;

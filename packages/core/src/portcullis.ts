@@ -10,7 +10,7 @@ import {
 import { type AuthenticationBackend, assertUniqueBackendNames } from './auth/backend';
 import { type RevokeAllResult, revokeAllForUser } from './auth/revoke-all';
 import type { CredentialHeaders } from './auth/transport';
-import { ErrorCode, isPortcullisError, PortcullisError } from './errors';
+import { ErrorCode, isPortcullisError, PortcullisConfigError, PortcullisError } from './errors';
 import { DEFAULT_BODY_LIMIT } from './http/body';
 import {
   createHandler,
@@ -25,15 +25,23 @@ import { checkPortcullisOptions } from './internal/check-options';
 import { logUnavailable, logUnexpected } from './internal/log-events';
 import type { Logger } from './logger';
 import { UserManager, type UserManagerOptions } from './manager';
+import { createMfaGate, type MfaOptions } from './mfa/gate';
 import { publicOAuthAccount } from './oauth/account-view';
 import type { OAuthClient } from './oauth/client';
+import type { Passkeys } from './passkeys/ceremonies';
 import { type AuthRouterOptions, createAuthRouter } from './routes/auth-router';
 import type { RouteDeps } from './routes/deps';
+import { createMfaRouter, type MfaRouterOptions } from './routes/mfa-router';
 import {
   createOAuthAssociateRouter,
   type OAuthAssociateRouterOptions,
 } from './routes/oauth-associate-router';
 import { createOAuthRouter, type OAuthRouterOptions } from './routes/oauth-router';
+import {
+  createPasskeyLoginRouter,
+  createPasskeyRegisterRouter,
+  createUserPasskeysRouter,
+} from './routes/passkey-router';
 import { createRegisterRouter } from './routes/register-router';
 import { createResetPasswordRouter } from './routes/reset-password-router';
 import { createUsersRouter, type UsersRouterOptions } from './routes/users-router';
@@ -48,7 +56,7 @@ export interface PortcullisOptions<U extends User = User> {
   /** A manager, or the options to build one. */
   userManager: UserManager<U> | UserManagerOptions<U>;
   /**
-   * Tried in this order when resolving the current user (spec §5). A backend built without
+   * Tried in this order when resolving the current user (see docs/contract/routes.md#current-user). A backend built without
    * the app's user type fits too: strategies hand back the user the store gave them.
    */
   backends: readonly (AuthenticationBackend<U> | AuthenticationBackend)[];
@@ -81,6 +89,12 @@ export interface PortcullisOptions<U extends User = User> {
    * otherwise. See docs/abuse-protection.md.
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Second factors (TOTP and recovery codes): where they live and the key that seals them.
+   * With it, every login of a user with a second factor answers 400 `LOGIN_MFA_REQUIRED` and
+   * completes at `{prefix}/login/mfa`. See docs/mfa.md.
+   */
+  mfa?: MfaOptions;
 }
 
 export interface Portcullis<U extends User = User> {
@@ -93,10 +107,18 @@ export interface Portcullis<U extends User = User> {
   resetPasswordRouter(): Router;
   verifyRouter(): Router;
   usersRouter(options?: UsersRouterOptions): Router;
-  /** OAuth `/authorize` and `/callback` logging in through the named backend (spec §6.6). */
+  /** TOTP enrolment for the current user (`/totp/setup|enable|disable`); needs the `mfa` option. */
+  mfaRouter(options?: MfaRouterOptions): Router;
+  /** OAuth `/authorize` and `/callback` logging in through the named backend (see docs/contract/routes.md#oauth-callback). */
   oauthRouter(client: OAuthClient, backend: string, options: OAuthRouterOptions): Router;
-  /** OAuth `/authorize` and `/callback` linking an account to the current user (spec §6.7). */
+  /** OAuth `/authorize` and `/callback` linking an account to the current user (see docs/contract/routes.md#oauth-associate). */
   oauthAssociateRouter(client: OAuthClient, options: OAuthAssociateRouterOptions): Router;
+  /** Passkey registration: `/register/options` and `/register` (docs/mfa.md#passkeys). */
+  passkeyRegisterRouter(passkeys: Passkeys): Router;
+  /** The current user's passkeys: `/me/passkeys` and `/me/passkeys/{id}`, mounted at `/users`. */
+  userPasskeysRouter(passkeys: Passkeys): Router;
+  /** `/passkey/options` and `/passkey/login` logging in through the named backend. */
+  passkeyLoginRouter(passkeys: Passkeys, backend: string): Router;
   /** A guard with FastAPI Users' 401/403 rules; create it once, call it per request. */
   currentUser(options?: CurrentUserOptions): CurrentUserGuard<U>;
   /** One-off header-level resolution (no Request is built). */
@@ -183,7 +205,12 @@ export function createPortcullis<U extends User = User>(
     return out;
   };
 
+  const mfa = options.mfa
+    ? createMfaGate<U>(options.mfa, { manager, clientAddress: abuse.clientAddress })
+    : null;
+
   const deps: RouteDeps<U> = Object.freeze({
+    mfa,
     manager,
     backends,
     schemas,
@@ -230,10 +257,20 @@ export function createPortcullis<U extends User = User>(
     resetPasswordRouter: () => createResetPasswordRouter(deps),
     verifyRouter: () => createVerifyRouter(deps),
     usersRouter: (routerOptions?: UsersRouterOptions) => createUsersRouter(deps, routerOptions),
+    mfaRouter(routerOptions?: MfaRouterOptions): Router {
+      if (!mfa) {
+        throw new PortcullisConfigError('mfa', 'is required for mfaRouter() (got undefined)');
+      }
+      return createMfaRouter(deps, mfa, routerOptions);
+    },
     oauthRouter: (client: OAuthClient, name: string, routerOptions: OAuthRouterOptions) =>
       createOAuthRouter(deps, client, backendNamed(name), routerOptions),
     oauthAssociateRouter: (client: OAuthClient, routerOptions: OAuthAssociateRouterOptions) =>
       createOAuthAssociateRouter(deps, client, routerOptions),
+    passkeyRegisterRouter: (passkeys: Passkeys) => createPasskeyRegisterRouter(deps, passkeys),
+    userPasskeysRouter: (passkeys: Passkeys) => createUserPasskeysRouter(deps, passkeys),
+    passkeyLoginRouter: (passkeys: Passkeys, name: string) =>
+      createPasskeyLoginRouter(deps, passkeys, backendNamed(name)),
     currentUser(guard: CurrentUserOptions = {}): CurrentUserGuard<U> {
       const frozen = Object.freeze({ ...guard });
       const check = (headers: CredentialHeaders) =>

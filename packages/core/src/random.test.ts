@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomToken, timingSafeEqual } from './random';
 
 describe('randomToken', () => {
-  it('encodes 32 random bytes as 43 base64url characters without padding (spec §7)', () => {
+  it('encodes 32 random bytes as 43 base64url characters without padding', () => {
     const token = randomToken();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });

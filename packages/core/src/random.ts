@@ -1,6 +1,6 @@
 /**
  * Randomness and comparison helpers on Web Crypto only, so core runs on any Fetch runtime
- * (DESIGN §2: no `node:` module outside `src/node/`).
+ * (no `node:` module outside `src/node/`: see docs/contract/decisions.md#core-has-no-node-imports).
  */
 
 const encoder = new TextEncoder();
@@ -10,7 +10,7 @@ const MAX_RANDOM_BYTES = 65_536;
 
 /**
  * Encodes bytes as base64url without padding (RFC 4648 §5), the alphabet of FastAPI Users'
- * `secrets.token_urlsafe` (spec §7).
+ * `secrets.token_urlsafe` (see docs/contract/behaviour.md#tokens).
  */
 export function base64url(bytes: Uint8Array): string {
   let binary = '';
@@ -22,7 +22,7 @@ export function base64url(bytes: Uint8Array): string {
 /**
  * A cryptographically random token: `bytes` random bytes as base64url without padding.
  * 32 bytes give 43 characters, the size of FastAPI Users' opaque tokens, CSRF tokens and
- * generated passwords (spec §7).
+ * generated passwords (see docs/contract/behaviour.md#tokens).
  *
  * @param bytes - Number of random bytes (1 to 65 536); defaults to 32.
  * @throws RangeError when `bytes` is not an integer in that range.

@@ -12,7 +12,7 @@ function pydanticIssue(
 }
 
 /**
- * An email field with FastAPI Users' EmailStr semantics (spec §1.3): trimmed, display-name form
+ * An email field with FastAPI Users' EmailStr semantics (see docs/contract/behaviour.md#email-validation): trimmed, display-name form
  * reduced to the address, domain lower-cased, special-use domains rejected.
  */
 export const emailField: z.ZodType<string, string> = z
@@ -69,7 +69,7 @@ const createShape = {
 };
 
 // Explicit nulls are refused for fields that cannot hold null (a deliberate fix of upstream
-// quirk 8, which writes them and fails with a 500); `password: null` keeps meaning "unchanged".
+// docs/contract/quirks.md#explicit-null, which writes them and fails with a 500); `password: null` keeps meaning "unchanged".
 const updateShape = {
   password: z.string().nullable().optional(),
   email: emailField.optional(),
@@ -88,7 +88,7 @@ export interface UserSchemas {
 }
 
 /**
- * Builds the read, create and update schemas (spec §1.2), extended with the fields of the app's
+ * Builds the read, create and update schemas (see docs/contract/behaviour.md#schemas), extended with the fields of the app's
  * `defineUserFields` declaration.
  *
  * @example

@@ -1,13 +1,13 @@
 /**
  * Records and store contracts. Field names are snake_case on purpose: they are FastAPI Users'
- * column names and wire names (spec §1.1, §10.2), so a record goes to the wire and the
+ * column names and wire names (see docs/contract/behaviour.md#user-fields, docs/contract/behaviour.md#sql-tables), so a record goes to the wire and the
  * database without a mapping layer, and custom fields round-trip under the same name.
  */
 
 /** A user id as stores hand it out: a UUID string by default, an integer or ObjectId hex as options. */
 export type UserId = string | number;
 
-/** The fields every user has (spec §1.1); apps add their own fields next to them. */
+/** The fields every user has (see docs/contract/behaviour.md#user-fields); apps add their own fields next to them. */
 export interface BaseUser {
   id: UserId;
   email: string;
@@ -20,7 +20,7 @@ export interface BaseUser {
 /** A user record with the app's custom fields. */
 export type User = BaseUser & { [field: string]: unknown };
 
-/** An OAuth account linked to a user (spec §1.1). */
+/** An OAuth account linked to a user (see docs/contract/behaviour.md#user-fields). */
 export interface OAuthAccount {
   id: UserId;
   oauth_name: string;
@@ -73,7 +73,7 @@ export interface UpdateCondition {
 export interface UserStore<U extends User = User> {
   /** The user with this id, or null. `id` has been parsed by the store's id codec. */
   get(id: UserId): Promise<U | null>;
-  /** Case-insensitive lookup (spec §10.1). */
+  /** Case-insensitive lookup (see docs/contract/behaviour.md#stores). */
   getByEmail(email: string): Promise<U | null>;
   getByOAuthAccount(oauthName: string, accountId: string): Promise<U | null>;
   create(data: UserCreateData): Promise<U>;
@@ -86,7 +86,7 @@ export interface UserStore<U extends User = User> {
   parseId(value: string): UserId | null;
 }
 
-/** A row of the access-token table (spec §9.4). */
+/** A row of the access-token table (see docs/contract/behaviour.md#database-strategy). */
 export interface AccessTokenRecord {
   token: string;
   user_id: UserId;
@@ -168,4 +168,60 @@ export interface SessionStore {
   delete(id: string): Promise<boolean>;
   /** Deletes every session of the user except `exceptId`; returns how many. */
   deleteAllForUser(userId: UserId, exceptId?: string): Promise<number>;
+}
+
+/**
+ * A user's second-factor state (docs/mfa.md). The secrets are sealed by core (AES-256-GCM,
+ * bound to the user) before they reach a store, and stores treat them as opaque strings.
+ */
+export interface MfaRecord {
+  user_id: UserId;
+  /** The sealed TOTP secret in use; null while TOTP is not enabled. */
+  totp_secret: string | null;
+  /** A sealed secret awaiting its first code (`/totp/setup`); null when none is pending. */
+  pending_secret: string | null;
+  /** When TOTP was enabled; null while it is not. */
+  enabled_at: Date | null;
+  /** The last TOTP time step accepted; a code of this step or an earlier one is a replay. */
+  last_step: number | null;
+  /** How many unused recovery codes remain. */
+  recovery_codes_left: number;
+}
+
+/**
+ * Storage for second factors and the MFA login step. Every compare-and-set and consumption is
+ * one atomic step: of concurrent calls exactly one wins, whatever the store.
+ */
+export interface MfaStore {
+  /** The user's record, or null when the user never set up a factor. */
+  get(userId: UserId): Promise<MfaRecord | null>;
+  /** Creates or replaces the pending secret; an enabled secret is left as it is. */
+  setPendingSecret(userId: UserId, sealedSecret: string): Promise<void>;
+  /**
+   * Compare-and-set enrolment: only if `pendingSecret` is still the pending secret and TOTP is
+   * not enabled, moves it to `totp_secret`, clears the pending one, sets `enabled_at` and
+   * `last_step`, and replaces every recovery code by `recoveryCodeDigests`. True when applied.
+   */
+  enable(
+    userId: UserId,
+    pendingSecret: string,
+    data: { recoveryCodeDigests: readonly string[]; lastStep: number; at: Date },
+  ): Promise<boolean>;
+  /** Removes the factor, any pending secret and every recovery code; true when TOTP was enabled. */
+  disable(userId: UserId): Promise<boolean>;
+  /**
+   * Compare-and-set replay guard: sets `last_step` to `step` only if TOTP is enabled and the
+   * stored step is null or lower. Of concurrent calls with one step exactly one returns true.
+   */
+  advanceStep(userId: UserId, step: number): Promise<boolean>;
+  /** Deletes one unused recovery code by its digest; true when this call removed it. */
+  consumeRecoveryCode(userId: UserId, digest: string): Promise<boolean>;
+  /**
+   * Counts one attempt on an MFA token (its `jti`): true, and counted, only while fewer than
+   * `limit` attempts were counted and the token was not spent. Under concurrency exactly
+   * `limit` calls return true. The entry may be forgotten after `expiresAt`.
+   */
+  countTokenAttempt(tokenId: string, limit: number, expiresAt: Date): Promise<boolean>;
+  /** Marks an MFA token used; true for the one call that did. */
+  spendToken(tokenId: string, expiresAt: Date): Promise<boolean>;
 }

@@ -145,7 +145,7 @@ describe('parseModelBody', () => {
     });
   });
 
-  test('update: explicit null is refused for flags (quirk 8 fixed), allowed for password', () => {
+  test('update: explicit null is refused for flags (upstream writes it), allowed for password', () => {
     const update = (body: unknown) => parseModelBody(schemas.update, body);
     expect(update({ password: null })).toEqual({ password: null });
     expect(update({})).toEqual({});

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ErrorCode, PortcullisError } from './errors';
 
-/** One entry of a 422 body, in FastAPI's shape (spec §12.2). */
+/** One entry of a 422 body, in FastAPI's shape (see docs/contract/routes.md#validation-errors). */
 export interface ValidationIssue {
   type: string;
   loc: (string | number)[];
@@ -69,7 +69,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 /**
  * Translates zod issues into FastAPI/Pydantic v2 issues, so clients written against FastAPI
- * Users read the same `type`, `loc`, `msg` and `input` (spec §12.2).
+ * Users read the same `type`, `loc`, `msg` and `input` (see docs/contract/routes.md#validation-errors).
  */
 export function toValidationIssues(
   error: z.ZodError,
@@ -116,7 +116,7 @@ export function toValidationIssues(
 }
 
 /**
- * Strings that reach a store never hold U+0000 (PostgreSQL rejects it; DESIGN §3). The password
+ * Strings that reach a store never hold U+0000 (PostgreSQL rejects it; see docs/contract/decisions.md#no-nul). The password
  * is exempt: it is only ever hashed.
  */
 function nulIssues(value: unknown, loc: (string | number)[], out: ValidationIssue[]): void {
@@ -147,7 +147,7 @@ function checked<T>(data: T): T {
 
 /**
  * Validates a JSON body against a zod object schema. A body that is absent, or not an object,
- * fails the way FastAPI fails it (spec §12.2: `loc ["body"]`, `missing` or
+ * fails the way FastAPI fails it (docs/contract/routes.md#validation-errors: `loc ["body"]`, `missing` or
  * `model_attributes_type`).
  */
 export function parseModelBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {

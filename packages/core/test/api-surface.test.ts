@@ -22,6 +22,8 @@ const EXPECTED = [
   'createCookieTransport',
   'createDatabaseStrategy',
   'createJwtStrategy',
+  'createMemoryMfaStore',
+  'createMemoryPasskeyStore',
   'createMemoryRateLimitStore',
   'createPasswordHasher',
   'createPasswordPolicy',

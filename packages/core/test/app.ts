@@ -1,4 +1,5 @@
 import { type HttpRequestInit as ContractRequest, toRequestInit } from '@portcullis/testing';
+import type { RateLimitOptions } from '../src/abuse/rate-limit-options';
 import { createAuthBackend } from '../src/auth/backend';
 import { createBearerTransport } from '../src/auth/bearer-transport';
 import { createCookieTransport } from '../src/auth/cookie-transport';
@@ -7,9 +8,11 @@ import { createJwtStrategy } from '../src/auth/jwt-strategy';
 import { InvalidPasswordError } from '../src/errors';
 import type { UserManagerHooks } from '../src/hooks';
 import type { Mounts, PortcullisHandler } from '../src/http/handler';
+import { createMemoryMfaStore } from '../src/mfa/memory-mfa-store';
 import type { PasswordHasher } from '../src/password';
 import { createPasswordHasher } from '../src/password';
 import { createPortcullis, type Portcullis } from '../src/portcullis';
+import type { AccessTokenStore, MfaStore } from '../src/types';
 import { createMemoryAccessTokenStore, createMemoryUserStore } from './memory-store';
 
 export const SECRET = 'test-secret-test-secret-test-secret!';
@@ -21,6 +24,12 @@ export interface TestApp {
   users: ReturnType<typeof createMemoryUserStore>;
   hooks: Required<UserManagerHooks>;
   mail: { kind: 'verify' | 'reset'; email: string; token: string }[];
+  /** Second-factor events, in order. */
+  events: { name: string; event: unknown }[];
+  /** The cookie backend's token store; `size()` counts the tokens ever written. */
+  accessTokens: AccessTokenStore & { size(): number };
+  /** With `mfa: true`: the second-factor store (`/auth/mfa` is mounted). */
+  mfaStore: MfaStore | null;
   /** Sends a request to the handler. */
   request(method: string, path: string, init?: ContractRequest): Promise<Response>;
 }
@@ -31,12 +40,26 @@ export function fastHasher(): PasswordHasher {
 }
 
 /**
- * The demo's layout (DESIGN §8) over in-memory stores: `/auth/jwt`, `/auth/cookie`, `/auth`,
+ * The demo's layout (see docs/demo.md) over in-memory stores: `/auth/jwt`, `/auth/cookie`, `/auth`,
  * `/users`, with the demo's password policy.
  */
-export function createTestApp(options: { requiresVerification?: boolean } = {}): TestApp {
+export function createTestApp(
+  options: { requiresVerification?: boolean; mfa?: boolean; rateLimit?: RateLimitOptions } = {},
+): TestApp {
   const users = createMemoryUserStore();
+  let written = 0;
+  const tokenStore = createMemoryAccessTokenStore();
+  const create = tokenStore.create.bind(tokenStore);
+  const accessTokens = Object.assign(tokenStore, {
+    create: (data: { token: string; user_id: string | number }) => {
+      written += 1;
+      return create(data);
+    },
+    size: () => written,
+  });
+  const mfaStore = options.mfa ? createMemoryMfaStore() : null;
   const mail: TestApp['mail'] = [];
+  const events: TestApp['events'] = [];
   const calls = (): void => undefined;
   const hooks: Required<UserManagerHooks> = {
     onAfterRegister: calls,
@@ -55,6 +78,17 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
     onLoginFailed: calls,
     onThrottled: calls,
     onRateLimitError: calls,
+    onPasskeyAdded: calls,
+    onPasskeyRemoved: calls,
+    onMfaEnabled: (event) => {
+      events.push({ name: 'onMfaEnabled', event });
+    },
+    onMfaDisabled: (event) => {
+      events.push({ name: 'onMfaDisabled', event });
+    },
+    onMfaFailed: (event) => {
+      events.push({ name: 'onMfaFailed', event });
+    },
   };
   const portcullis = createPortcullis({
     userManager: {
@@ -81,11 +115,13 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
         name: 'cookie',
         transport: createCookieTransport({ cookieMaxAge: 3600 }),
         strategy: createDatabaseStrategy({
-          store: createMemoryAccessTokenStore(),
+          store: accessTokens,
           lifetimeSeconds: 3600,
         }),
       }),
     ],
+    ...(mfaStore ? { mfa: { store: mfaStore, encryptionKey: SECRET } } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   const verified = options.requiresVerification ?? false;
   const mounts: Mounts = [
@@ -95,6 +131,7 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
     ['/auth', portcullis.resetPasswordRouter()],
     ['/auth', portcullis.verifyRouter()],
     ['/users', portcullis.usersRouter({ requiresVerification: verified })],
+    ...(mfaStore ? ([['/auth/mfa', portcullis.mfaRouter()]] as Mounts) : []),
   ];
   const handler = portcullis.handler(mounts);
   return {
@@ -104,6 +141,9 @@ export function createTestApp(options: { requiresVerification?: boolean } = {}):
     users,
     hooks,
     mail,
+    accessTokens,
+    mfaStore,
+    events,
     request: (method, path, init) =>
       handler.fetch(new Request(`http://app.test${path}`, toRequestInit(method, init))),
   };

@@ -83,7 +83,9 @@ function setup(logger: Logger) {
     ['/users', portcullis.usersRouter()],
   ]);
   const request = (method: string, path: string, init?: Parameters<typeof toRequestInit>[1]) =>
-    handler.fetch(new Request(`http://app.test${path}`, toRequestInit(method, init)));
+    handler.fetch(new Request(`http://app.test${path}`, toRequestInit(method, init)), {
+      remoteAddress: '192.0.2.1',
+    });
   return { portcullis, request, down };
 }
 

@@ -3,7 +3,7 @@ import { createTestApp } from './app';
 
 const PASSWORD = 'guinevere';
 
-describe('requiresVerification on the auth and users routers (spec §4)', () => {
+describe('requiresVerification on the auth and users routers', () => {
   test('an unverified user cannot log in: 400 LOGIN_USER_NOT_VERIFIED, after the active check', async () => {
     const app = createTestApp({ requiresVerification: true });
     await app.portcullis.userManager.create({ email: 'lake.lady@camelot.bt', password: PASSWORD });

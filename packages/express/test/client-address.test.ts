@@ -15,6 +15,16 @@ import { afterEach, describe, expect, test } from 'vitest';
 const secret = 'express-adapter-test-secret-0123456789';
 
 const servers: { close(): Promise<void> }[] = [];
+
+/** A user store whose every method fails the test: the budget is checked before any is called. */
+const unreachableUsers = new Proxy({} as UserStore, {
+  get: (_target, key) =>
+    key === 'then'
+      ? undefined
+      : () => {
+          throw new Error(`UserStore.${String(key)} was called`);
+        },
+});
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
@@ -26,9 +36,8 @@ afterEach(async () => {
 async function app(expressTrust: unknown, trustProxy?: TrustProxy) {
   const throttled: ThrottledEvent[] = [];
   const auth = createPortcullis({
-    // Never reached: the budget is checked before the route reads anything.
     userManager: {
-      users: {} as UserStore,
+      users: unreachableUsers,
       resetPasswordToken: { secret },
       verificationToken: { secret },
       hooks: { onThrottled: (event) => void throttled.push(event) },

@@ -7,7 +7,7 @@ import { type MongoStoreOptions, resolveOptions } from './options';
 
 /**
  * An `AccessTokenStore` for the database strategy: documents `{token, user_id, created_at}` as
- * FastAPI Users' Beanie access tokens (spec §10.3), in `AccessToken` by default. `delete` is
+ * FastAPI Users' Beanie access tokens (see docs/contract/behaviour.md#mongodb), in `AccessToken` by default. `delete` is
  * one `deleteOne`, so of two concurrent logouts exactly one reports `true`. With
  * `ensureIndexes({ accessTokenLifetimeSeconds })` MongoDB also drops expired tokens.
  *

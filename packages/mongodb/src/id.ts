@@ -1,13 +1,13 @@
 import { ObjectId, UUID } from 'mongodb';
 
-/** `objectId` (default, as Beanie's `ObjectIDIDMixin`, spec §1.4) or `uuid` (BSON UUID). */
+/** `objectId` (default, as Beanie's `ObjectIDIDMixin`, docs/contract/behaviour.md#ids) or `uuid` (BSON UUID). */
 export type MongoIdType = 'objectId' | 'uuid';
 
 /**
  * Converts between the id a `User` carries (a string: ObjectId hex, or a hyphenated UUID) and
  * the BSON value stored in `_id`, `user_id` and OAuth account `id`. `parse` never throws:
  * anything that is not an id of this kind is null, which the stores answer as "not found"
- * (DESIGN §5), never a 500.
+ * (see docs/contract/behaviour.md#ids), never a 500.
  *
  * @example
  * ```ts

@@ -9,9 +9,16 @@ export { mongoIdCodec } from './id';
 export type { MongoIndexOptions } from './indexes';
 export { EMAIL_COLLATION, EMAIL_INDEX, ensureIndexes } from './indexes';
 
+// Second factors (TOTP secrets, recovery codes, MFA token attempts)
+export { createMongoMfaStore } from './mfa-store';
+
 // Options
 export type { MongoCollectionNames, MongoStoreOptions } from './options';
 export { DEFAULT_COLLECTION_NAMES } from './options';
+
+// Passkeys
+export type { MongoPasskeyStoreOptions } from './passkey-store';
+export { createMongoPasskeyStore, PASSKEY_COLLECTIONS } from './passkey-store';
 
 // JWT revocation list
 export { createMongoRevocationStore } from './revocation-store';

@@ -2,8 +2,9 @@ import { ErrorCode, PortcullisError } from '@portcullis/core';
 import type { CollationOptions, Db } from 'mongodb';
 import { guard } from './internal/errors';
 import { type MongoStoreOptions, resolveOptions } from './options';
+import { PASSKEY_COLLECTIONS } from './passkey-store';
 
-/** Beanie's name for FastAPI Users' email index (spec §10.3): an existing one is reused. */
+/** Beanie's name for FastAPI Users' email index (see docs/contract/behaviour.md#mongodb): an existing one is reused. */
 export const EMAIL_INDEX = 'case_insensitive_email_index';
 
 /**
@@ -28,6 +29,13 @@ export interface MongoIndexOptions extends MongoStoreOptions {
   accessTokenLifetimeSeconds?: number | null;
   /** Also index the JWT revocation collection (TTL on `expires_at`). Default false. */
   revocation?: boolean;
+  /** Also index the MFA token collection (TTL on `expires_at`). Default false. */
+  mfa?: boolean;
+  /**
+   * Also index the passkey collections: unique `credential_id`, `user_id`, and a TTL on the
+   * challenges' `expires_at`. Default false.
+   */
+  passkeys?: boolean | { passkeys?: string; challenges?: string };
 }
 
 // IndexOptionsConflict / IndexKeySpecsConflict: an index of that name exists with other options.
@@ -41,7 +49,8 @@ const OPTIONS_CONFLICT = new Set([85, 86]);
  *   so the database settles registration races), and (provider, account id) for OAuth lookups;
  * - access tokens: unique `token`, `user_id` (log out everywhere), TTL on `created_at` when a
  *   lifetime is given (a changed lifetime is applied with `collMod`);
- * - revocations (opt-in): TTL on `expires_at`.
+ * - revocations (opt-in): TTL on `expires_at`;
+ * - MFA tokens (opt-in, `mfa: true`): TTL on `expires_at`.
  *
  * @throws the driver's E11000 error when the users already hold two emails differing only in
  *   case (the index cannot be built); SERVICE_UNAVAILABLE when MongoDB is unreachable.
@@ -86,6 +95,19 @@ export async function ensureIndexes(db: Db, options: MongoIndexOptions = {}): Pr
     }
     if (options.revocation) {
       await createOrResizeTtl(db, collections.revocations, 'expires_at', REVOCATION_TTL_INDEX, 0);
+    }
+    if (options.mfa) {
+      await createOrResizeTtl(db, collections.mfaTokens, 'expires_at', REVOCATION_TTL_INDEX, 0);
+    }
+    if (options.passkeys) {
+      const names = {
+        ...PASSKEY_COLLECTIONS,
+        ...(options.passkeys === true ? {} : options.passkeys),
+      };
+      const passkeys = db.collection(names.passkeys);
+      await passkeys.createIndex({ credential_id: 1 }, { unique: true });
+      await passkeys.createIndex({ user_id: 1 });
+      await createOrResizeTtl(db, names.challenges, 'expires_at', REVOCATION_TTL_INDEX, 0);
     }
   });
 }

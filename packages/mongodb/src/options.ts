@@ -7,17 +7,23 @@ export interface MongoCollectionNames {
   users: string;
   accessTokens: string;
   revocations: string;
+  /** Second factors, one document per user (`createMongoMfaStore`). */
+  mfaFactors: string;
+  /** Attempt counters of MFA tokens (`createMongoMfaStore`). */
+  mfaTokens: string;
 }
 
 /**
  * The names Beanie gives FastAPI Users' documented models (`User`, `AccessToken`; Beanie names a
- * collection after its document class, spec §10.3), so an existing database works unchanged;
- * `JwtRevocation` is ours.
+ * collection after its document class, docs/contract/behaviour.md#mongodb), so an existing database works unchanged;
+ * `JwtRevocation`, `MfaFactor` and `MfaToken` are ours.
  */
 export const DEFAULT_COLLECTION_NAMES: Readonly<MongoCollectionNames> = Object.freeze({
   users: 'User',
   accessTokens: 'AccessToken',
   revocations: 'JwtRevocation',
+  mfaFactors: 'MfaFactor',
+  mfaTokens: 'MfaToken',
 });
 
 /** Options every store and `ensureIndexes` share; pass the same values to all of them. */
@@ -65,6 +71,8 @@ export function resolveOptions(
   assertCollectionName(collections.users, 'collections.users');
   assertCollectionName(collections.accessTokens, 'collections.accessTokens');
   assertCollectionName(collections.revocations, 'collections.revocations');
+  assertCollectionName(collections.mfaFactors, 'collections.mfaFactors');
+  assertCollectionName(collections.mfaTokens, 'collections.mfaTokens');
   const idType = options.idType ?? 'objectId';
   if (idType !== 'objectId' && idType !== 'uuid') {
     throw new PortcullisError(ErrorCode.CONFIGURATION, 'idType must be "objectId" or "uuid"');

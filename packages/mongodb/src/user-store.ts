@@ -35,7 +35,7 @@ export interface MongoUserStoreOptions<S extends UserFieldShape = UserFieldShape
 
 const FLAG_DEFAULTS = Object.freeze({ is_active: true, is_superuser: false, is_verified: false });
 
-/** A user document (spec §10.3): the app's custom fields sit next to the built-in ones. */
+/** A user document (see docs/contract/behaviour.md#mongodb): the app's custom fields sit next to the built-in ones. */
 interface UserDocument extends Document {
   _id: ObjectId | UUID;
   oauth_accounts: Document[];
@@ -43,7 +43,7 @@ interface UserDocument extends Document {
 
 /**
  * A `UserStore` on the official driver: users in one collection (`User` by default) with their
- * OAuth accounts embedded in `oauth_accounts`, as FastAPI Users' Beanie adapter (spec §10.3).
+ * OAuth accounts embedded in `oauth_accounts`, as FastAPI Users' Beanie adapter (see docs/contract/behaviour.md#mongodb).
  * Run `ensureIndexes` once: its unique, case-insensitive email index is what makes registration
  * races have exactly one winner. Every query value is a typed literal under `$eq`: a value
  * shaped like `{"$ne": null}` is compared as a value, never run as an operator.
@@ -119,7 +119,7 @@ export function createMongoUserStore<S extends UserFieldShape = UserFieldShape>(
       }
       return guard(async () => {
         // $elemMatch: both values in the same account. Upstream's dotted-path query matches
-        // a provider name of one account and an account id of another (quirk 12).
+        // a provider name of one account and an account id of another (see docs/contract/quirks.md#mongodb-elemmatch).
         const docs = await users
           .find({
             oauth_accounts: {

@@ -17,7 +17,7 @@ import { MemoryDb } from './memory-db';
 
 const SECRET = 'mongodb-http-contract-secret-0123456789';
 
-/** The demo's layout (DESIGN §8) on the MongoDB stores, served over HTTP on port 0. */
+/** The demo's layout (see docs/demo.md) on the MongoDB stores, served over HTTP on port 0. */
 async function startApp() {
   const db = new MemoryDb().asDb();
   await ensureIndexes(db, { accessTokenLifetimeSeconds: 3600 });
@@ -108,7 +108,7 @@ async function startApp() {
   };
 }
 
-// The seed's HTTP contract with the MongoDB stores (in-memory collection) behind it: statuses
+// The FastAPI Users HTTP contract with the MongoDB stores (in-memory collection) behind it: statuses
 // and detail codes, duplicate emails as REGISTER_USER_ALREADY_EXISTS and
 // UPDATE_USER_EMAIL_ALREADY_EXISTS, junk ids as 404.
 httpContractSuite({ name: 'MongoDB stores (in-memory collection)', target: startApp });

@@ -5,6 +5,7 @@ import { afterAll } from 'vitest';
 import { z } from 'zod';
 import {
   createMongoAccessTokenStore,
+  createMongoMfaStore,
   createMongoUserStore,
   ensureIndexes,
   type MongoStoreOptions,
@@ -23,10 +24,11 @@ const customFields = {
 };
 
 async function stores(db: Db, options: MongoStoreOptions = {}) {
-  await ensureIndexes(db, { ...options, accessTokenLifetimeSeconds: 3600 });
+  await ensureIndexes(db, { ...options, accessTokenLifetimeSeconds: 3600, mfa: true });
   return {
     users: createMongoUserStore(db, { ...options, userFields }),
     accessTokens: createMongoAccessTokenStore(db, options),
+    mfa: createMongoMfaStore(db, options),
   };
 }
 
@@ -34,13 +36,13 @@ async function stores(db: Db, options: MongoStoreOptions = {}) {
 storeSuite({
   name: 'MongoDB (in-memory collection, ObjectId ids)',
   create: () => stores(new MemoryDb().asDb()),
-  capabilities: { customFields },
+  capabilities: { customFields, mfa: true },
 });
 
 storeSuite({
   name: 'MongoDB (in-memory collection, UUID ids)',
   create: () => stores(new MemoryDb().asDb(), { idType: 'uuid' }),
-  capabilities: { customFields },
+  capabilities: { customFields, mfa: true },
 });
 
 // A real server: only with TEST_MONGODB_URL (declared here, not decided inside a test).
@@ -56,6 +58,6 @@ if (MONGODB_URL) {
       closers.push(close);
       return stores(db);
     },
-    capabilities: { customFields },
+    capabilities: { customFields, mfa: true },
   });
 }

@@ -102,7 +102,7 @@ describe.each(targets)('MongoDB user store on the $name', (target) => {
     expect(error).toMatchObject({ code: ErrorCode.USER_NOT_EXISTS });
   });
 
-  test('matches OAuth lookups within one embedded account (not quirk 12)', async () => {
+  test('matches OAuth lookups within one embedded account (not across two, as upstream does)', async () => {
     const { users } = stores();
     const n = counter;
     const user = await users.create({ email: email('elem'), hashed_password: HASH });

@@ -125,7 +125,7 @@ export function toClientError(
   } else if (error instanceof AuthorizationResponseError) {
     providerError = error.error;
   } else if (error instanceof OperationProcessingError) {
-    // GitHub answers a refused code with 200 and `{"error": …}` (spec §11.1); oauth4webapi then
+    // GitHub answers a refused code with 200 and `{"error": …}` (see docs/contract/behaviour.md#oauth-clients); oauth4webapi then
     // reports the missing access_token with the body attached.
     providerError = bodyError(error.cause);
     if (error.cause instanceof Response) status = error.cause.status;

@@ -59,7 +59,7 @@ export interface OAuth2ClientOptions extends ClientCredentials {
   tokenEndpoint: string;
   /** RFC 7009 endpoint; without it `revoke` throws OAUTH_NOT_SUPPORTED. */
   revocationEndpoint?: string;
-  /** Default `client_secret_post`, httpx-oauth's default (spec §11.1). */
+  /** Default `client_secret_post`, httpx-oauth's default (see docs/contract/behaviour.md#oauth-clients). */
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   /**
    * The provider's issuer identifier. When set, a callback `iss` parameter must equal it
@@ -112,7 +112,7 @@ export function oauth2Spec(
 }
 
 /**
- * A generic OAuth 2 client (httpx-oauth's `OAuth2`, spec §11.1) on oauth4webapi: authorization
+ * A generic OAuth 2 client (httpx-oauth's `OAuth2`, docs/contract/behaviour.md#oauth-clients) on oauth4webapi: authorization
  * URL with PKCE, code exchange, refresh and revocation; the identity lookup is yours.
  *
  * @example

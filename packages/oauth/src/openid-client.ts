@@ -64,7 +64,7 @@ function authMethod(
 }
 
 /**
- * An OpenID Connect client configured by discovery (httpx-oauth's `OpenID`, spec §11.2). The
+ * An OpenID Connect client configured by discovery (httpx-oauth's `OpenID`, docs/contract/behaviour.md#oauth-providers). The
  * discovery document is fetched on first use, not at construction (a provider that is down at
  * boot does not stop the app), cached, and fetched again after a failure. The account id is the
  * userinfo `sub`; the email is the userinfo `email` with its `email_verified`; a callback `iss`

@@ -2,7 +2,7 @@
  * The part of a Redis client the package uses, typed structurally (Kysely's habit for drivers)
  * so the package has no dependency on ioredis: an ioredis 5 or 6 `Redis` instance fits as is.
  * Replies must be strings (ioredis' default). Upstream's Redis strategy fails with a 500 when
- * a client returns bytes (spec §15.10); this package decodes them instead.
+ * a client returns bytes (see docs/contract/behaviour.md#redis-strategy); this package decodes them instead.
  *
  * An ioredis `Cluster` fits too: every script's keys share a `{…}` hash tag (the Redis
  * strategy switches to its cluster layout, see `RedisStrategyOptions.cluster`).

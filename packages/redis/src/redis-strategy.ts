@@ -96,7 +96,7 @@ return redis.call('ZCARD', KEYS[1])
 `);
 
 /**
- * Opaque random tokens in Redis (spec §9.5): `<prefix><token>` → user id, with the lifetime
+ * Opaque random tokens in Redis (see docs/contract/behaviour.md#redis-strategy): `<prefix><token>` → user id, with the lifetime
  * as the key's expiry. Beyond upstream, a per-user index makes "log out everywhere" one call
  * (`revokeAllForUser`; `portcullis.revokeAllForUser` for every backend). Login, logout and
  * revoke-all are Lua scripts, so the token and the index never disagree. A Redis that refuses,

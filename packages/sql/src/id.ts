@@ -4,7 +4,7 @@ import type { SqlIdType } from './schema';
 /**
  * Turns ids from paths, tokens and database rows into the one form the store uses, and makes
  * new ones. `parse` never throws: anything that is not an id of this kind is `null`, which the
- * stores answer as "not found" (DESIGN §5).
+ * stores answer as "not found" (see docs/contract/behaviour.md#ids).
  */
 export interface IdCodec {
   readonly type: SqlIdType;
@@ -48,7 +48,7 @@ const DECIMAL = /^[0-9]{1,16}$/;
 
 /**
  * Parses an integer id as strict decimal: ASCII digits only. Portcullis deviates from
- * Python's `int()` here (spec §14 quirk 11): `" 12 "`, `"1_000"`, `"+5"` and `"1e3"` are
+ * Python's `int()` here (see docs/contract/quirks.md#integer-ids): `" 12 "`, `"1_000"`, `"+5"` and `"1e3"` are
  * not ids. Values past `Number.MAX_SAFE_INTEGER` are rejected rather than rounded.
  *
  * @example

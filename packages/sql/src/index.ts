@@ -12,6 +12,10 @@ export { detectDialect } from './dialect';
 export type { IdCodec } from './id';
 export { integerIdCodec, parseIntegerId, parseUuid, uuidIdCodec } from './id';
 
+// Second factors (TOTP secrets, recovery codes, MFA token attempts)
+export type { SqlMfaStoreOptions } from './mfa-store';
+export { createSqlMfaStore, MFA_TABLES } from './mfa-store';
+
 // Migrations
 export type { MigrationPlan, PlannedStatement, SqlMigrationOptions } from './migrations';
 export {
@@ -27,6 +31,8 @@ export type { OpenSqlDatabaseOptions } from './open-database';
 export { dialectOfUrl, openSqlDatabase } from './open-database';
 export { openPostgres } from './postgres';
 // Rate-limit store: login throttling and per-address limits shared by every instance
+export type { SqlPasskeyStoreOptions } from './passkey-store';
+export { createSqlPasskeyStore, PASSKEY_TABLES } from './passkey-store';
 export type { SqlRateLimitStore, SqlRateLimitStoreOptions } from './rate-limit-store';
 export { createSqlRateLimitStore, RATE_LIMIT_TABLE } from './rate-limit-store';
 // JWT revocation list

@@ -169,6 +169,10 @@ export async function migrateToLatest<DB>(
     migrationTableName: table,
     migrationLockTableName: `${table}_lock`,
     migrationTableSchema,
+    // Migrations are numbered as features are planned, not as they land: one named before a
+    // migration a database already ran (say 0009 after 0010) still runs. Each creates its
+    // own tables, so the order between them does not matter.
+    allowUnorderedMigrations: true,
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) throw toStoreError(error);

@@ -15,7 +15,7 @@ export type SqlBoolean = ColumnType<
 /** A primary key or foreign key holding a user id: CHAR(36) UUID text, or an integer. */
 export type SqlId = string | number;
 
-/** The `user` table: FastAPI Users' `SQLAlchemyBaseUserTable` columns (spec §10.2). */
+/** The `user` table: FastAPI Users' `SQLAlchemyBaseUserTable` columns (see docs/contract/behaviour.md#sql-tables). */
 export interface UserTable {
   id: ColumnType<SqlId, SqlId | undefined, never>;
   email: string;
@@ -25,7 +25,7 @@ export interface UserTable {
   is_verified: SqlBoolean;
 }
 
-/** The `oauth_account` table (spec §10.2), with TEXT token columns instead of VARCHAR(1024). */
+/** The `oauth_account` table (see docs/contract/behaviour.md#sql-tables), with TEXT token columns instead of VARCHAR(1024). */
 export interface OAuthAccountTable {
   id: ColumnType<SqlId, SqlId | undefined, never>;
   oauth_name: string;
@@ -38,7 +38,7 @@ export interface OAuthAccountTable {
 }
 
 /**
- * The `accesstoken` table (spec §9.4). `created_at` is TIMESTAMPTZ on PostgreSQL, DATETIME(6)
+ * The `accesstoken` table (see docs/contract/behaviour.md#sql-tables). `created_at` is TIMESTAMPTZ on PostgreSQL, DATETIME(6)
  * holding UTC on MySQL/MariaDB, and UTC text in SQLAlchemy's layout on SQLite
  * (`YYYY-MM-DD HH:MM:SS.ffffff`), so FastAPI Users rows sort and compare with ours.
  */

@@ -148,7 +148,7 @@ for (const dialect of DIALECTS) {
       const link = { oauth_name: 'microsoft', expires_at: null, account_email: 'g@x.io' };
       const data = { ...link, access_token: longToken, refresh_token: null, account_id: 'ms-1' };
       if (dialect !== 'sqlite') {
-        // Upstream's VARCHAR(1024) (spec §16.20); SQLite does not enforce lengths.
+        // Upstream's VARCHAR(1024) (see docs/contract/behaviour.md#sql-tables); SQLite does not enforce lengths.
         await expect(users.addOAuthAccount(owner, data)).rejects.toThrow();
       }
       const all = await shippedMigrations();

@@ -5,7 +5,7 @@ import type { SqlDialectName } from '../src/index';
 /**
  * What a FastAPI Users app (fastapi-users-db-sqlalchemy 7, UUID ids, OAuth accounts and the
  * database strategy) leaves in its database, per dialect: SQLAlchemy's DDL for the tables of
- * spec §10.2 and rows as its adapter writes them.
+ * docs/contract/behaviour.md#sql-tables and rows as its adapter writes them.
  */
 
 /** pwdlib's default: argon2id with argon2-cffi's parameters (m=64 MiB, t=3, p=4). */
@@ -45,7 +45,7 @@ const DDL: Record<SqlDialectName, Ddl> = {
   sqlite: { user: 'user', types: { id: 'CHAR(36)', bool: 'BOOLEAN', timestamp: 'TIMESTAMP' } },
 };
 
-/** The tables as SQLAlchemy's `create_all()` creates them (spec §10.2). */
+/** The tables as SQLAlchemy's `create_all()` creates them (see docs/contract/behaviour.md#sql-tables). */
 export async function createFastApiUsersTables<DB>(
   db: Kysely<DB>,
   dialect: SqlDialectName,

@@ -4,7 +4,12 @@ import { storeSuite } from '@portcullis/testing';
 import { afterAll } from 'vitest';
 import { z } from 'zod';
 import type { SqlDialectName } from '../src/index';
-import { createSqlAccessTokenStore, createSqlUserStore, migrateToLatest } from '../src/index';
+import {
+  createSqlAccessTokenStore,
+  createSqlMfaStore,
+  createSqlUserStore,
+  migrateToLatest,
+} from '../src/index';
 import { createTestDatabase, type TestDatabase } from './databases';
 
 const userFields = defineUserFields({
@@ -42,6 +47,7 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
       return {
         users: createSqlUserStore(db, { withOAuthAccounts: true, userFields }),
         accessTokens: createSqlAccessTokenStore(db),
+        mfa: createSqlMfaStore(db),
       };
     },
     skip: dialect === 'sqlite' ? SQLITE_SKIPS : {},
@@ -50,6 +56,7 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
         create: { nickname: 'Sir Kay', karma: 3, newsletter: true },
         update: { nickname: null, karma: 4, newsletter: false },
       },
+      mfa: true,
     },
   });
 }

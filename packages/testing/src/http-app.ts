@@ -5,6 +5,7 @@ import {
   createCookieTransport,
   createDatabaseStrategy,
   createJwtStrategy,
+  createMemoryMfaStore,
   createPasswordHasher,
   createPortcullis,
   ErrorCode,
@@ -113,8 +114,9 @@ export interface SuiteFixture {
 }
 
 /**
- * The suite's Portcullis, laid out as the demo (DESIGN §8): `/auth/jwt` (bearer + JWT),
+ * The suite's Portcullis, laid out as the demo (see docs/demo.md): `/auth/jwt` (bearer + JWT),
  * `/auth/cookie` (cookie + database strategy), `/auth` (register, reset, verify), `/users`,
+ * `/auth/mfa` (TOTP enrolment; both logins answer LOGIN_MFA_REQUIRED for a TOTP user),
  * with the demo's password policy, a cheap hasher and mails kept in memory.
  */
 export function createSuiteFixture(): SuiteFixture {
@@ -124,6 +126,8 @@ export function createSuiteFixture(): SuiteFixture {
     // The suite sends hundreds of logins and registrations from one address within a minute;
     // throttling has its own app and cases (http-cases-abuse.ts).
     rateLimit: false,
+    // Second factors for the HTTP-MFA cases; users without one log in as before.
+    mfa: { store: createMemoryMfaStore(), encryptionKey: SECRET },
     userManager: {
       users,
       // The smallest argon2id cost: the suite measures behaviour, not hashing.
@@ -175,6 +179,7 @@ export function createSuiteFixture(): SuiteFixture {
     ['/auth', portcullis.resetPasswordRouter()],
     ['/auth', portcullis.verifyRouter()],
     ['/users', portcullis.usersRouter()],
+    ['/auth/mfa', portcullis.mfaRouter()],
   ];
   return {
     portcullis,

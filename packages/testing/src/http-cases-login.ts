@@ -2,14 +2,14 @@ import { expect } from 'vitest';
 import { auth, defineCase, PASSWORD } from './http-case';
 import { freshEmail } from './http-client';
 
-/** The auth cookie as FastAPI Users sets it (spec §9.2); `Secure` depends on the app's scheme. */
+/** The auth cookie as FastAPI Users sets it (see docs/contract/behaviour.md#cookie-transport); `Secure` depends on the app's scheme. */
 export const AUTH_COOKIE =
   /^fastapiusersauth=[A-Za-z0-9_-]{43}; HttpOnly; Max-Age=3600; Path=\/; SameSite=lax(; Secure)?$/;
 
 const CLEARED_COOKIE =
   /^fastapiusersauth=""; HttpOnly; Max-Age=0; Path=\/; SameSite=lax(; Secure)?$/;
 
-/** POST /auth/{jwt,cookie}/login and /logout (spec §6.1, §9). */
+/** POST /auth/{jwt,cookie}/login and /logout (see docs/contract/routes.md#login, docs/contract/behaviour.md#backends). */
 export const loginCases = [
   defineCase(
     'HTTP-LOGIN-001',
@@ -95,7 +95,7 @@ export const loginCases = [
   ),
   defineCase(
     'HTTP-LOGIN-005',
-    'login accepts a multipart form as well as an urlencoded one (spec §13)',
+    'login accepts a multipart form as well as an urlencoded one',
     async ({ request, register }) => {
       const email = freshEmail();
       await register(email);

@@ -19,7 +19,7 @@ export function chunkedBody(size: number): ReadableStream<Uint8Array> {
   });
 }
 
-/** POST /auth/register (spec §6.2) and the validation every JSON route shares (spec §12.2). */
+/** POST /auth/register (see docs/contract/routes.md#register) and the validation every JSON route shares (see docs/contract/routes.md#validation-errors). */
 export const registerCases = [
   defineCase(
     'HTTP-REGISTER-001',

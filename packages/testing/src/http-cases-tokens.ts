@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { bodyOf, defineCase } from './http-case';
 import { freshEmail } from './http-client';
 
-/** Forgot/reset password and verification (spec §6.3, §6.4). */
+/** Forgot/reset password and verification (see docs/contract/routes.md#reset-password-router, docs/contract/routes.md#verify-router). */
 export const tokenCases = [
   defineCase(
     'HTTP-RESET-001',

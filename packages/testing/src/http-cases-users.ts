@@ -4,7 +4,7 @@ import { freshEmail } from './http-client';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
-/** The users router (spec §6.5) and routing answers every app shares (spec §13). */
+/** The users router (see docs/contract/routes.md#users-router) and routing answers every app shares (see docs/contract/routes.md#framework-rules). */
 export const userCases = [
   defineCase(
     'HTTP-USERS-001',
@@ -227,7 +227,7 @@ export const userCases = [
   ),
   defineCase(
     'HTTP-ROUTE-005',
-    "DELETE /users/me is /users/{id} with the id 'me' (spec §6.5): 401, then 404 for a superuser",
+    "DELETE /users/me is /users/{id} with the id 'me': 401, then 404 for a superuser",
     async ({ request, superToken }) => {
       const anonymous = await request('DELETE', '/users/me');
       expect(anonymous.status).toBe(401);

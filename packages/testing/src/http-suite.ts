@@ -7,12 +7,13 @@ import { adapterCases } from './http-cases-adapter';
 import { bodyCases } from './http-cases-bodies';
 import { hostileCases, hostileParsedCases } from './http-cases-hostile';
 import { loginCases } from './http-cases-login';
+import { mfaCases } from './http-cases-mfa';
 import { mountCases } from './http-cases-mount';
 import { registerCases } from './http-cases-register';
 import { tokenCases } from './http-cases-tokens';
 import { userCases } from './http-cases-users';
 
-/** The seed's HTTP contract: any app laid out as the demo must pass these (DESIGN §8). */
+/** The FastAPI Users HTTP contract: any app laid out as the demo must pass these (see docs/demo.md). */
 const contractCases = [...registerCases, ...loginCases, ...tokenCases, ...userCases];
 
 export type HttpContractCaseId = (typeof contractCases)[number]['id'];
@@ -25,7 +26,8 @@ export type HttpCaseId =
   | (typeof bodyCases)[number]['id']
   | (typeof mountCases)[number]['id']
   | (typeof hostileCases)[number]['id']
-  | (typeof hostileParsedCases)[number]['id'];
+  | (typeof hostileParsedCases)[number]['id']
+  | (typeof mfaCases)[number]['id'];
 
 /** Cases a target cannot support, each with the reason, declared before anything runs. */
 export type HttpSkips<Id extends string = HttpCaseId> = Readonly<Partial<Record<Id, string>>>;
@@ -40,6 +42,7 @@ export const httpCaseIds: readonly HttpCaseId[] = Object.freeze(
     ...hostileParsedCases,
     ...mountCases,
     ...abuseCases,
+    ...mfaCases,
   ].map((c) => c.id),
 );
 
@@ -49,6 +52,11 @@ export interface HttpContractSuiteOptions {
   /** Starts (or finds) the app under test; called once, before the first case. */
   target(): Promise<HttpContractTarget & { close?(): Promise<void> }>;
   skip?: HttpSkips<HttpContractCaseId>;
+  /**
+   * The app mounts `mfaRouter()` at `/auth/mfa` (the demo does): also run the HTTP-MFA cases,
+   * on the same app. Default false.
+   */
+  mfa?: boolean;
   /**
    * Milliseconds each case and the start-up may take (default: vitest's), for targets whose
    * `createUser` or start spawns a process.
@@ -114,8 +122,8 @@ function group<C = CaseContext>(
 }
 
 /**
- * The seed's HTTP contract over real HTTP, against any running app laid out as the demo
- * (DESIGN §8: `/auth/jwt`, `/auth/cookie`, `/auth`, `/users`, the demo's password policy, and
+ * The FastAPI Users HTTP contract over real HTTP, against any running app laid out as the demo
+ * (docs/demo.md: `/auth/jwt`, `/auth/cookie`, `/auth`, `/users`, the demo's password policy, and
  * `{"detail":"Not Found"}` for unknown paths). Use it for a deployed app or a demo process;
  * framework adapters run `httpAdapterSuite`, which includes it.
  *
@@ -131,14 +139,15 @@ export function httpContractSuite(options: HttpContractSuiteOptions): void {
   const skip = options.skip ?? {};
   checkSkips(skip, contractIds);
   const settings = { skip, timeout: options.timeout };
-  group(`Portcullis HTTP contract: ${options.name}`, contractCases, settings, async () => {
+  const cases = options.mfa ? [...contractCases, ...mfaCases] : contractCases;
+  group(`Portcullis HTTP contract: ${options.name}`, cases, settings, async () => {
     const target = await options.target();
     return { context: createCaseContext(target), close: target.close };
   });
 }
 
 /**
- * The conformance suite for a framework adapter: the whole seed contract plus what only an
+ * The conformance suite for a framework adapter: the whole FastAPI Users contract plus what only an
  * adapter decides (several `Set-Cookie` headers, pass-through of unknown paths, HEAD, the user
  * its guard sets, hook errors reaching the app's error handler, bodies the app parsed first,
  * mounting below a prefix, the client's address reaching login throttling and the per-address
@@ -182,7 +191,7 @@ export function httpAdapterSuite(options: HttpAdapterSuiteOptions): void {
   };
   describe(`Portcullis HTTP adapter suite: ${options.name}`, () => {
     const settings = { skip, timeout: options.timeout };
-    const root = [...contractCases, ...adapterCases, ...hostileCases];
+    const root = [...contractCases, ...adapterCases, ...hostileCases, ...mfaCases];
     const parsed = [...bodyCases, ...hostileParsedCases];
     group('on the root, raw bodies', root, settings, variant('', false));
     group("behind the app's own body parsers", parsed, settings, variant('', true));

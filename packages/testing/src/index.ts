@@ -33,5 +33,19 @@ export {
   storeSuite,
 } from './store-suite';
 
+// Passkeys: the passkey store suite, a WebAuthn authenticator in software (real signatures)
+export {
+  type PasskeyCaseId,
+  type PasskeyStoreSuiteOptions,
+  passkeyCaseIds,
+  passkeyStoreSuite,
+} from './passkey-store-suite';
+export {
+  createSoftwareAuthenticator,
+  type SoftwareAuthenticator,
+  type SoftwareAuthenticatorOptions,
+  type SoftwareCredential,
+} from './software-authenticator';
+
 // Outages: a TCP proxy in front of a real server that a test can cut or silence
 export { startTcpProxy, type TcpProxy, type TcpProxyMode } from './tcp-proxy';

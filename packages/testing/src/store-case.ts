@@ -1,5 +1,6 @@
 import type {
   AccessTokenStore,
+  MfaStore,
   OAuthAccount,
   OAuthAccountData,
   User,
@@ -13,6 +14,8 @@ import { expect } from 'vitest';
 export interface StoreSuiteStores {
   users: UserStore;
   accessTokens: AccessTokenStore;
+  /** Given when `storeSuite` was called with `mfa: true`; the MFA cases use it. */
+  mfa?: MfaStore;
 }
 
 /** Sample values for the custom user fields the stores were created with. */
@@ -37,7 +40,7 @@ export interface StoreCaseContext extends StoreSuiteStores {
 }
 
 /** A capability a case needs; without it the case is skipped, decided before anything runs. */
-export type StoreCapability = 'customFields';
+export type StoreCapability = 'customFields' | 'mfa';
 
 /** One case of the store suite: a stable id, what it proves, and the proof. */
 export interface StoreCase<Id extends string = string> {

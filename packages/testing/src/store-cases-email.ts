@@ -2,7 +2,7 @@ import { ErrorCode } from '@portcullis/core';
 import { expect } from 'vitest';
 import { codeOf, defineStoreCase, expectStoreError, HASH } from './store-case';
 
-/** Case-insensitive lookup and database-enforced uniqueness of emails (spec §10.1, DESIGN §5). */
+/** Case-insensitive lookup and database-enforced uniqueness of emails (see docs/contract/behaviour.md#stores). */
 export const emailCases = [
   defineStoreCase(
     'STORE-EMAIL-001',

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { defineStoreCase, linkedAccounts, oauthAccountData } from './store-case';
 
-/** OAuth accounts linked to users (spec §10.1). */
+/** OAuth accounts linked to users (see docs/contract/behaviour.md#stores). */
 export const oauthCases = [
   defineStoreCase(
     'STORE-OAUTH-001',
@@ -81,7 +81,7 @@ export const oauthCases = [
   ),
 ];
 
-/** The database strategy's access tokens (spec §9.4). */
+/** The database strategy's access tokens (see docs/contract/behaviour.md#database-strategy). */
 export const tokenCases = [
   defineStoreCase(
     'STORE-TOKEN-001',

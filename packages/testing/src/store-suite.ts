@@ -9,9 +9,17 @@ import type {
 import { HASH } from './store-case';
 import { emailCases } from './store-cases-email';
 import { lifecycleCases, oauthCases, tokenCases } from './store-cases-links';
+import { mfaCases } from './store-cases-mfa';
 import { userCases } from './store-cases-users';
 
-const storeCases = [...userCases, ...emailCases, ...oauthCases, ...tokenCases, ...lifecycleCases];
+const storeCases = [
+  ...userCases,
+  ...emailCases,
+  ...oauthCases,
+  ...tokenCases,
+  ...lifecycleCases,
+  ...mfaCases,
+];
 
 /** Every case id of the store suite, e.g. `STORE-EMAIL-002`. */
 export type StoreCaseId = (typeof storeCases)[number]['id'];
@@ -31,6 +39,11 @@ export interface StoreSuiteCapabilities {
   customFields?: CustomFieldSamples;
   /** How many calls the race cases fire at once. Default 8. */
   concurrency?: number;
+  /**
+   * `create()` also returns an `MfaStore` as `mfa`: run the STORE-MFA cases. Without it they
+   * are skipped.
+   */
+  mfa?: boolean;
 }
 
 export interface StoreSuiteOptions {
@@ -66,7 +79,7 @@ function checkOptions(options: StoreSuiteOptions): void {
 function skipReason(c: StoreCase, options: StoreSuiteOptions): string | undefined {
   const declared = (options.skip as Readonly<Record<string, string>> | undefined)?.[c.id];
   if (declared !== undefined) return declared;
-  if (c.requires !== undefined && options.capabilities?.[c.requires] === undefined) {
+  if (c.requires !== undefined && !options.capabilities?.[c.requires]) {
     return `capabilities.${c.requires} not provided`;
   }
   return undefined;
@@ -106,6 +119,9 @@ export function storeSuite(options: StoreSuiteOptions): void {
     let context: StoreCaseContext | undefined;
     beforeAll(async () => {
       const stores = await options.create();
+      if (options.capabilities?.mfa && !stores.mfa) {
+        throw new Error('capabilities.mfa is set but create() returned no mfa store');
+      }
       const email = (tag = 'user'): string => `${tag}.${next()}@camelot.bt`;
       context = {
         ...stores,

@@ -5,10 +5,13 @@ import * as api from '@portcullis/testing';
 import { describe, expect, it } from 'vitest';
 
 const EXPECTED = [
+  'createSoftwareAuthenticator',
   'freshEmail',
   'httpAdapterSuite',
   'httpCaseIds',
   'httpContractSuite',
+  'passkeyCaseIds',
+  'passkeyStoreSuite',
   'rateLimitCaseIds',
   'rateLimitStoreSuite',
   'serveFetch',

@@ -7,7 +7,7 @@ import type { HttpContractTarget } from '@portcullis/testing';
 
 const run = promisify(execFile);
 
-/** One JSON line of the OUTBOX (DESIGN §8). */
+/** One JSON line of the OUTBOX (see docs/demo.md). */
 export interface OutboxMail {
   kind: string;
   email: string;
@@ -131,7 +131,7 @@ export async function startExpectingFailure(
 
 /**
  * A running demo as a target of `httpContractSuite`: tokens come from its OUTBOX, users from its
- * `create-user` CLI, as the black-box suite drives it (DESIGN §8).
+ * `create-user` CLI, as the black-box suite drives it (see docs/demo.md).
  */
 export function contractTarget(demo: RunningDemo): HttpContractTarget {
   return {

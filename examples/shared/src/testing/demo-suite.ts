@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { httpContractSuite } from '@portcullis/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { contractTarget, type RunningDemo, startDemo, startExpectingFailure } from './demo-process';
+import { secondFactorCases } from './demo-second-factor';
 
 const json = (body: unknown): RequestInit => ({
   method: 'POST',
@@ -71,7 +72,7 @@ const form = (fields: Record<string, string>): RequestInit => ({
 });
 
 /**
- * Every demo's tests, the same for each framework (DESIGN §8): the seed's HTTP contract through
+ * Every demo's tests, the same for each framework (see docs/demo.md): the FastAPI Users HTTP contract through
  * `pnpm start`'s entry point, then the demo's own promises (docs, OpenAPI, create-user, OUTBOX,
  * password policy, the guarded route, Secure cookies, start-up errors, SIGTERM). One demo
  * process serves the contract and the demo checks; two more cover start-up and shutdown.
@@ -93,13 +94,14 @@ export function demoSuite(framework: string, appUrl: URL): void {
   httpContractSuite({
     name: `${framework} demo (pnpm start)`,
     timeout: SPAWN_TIMEOUT,
+    mfa: true,
     async target() {
       const d = await demo();
       return contractTarget(d);
     },
   });
 
-  describe(`the ${framework} demo (DESIGN §8)`, () => {
+  describe(`the ${framework} demo`, () => {
     let d: RunningDemo;
     beforeAll(async () => {
       d = await demo();
@@ -325,6 +327,8 @@ export function demoSuite(framework: string, appUrl: URL): void {
       expect(d.stderr()).not.toMatch(/demo-test-secret/);
     });
   });
+
+  secondFactorCases(framework, demo);
 
   describe(`the ${framework} demo starting and stopping`, () => {
     let secure: RunningDemo;

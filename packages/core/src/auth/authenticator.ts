@@ -3,7 +3,7 @@ import type { AuthenticationBackend } from './backend';
 import type { UserLookup } from './strategy';
 import type { CredentialHeaders } from './transport';
 
-/** Requirements of a guard, as FastAPI Users' `current_user(...)` (spec §5). */
+/** Requirements of a guard, as FastAPI Users' `current_user(...)` (see docs/contract/routes.md#current-user). */
 export interface CurrentUserOptions {
   /** Inactive users get 401. */
   active?: boolean;
@@ -31,8 +31,8 @@ export type AuthResult<U extends User = User> =
 
 /**
  * Resolves the current user from two headers, without building a Request: the hot path of
- * every guarded app route (DESIGN §2). Backends are tried in order; the first that yields a
- * user wins; an invalid token just moves on to the next backend (spec §5).
+ * every guarded app route (see docs/contract/decisions.md#hot-path). Backends are tried in order; the first that yields a
+ * user wins; an invalid token just moves on to the next backend (see docs/contract/routes.md#current-user).
  */
 export async function resolveCurrentUser<U extends User>(
   backends: readonly AuthenticationBackend<U>[],

@@ -3,7 +3,7 @@ import type { User } from '../types';
 import type { Strategy } from './strategy';
 import type { Transport } from './transport';
 
-/** A named pair of transport and strategy (spec §9). */
+/** A named pair of transport and strategy (see docs/contract/behaviour.md#backends). */
 export interface AuthenticationBackend<U extends User = User> {
   readonly name: string;
   readonly transport: Transport;
@@ -26,7 +26,7 @@ export function createAuthBackend<U extends User = User>(
   return Object.freeze({ ...backend });
 }
 
-/** FastAPI Users' name sanitising: names must stay distinct once reduced to identifiers (spec §4). */
+/** FastAPI Users' name sanitising: names must stay distinct once reduced to identifiers (see docs/contract/routes.md#router-options). */
 function sanitize(name: string): string {
   return name.replace(/[^0-9a-zA-Z_]/g, '').replace(/^[^a-zA-Z_]+/, '');
 }

@@ -8,7 +8,7 @@ export interface BearerTransportOptions {
 
 /**
  * Tokens in `Authorization: Bearer <token>`; login answers 200 `{access_token, token_type}`,
- * logout 204 (spec §9.1).
+ * logout 204 (see docs/contract/behaviour.md#bearer-transport).
  *
  * @example
  * ```ts

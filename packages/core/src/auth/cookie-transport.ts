@@ -21,7 +21,7 @@ export interface CookieTransportOptions {
 
 /**
  * Tokens in a cookie; login answers 204 with `Set-Cookie`, logout 204 with a clearing cookie
- * (spec §9.2). Secure, HttpOnly and SameSite=Lax by default.
+ * (see docs/contract/behaviour.md#cookie-transport). Secure, HttpOnly and SameSite=Lax by default.
  *
  * @example
  * ```ts

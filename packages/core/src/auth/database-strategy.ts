@@ -11,7 +11,7 @@ export interface DatabaseStrategyOptions {
 }
 
 /**
- * Opaque random tokens kept in an access-token store; logout deletes the row (spec §9.4).
+ * Opaque random tokens kept in an access-token store; logout deletes the row (see docs/contract/behaviour.md#database-strategy).
  *
  * @example
  * ```ts
@@ -43,7 +43,7 @@ export function createDatabaseStrategy<U extends User = User>(
     async destroyToken(token: string): Promise<void> {
       await store.delete(token);
     },
-    // Not upstream (spec §9.4 has no "revoke all"): one DELETE by user id.
+    // Not upstream, which has no "revoke all" (docs/contract/behaviour.md#database-strategy): one DELETE by user id.
     async revokeAllForUser(user: U): Promise<void> {
       await store.deleteAllForUser(user.id);
     },

@@ -26,7 +26,7 @@ export interface JwtStrategyOptions {
 }
 
 /**
- * JWT tokens: `sub` = user id, `aud` as an array, `exp` (spec §7, §9.3). Stateless by default,
+ * JWT tokens: `sub` = user id, `aud` as an array, `exp` (see docs/contract/behaviour.md#tokens, docs/contract/behaviour.md#jwt-strategy). Stateless by default,
  * so logout cannot revoke them (as upstream); give a `revocation` store to make logout and
  * "log out everywhere" real.
  *
@@ -73,7 +73,7 @@ export function createJwtStrategy<U extends User = User>(options: JwtStrategyOpt
         return codec.sign({ sub: String(user.id), aud: audience }, lifetime);
       },
       async destroyToken(): Promise<void> {
-        // Stateless: nothing to revoke (spec §9.3).
+        // Stateless: nothing to revoke (see docs/contract/behaviour.md#jwt-strategy).
       },
     };
   }
@@ -101,7 +101,7 @@ export function createJwtStrategy<U extends User = User>(options: JwtStrategyOpt
     },
     async destroyToken(token: string, user: U): Promise<void> {
       const claims = await decode(token);
-      // Logout may be authenticated by another backend (quirk 2): only our own token of this
+      // Logout may be authenticated by another backend (see docs/contract/quirks.md#logout-any-backend): only our own token of this
       // user is revoked; anything else is left alone, as upstream's no-op.
       const jti = claims?.jti;
       if (claims?.sub !== String(user.id) || typeof jti !== 'string') return;

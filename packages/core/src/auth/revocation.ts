@@ -1,5 +1,5 @@
 /**
- * Opt-in revocation for JWT auth tokens. Upstream JWT logout is a no-op (spec §9.3, §16.2):
+ * Opt-in revocation for JWT auth tokens. Upstream JWT logout is a no-op (see docs/contract/behaviour.md#jwt-strategy):
  * with a revocation store, `/logout` really ends a JWT session and "log out everywhere" works
  * for JWTs too, at the price of one store lookup per authenticated request.
  */

@@ -21,7 +21,7 @@ export interface UserLookup<U extends User = User> {
 }
 
 /**
- * What a token means: how it is issued, read back and destroyed (spec §9.3–9.5).
+ * What a token means: how it is issued, read back and destroyed (see docs/contract/behaviour.md#backends).
  */
 export interface Strategy<U extends User = User> {
   /** The user the token stands for, or null (bad, expired, revoked, or unknown user). */

@@ -6,13 +6,13 @@ export interface CredentialHeaders {
   cookie?: string | null;
 }
 
-/** OpenAPI security scheme a transport contributes (spec §12.1). */
+/** OpenAPI security scheme a transport contributes (see docs/contract/routes.md#openapi). */
 export type SecurityScheme =
   | { type: 'oauth2'; flows: { password: { tokenUrl: string; scopes: Record<string, string> } } }
   | { type: 'apiKey'; in: 'cookie'; name: string };
 
 /**
- * Where a token travels: how it is read from a request and how login/logout answer (spec §9).
+ * Where a token travels: how it is read from a request and how login/logout answer (see docs/contract/behaviour.md#backends).
  */
 export interface Transport {
   readonly kind: 'bearer' | 'cookie' | (string & {});

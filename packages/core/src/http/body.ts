@@ -77,7 +77,7 @@ function valueNestsDeeperThan(value: unknown, max: number): boolean {
 }
 
 /**
- * Reads a JSON route's body the way FastAPI does (spec §13): an empty body is absent; a JSON or
+ * Reads a JSON route's body the way FastAPI does (see docs/contract/routes.md#framework-rules): an empty body is absent; a JSON or
  * missing content type is parsed as JSON (malformed → 422 `json_invalid`); any other content
  * type yields the raw text, which then fails schema validation.
  */
@@ -112,7 +112,7 @@ export async function readJsonBody(
 
 /**
  * Reads an `application/x-www-form-urlencoded` or `multipart/form-data` body (the login form,
- * spec §6.1). Any other content type reads as an empty form, as Starlette does.
+ * docs/contract/routes.md#login). Any other content type reads as an empty form, as Starlette does.
  */
 export async function readFormBody(
   request: PortcullisRequest,

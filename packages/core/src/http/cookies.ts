@@ -1,6 +1,6 @@
 /**
  * Reads one cookie as Starlette does: the last occurrence of the name wins, quotes around the
- * value are dropped, nothing is percent-decoded, and an empty value counts as absent (spec §13).
+ * value are dropped, nothing is percent-decoded, and an empty value counts as absent (see docs/contract/routes.md#framework-rules).
  */
 export function readCookie(header: string | null | undefined, name: string): string | null {
   if (!header) return null;
@@ -32,7 +32,7 @@ export interface CookieAttributes {
 
 /**
  * Serialises a Set-Cookie value with attributes in the order Python's cookie serializer emits
- * them (alphabetical: Domain, HttpOnly, Max-Age, Path, SameSite, Secure; spec §9.2).
+ * them (alphabetical: Domain, HttpOnly, Max-Age, Path, SameSite, Secure; docs/contract/behaviour.md#cookie-transport).
  */
 export function serializeCookie(name: string, value: string, attrs: CookieAttributes): string {
   const parts = [`${name}=${value}`];

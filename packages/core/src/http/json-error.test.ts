@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { pythonJsonError } from './json-error';
 
-describe("pythonJsonError: Python json's offsets and messages (spec §12.2)", () => {
+describe("pythonJsonError: Python json's offsets and messages", () => {
   test.each([
     ['', 0, 'Expecting value'],
     ['not json', 0, 'Expecting value'],

@@ -1,6 +1,6 @@
 /**
  * Where and why Python's `json` module rejects a document, so a malformed body gets the same
- * `loc` offset and `ctx.error` FastAPI reports (spec §12.2). Runs only after `JSON.parse` failed.
+ * `loc` offset and `ctx.error` FastAPI reports (see docs/contract/routes.md#validation-errors). Runs only after `JSON.parse` failed.
  */
 
 const WS = new Set([' ', '\t', '\n', '\r']);

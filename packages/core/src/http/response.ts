@@ -93,6 +93,10 @@ export function errorResponse(error: unknown): PortcullisResponse {
     }
     case 'SERVICE_UNAVAILABLE':
       return serviceUnavailable();
+    case 'TOO_MANY_REQUESTS': {
+      const wait = Math.max(1, Math.ceil(error.retryAfter ?? 1));
+      return json({ detail: error.detail }, 429, [['retry-after', String(wait)]]);
+    }
     default:
       if (error.status >= 500) throw error;
       return json({ detail: error.detail }, error.status);

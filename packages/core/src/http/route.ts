@@ -4,7 +4,7 @@ import type { PortcullisResponse } from './response';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-/** An error example shown in the OpenAPI document (spec §12.1). */
+/** An error example shown in the OpenAPI document (see docs/contract/routes.md#openapi). */
 export interface ErrorExample {
   summary: string;
   value: unknown;

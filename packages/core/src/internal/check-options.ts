@@ -112,4 +112,41 @@ export function checkPortcullisOptions(
       `must be the result of defineUserFields() (got ${kindOf(userFields)})`,
     );
   }
+  if (options.mfa !== undefined) checkMfaOptions(options.mfa);
+}
+
+const encoder = new TextEncoder();
+
+/** `mfa`: a whole MfaStore and an encryption key of at least 32 bytes (docs/mfa.md). */
+function checkMfaOptions(mfa: unknown): void {
+  if (!isObject(mfa)) {
+    throw new PortcullisConfigError('mfa', `must be an object (got ${kindOf(mfa)})`);
+  }
+  checkContract('mfa.store', mfa.store, 'MfaStore');
+  const key = mfa.encryptionKey;
+  const bytes =
+    typeof key === 'string'
+      ? encoder.encode(key).length
+      : key instanceof Uint8Array
+        ? key.length
+        : -1;
+  if (bytes < 0) {
+    throw new PortcullisConfigError(
+      'mfa.encryptionKey',
+      `must be a string or bytes (got ${kindOf(key)})`,
+    );
+  }
+  if (bytes < 32) {
+    throw new PortcullisConfigError(
+      'mfa.encryptionKey',
+      `must be at least 32 bytes (got ${bytes})`,
+    );
+  }
+  const { issuer } = mfa;
+  if (issuer !== undefined && (typeof issuer !== 'string' || issuer === '')) {
+    throw new PortcullisConfigError(
+      'mfa.issuer',
+      `must be a non-empty string (got ${kindOf(issuer)})`,
+    );
+  }
 }

@@ -38,6 +38,16 @@ export const CONTRACTS = {
   Strategy: ['readToken', 'writeToken', 'destroyToken'],
   Transport: ['readToken', 'loginResponse', 'logoutResponse'],
   Logger: ['error', 'warn', 'info'],
+  MfaStore: [
+    'get',
+    'setPendingSecret',
+    'enable',
+    'disable',
+    'advanceStep',
+    'consumeRecoveryCode',
+    'countTokenAttempt',
+    'spendToken',
+  ],
 } as const;
 
 /**

@@ -6,7 +6,7 @@
  * hashing (argon2 runs on the same pool), so a guarded route slows down exactly when logins
  * pile up. Node's `createHmac` runs on the calling thread in a few microseconds.
  *
- * Core imports no `node:` module (DESIGN §2): the module is looked up at run time through
+ * Core imports no `node:` module (see docs/contract/decisions.md#core-has-no-node-imports): the module is looked up at run time through
  * `process.getBuiltinModule` (Node ≥ 20.16, Bun, Deno). Anywhere else this returns null and the
  * codec keeps using Web Crypto through jose.
  */

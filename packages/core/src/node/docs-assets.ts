@@ -49,7 +49,7 @@ function distDirectory(): string {
 
 /**
  * Serves the Swagger UI files of the docs page from the installed `swagger-ui-dist` (an
- * optional peer of core), so `/docs` loads nothing from a CDN (DESIGN §8). Only an allow-list
+ * optional peer of core), so `/docs` loads nothing from a CDN (see docs/demo.md). Only an allow-list
  * of names is served; each file is read once, then kept in memory. Throws CONFIGURATION at
  * creation when `swagger-ui-dist` is not installed.
  *

@@ -34,7 +34,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return 'resolved';
 }
 
-describe('UserManager OAuth callbacks (spec §3.9)', () => {
+describe('UserManager OAuth callbacks', () => {
   let users: ReturnType<typeof createMemoryUserStore>;
   let manager: UserManager;
   const onAfterRegister = vi.fn();
@@ -104,7 +104,7 @@ describe('UserManager OAuth callbacks (spec §3.9)', () => {
     expect(onAfterUpdate).not.toHaveBeenCalled();
   });
 
-  test('keeps the stored refresh token when the provider sends none (quirk 4, fixed)', async () => {
+  test('keeps the stored refresh token when the provider sends none (upstream erases it)', async () => {
     await manager.oauthCallback(data());
     const again = await manager.oauthCallback(
       data({ accessToken: 'access-2', refreshToken: null, expiresAt: null }),
@@ -155,7 +155,7 @@ describe('UserManager OAuth callbacks (spec §3.9)', () => {
     );
   });
 
-  test('associate refuses an account linked to another user (quirk 5, fixed)', async () => {
+  test('associate refuses an account linked to another user (upstream links it twice)', async () => {
     await manager.oauthCallback(data());
     const other = await existing('percival@camelot.bt');
     expect(await codeOf(manager.oauthAssociateCallback(other, data()))).toBe(

@@ -5,7 +5,7 @@ import type { PasswordHasher } from '../password';
 import type { OAuthAccount, OAuthAccountData, User, UserStore } from '../types';
 
 /**
- * What an OAuth callback learned: the tokens and the provider's account (spec §3.9).
+ * What an OAuth callback learned: the tokens and the provider's account (see docs/contract/behaviour.md#oauth-callbacks).
  *
  * @example
  * ```ts
@@ -26,7 +26,7 @@ export interface OAuthCallbackData {
   accountId: string;
   accountEmail: string;
   expiresAt?: number | null;
-  /** Null or absent: the provider sent none, and a stored one is kept (quirk 4, fixed). */
+  /** Null or absent: the provider sent none, and a stored one is kept (see docs/contract/quirks.md#oauth-refresh-token). */
   refreshToken?: string | null;
   /** The provider states that it verified `accountEmail`. */
   emailVerified?: boolean;
@@ -91,7 +91,7 @@ function accountsOf(user: User): OAuthAccount[] {
 /**
  * Overwrites the tokens of every linked row of this provider account (upstream) but keeps the
  * stored refresh token when the provider sent no new one: most providers only send it on the
- * first consent, and upstream's null would lose it for good (spec §14 quirk 4).
+ * first consent, and upstream's null would lose it for good (see docs/contract/quirks.md#oauth-refresh-token).
  */
 async function refreshLinkedAccounts<U extends User>(
   users: UserStore<U>,
@@ -113,7 +113,7 @@ async function refreshLinkedAccounts<U extends User>(
 }
 
 /**
- * The login callback (spec §3.9): a known provider account logs its user in (tokens refreshed);
+ * The login callback (see docs/contract/behaviour.md#oauth-callbacks): a known provider account logs its user in (tokens refreshed);
  * an unknown one with a taken email fails with USER_ALREADY_EXISTS unless associating by
  * (verified) email; otherwise a user is created, linked and `onAfterRegister` runs.
  */
@@ -148,8 +148,8 @@ export async function linkOnLogin<U extends User>(
 }
 
 /**
- * The associate callback (spec §3.9): links the provider account to `user`, then
- * `onAfterUpdate(user, {})`. Unlike upstream (quirk 5), an account linked to another user is
+ * The associate callback (see docs/contract/behaviour.md#oauth-callbacks): links the provider account to `user`, then
+ * `onAfterUpdate(user, {})`. Unlike upstream (see docs/contract/quirks.md#associate-duplicates), an account linked to another user is
  * refused with OAUTH_ACCOUNT_ALREADY_LINKED, and one already linked to this user is refreshed
  * instead of linked twice.
  */

@@ -18,7 +18,7 @@ const account: OAuthAccount = {
   account_email: 'octocat@github.com',
 };
 
-describe('OAuth accounts in responses (DESIGN §5)', () => {
+describe('OAuth accounts in responses (no provider tokens)', () => {
   test('show id, oauth_name, account_id, account_email and expires_at, never tokens', () => {
     expect(publicOAuthAccount(account)).toEqual({
       id: 'a1',

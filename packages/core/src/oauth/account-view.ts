@@ -3,12 +3,12 @@ import type { User } from '../types';
 
 /**
  * An OAuth account as responses show it: never the provider's access or refresh token
- * (DESIGN §5). Upstream's `BaseOAuthAccountMixin` exposes both (spec §1.2); a token that reaches
+ * (see docs/contract/decisions.md#provider-tokens-hidden). Upstream's `BaseOAuthAccountMixin` exposes both (see docs/contract/behaviour.md#schemas); a token that reaches
  * a browser can be replayed against the provider.
  *
  * @example
  * ```ts
- * const schemas = createUserSchemas({ read: { oauth_accounts: z.array(oauthAccountRead) } });
+ * const userFields = defineUserFields({ oauth_accounts: z.array(oauthAccountRead).optional() });
  * ```
  */
 export const oauthAccountRead = z

@@ -1,7 +1,7 @@
 /**
  * What the OAuth routers need from a provider client, described structurally so core never
  * imports an OAuth library: `@portcullis/oauth` implements it on oauth4webapi, and any object
- * of this shape works (spec §11.1, httpx-oauth's `BaseOAuth2`, reduced to what is used).
+ * of this shape works (docs/contract/behaviour.md#oauth-clients, httpx-oauth's `BaseOAuth2`, reduced to what is used).
  */
 
 /**
@@ -16,7 +16,7 @@ export interface OAuthTokens {
   accessToken: string;
   /** Unix seconds; `now + expires_in` when the provider only sent `expires_in`; null if neither. */
   expiresAt: number | null;
-  /** Null when the provider sent none (the stored one is then kept, spec §14 quirk 4). */
+  /** Null when the provider sent none (the stored one is then kept, docs/contract/quirks.md#oauth-refresh-token). */
   refreshToken: string | null;
 }
 
@@ -52,7 +52,7 @@ export interface OAuthIdentity {
 export interface AuthorizationUrlParams {
   redirectUri: string;
   state: string;
-  /** Replaces the client's base scopes when given (spec §6.6). */
+  /** Replaces the client's base scopes when given (see docs/contract/routes.md#oauth-callback). */
   scopes?: readonly string[];
   /** PKCE S256 challenge (RFC 7636 §4.2); Portcullis always sends one. */
   codeChallenge: string;

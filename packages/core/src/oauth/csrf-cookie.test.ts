@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createCsrfCookie } from './csrf-cookie';
 
-describe('OAuth CSRF cookie (spec §11)', () => {
+describe('OAuth CSRF cookie', () => {
   test('is serialised exactly like upstream by default', () => {
     const cookie = createCsrfCookie({}, 3600);
     expect(cookie.serialize('tok')).toBe(

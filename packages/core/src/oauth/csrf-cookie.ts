@@ -4,7 +4,7 @@ import { timingSafeEqual } from '../random';
 
 /**
  * The CSRF cookie of the OAuth flow (FastAPI Users 15.0.2's double-submit fix for
- * CVE-2025-68481, spec §11), with upstream's option names and defaults.
+ * CVE-2025-68481, docs/contract/behaviour.md#oauth-csrf-cookie), with upstream's option names and defaults.
  *
  * @example
  * ```ts

@@ -10,7 +10,7 @@ import { createPkceDeriver, pkceChallenge } from './pkce';
 import { createOAuthStateCodec } from './state';
 
 /**
- * Options both OAuth routers share (spec §4, `get_oauth_router` / `get_oauth_associate_router`).
+ * Options both OAuth routers share (docs/contract/routes.md#router-options, `get_oauth_router` / `get_oauth_associate_router`).
  *
  * @example
  * ```ts
@@ -43,10 +43,10 @@ export interface OAuthCallbackResult {
 
 /** The authorize and callback steps, shared by the login and associate routers. */
 export interface OAuthFlow {
-  /** 200 `{"authorization_url"}` plus the CSRF cookie (spec §6.6). */
+  /** 200 `{"authorization_url"}` plus the CSRF cookie (see docs/contract/routes.md#oauth-callback). */
   authorize(request: PortcullisRequest, sub?: string): Promise<PortcullisResponse>;
   /**
-   * Every state check runs before the code exchange (quirk 3, fixed): `error` → 400 with that
+   * Every state check runs before the code exchange (see docs/contract/quirks.md#oauth-state-order): `error` → 400 with that
    * detail, no `code` → 400, bad or expired state → ACCESS_TOKEN_*, CSRF cookie missing or
    * different → OAUTH_INVALID_STATE, `sub` ≠ `expectSub` → 400; then the provider calls, whose
    * failures are OAUTH_PROVIDER_ERROR, and a missing email is OAUTH_NOT_AVAILABLE_EMAIL.
@@ -74,7 +74,7 @@ async function fromProvider<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** What a provider hands back reaches a store: check it like user input (DESIGN §3). */
+/** What a provider hands back reaches a store: check it (see docs/contract/decisions.md#provider-input). */
 function checkedIdentity(identity: OAuthIdentity): OAuthCallbackResult['identity'] {
   const { id, email } = identity ?? {};
   if (typeof id !== 'string' || id === '' || id.includes(NUL)) {
@@ -139,7 +139,7 @@ export function createOAuthFlow(client: OAuthClient, options: OAuthFlowOptions):
 
     async callback(request: PortcullisRequest, expectSub?: string): Promise<OAuthCallbackResult> {
       const params = new URL(request.url).searchParams;
-      // The provider's own refusal comes first and verbatim, as upstream (DESIGN §4).
+      // The provider's own refusal comes first and verbatim, as upstream (see docs/contract/behaviour.md#errors).
       const error = params.get('error');
       if (error !== null) throw badRequest(error);
       const code = params.get('code');
@@ -166,7 +166,7 @@ export function createOAuthFlow(client: OAuthClient, options: OAuthFlowOptions):
   });
 }
 
-/** Upstream's `OAuth2AuthorizeResponse` model (spec §12.1). */
+/** Upstream's `OAuth2AuthorizeResponse` model (see docs/contract/routes.md#openapi). */
 export const authorizeResponse = z
   .object({ authorization_url: z.string() })
   .meta({ id: 'OAuth2AuthorizeResponse' });

@@ -14,7 +14,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return 'resolved';
 }
 
-describe('OAuth state token (spec §7)', () => {
+describe('OAuth state token', () => {
   const codec = createOAuthStateCodec({ secret: SECRET });
 
   test('round-trips the CSRF token, and the user id in the associate flow', async () => {
@@ -45,7 +45,7 @@ describe('OAuth state token (spec §7)', () => {
     expect(await codeOf(codec.read(token))).toBe(ErrorCode.ACCESS_TOKEN_DECODE_ERROR);
   });
 
-  test('answers ACCESS_TOKEN_DECODE_ERROR, not a 500, for another audience (quirk 3)', async () => {
+  test('answers ACCESS_TOKEN_DECODE_ERROR, not a 500, for another audience (upstream: a 500)', async () => {
     const jwt = createJwtCodec({ secret: SECRET });
     const token = await jwt.sign({ csrftoken: 'abc', aud: 'portcullis:reset' }, 3600);
     const error = await codec.read(token).catch((e: unknown) => e);

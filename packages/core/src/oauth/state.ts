@@ -27,7 +27,7 @@ export interface OAuthState {
 }
 
 /**
- * Signs and reads the OAuth `state` parameter (spec §7).
+ * Signs and reads the OAuth `state` parameter (see docs/contract/behaviour.md#tokens).
  *
  * @example
  * ```ts
@@ -42,7 +42,7 @@ export interface OAuthStateCodec {
   /**
    * Throws 400 `ACCESS_TOKEN_DECODE_ERROR` for a missing, malformed, forged or wrong-audience
    * token and 400 `ACCESS_TOKEN_ALREADY_EXPIRED` for an expired one. Upstream lets audience and
-   * algorithm errors escape as 500s (spec §14 quirk 3); here every bad state is a 400.
+   * algorithm errors escape as 500s (see docs/contract/quirks.md#oauth-state-order); here every bad state is a 400.
    */
   read(token: string | null | undefined): Promise<OAuthState>;
 }

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { AuthenticationBackend } from '../auth/backend';
 import { ErrorCode, PortcullisError } from '../errors';
-import { type BodyLimits, readFormBody } from '../http/body';
+import { type BodyLimits, readFormBody, readJsonBody } from '../http/body';
 import type { PortcullisRequest } from '../http/request';
 import type { Route, Router } from '../http/route';
 import type { User } from '../types';
-import { missing, type ValidationIssue, validationError } from '../validation';
+import { missing, parseEmbeddedBody, type ValidationIssue, validationError } from '../validation';
 import type { RouteDeps } from './deps';
-import { errorResponse, example, UNAUTHORIZED_DOC } from './docs';
+import { errorResponse, example, MFA_REQUIRED_EXAMPLE, UNAUTHORIZED_DOC } from './docs';
 import { completeLogin } from './login';
 
 export interface AuthRouterOptions {
@@ -15,7 +15,7 @@ export interface AuthRouterOptions {
   requiresVerification?: boolean;
 }
 
-/** OAuth2 password form (spec §6.1); documented in OpenAPI, checked by `readLoginForm`. */
+/** OAuth2 password form (see docs/contract/routes.md#login); documented in OpenAPI, checked by `readLoginForm`. */
 const loginForm = z
   .object({
     grant_type: z
@@ -31,9 +31,17 @@ const loginForm = z
   })
   .meta({ id: 'LoginForm' });
 
+/** The second login step's body (docs/mfa.md). */
+export const mfaLoginBody = z
+  .object({
+    mfa_token: z.string(),
+    code: z.string().meta({ description: 'A TOTP code or a recovery code.' }),
+  })
+  .meta({ id: 'MfaLoginBody' });
+
 /**
  * FastAPI reads each form field on its own, in declaration order, and an empty value of a
- * required field counts as missing (spec §6.1, §13).
+ * required field counts as missing (see docs/contract/routes.md#login, docs/contract/routes.md#framework-rules).
  */
 async function readLoginForm(
   request: PortcullisRequest,
@@ -59,7 +67,7 @@ async function readLoginForm(
 }
 
 /**
- * `POST /login` and `POST /logout` for one backend (spec §6.1).
+ * `POST /login` and `POST /logout` for one backend (see docs/contract/routes.md#login).
  */
 export function createAuthRouter<U extends User>(
   deps: RouteDeps<U>,
@@ -82,6 +90,7 @@ export function createAuthRouter<U extends User>(
         errorResponse(400, 'Bad Request', [
           example(ErrorCode.LOGIN_BAD_CREDENTIALS, 'Bad credentials or the user is inactive.'),
           example(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'The user is not verified.'),
+          ...(deps.mfa ? [MFA_REQUIRED_EXAMPLE] : []),
         ]),
       ],
     },
@@ -91,7 +100,7 @@ export function createAuthRouter<U extends User>(
       const attempt = await deps.abuse.login.begin(request, credentials.username);
       if (attempt.refused) return attempt.refused;
       const user = await deps.manager.authenticate(credentials);
-      // Inactive users get the same code as bad credentials: no hint either way (quirk 1).
+      // Inactive users get the same code as bad credentials: no hint either way (see docs/contract/quirks.md#inactive-login).
       if (!user?.is_active) {
         await attempt.failed(user ? 'inactive' : 'bad_credentials', user);
         throw new PortcullisError(ErrorCode.LOGIN_BAD_CREDENTIALS, 'Bad credentials');
@@ -118,11 +127,47 @@ export function createAuthRouter<U extends User>(
       ],
     },
     async handle({ request }) {
-      // Any backend may authenticate the logout; this backend's strategy destroys (quirk 2).
+      // Any backend may authenticate the logout; this backend's strategy destroys (see docs/contract/quirks.md#logout-any-backend).
       const { user, token } = await deps.requireUser(request, { active: true, verified });
       await backend.strategy.destroyToken(token, user);
       return backend.transport.logoutResponse();
     },
   };
-  return { routes: [login, logout] };
+  if (!deps.mfa) return { routes: [login, logout] };
+  const gate = deps.mfa;
+  const mfaLogin: Route = {
+    method: 'POST',
+    path: '/login/mfa',
+    name: `auth:${backend.name}.login_mfa`,
+    doc: {
+      description: 'The second login step: the `mfa_token` of `LOGIN_MFA_REQUIRED` and a code.',
+      body: { kind: 'json', schema: mfaLoginBody, embedded: true, required: true },
+      responses: [
+        bearer
+          ? { status: 200, description: 'Successful Response', schema: 'BearerResponse' }
+          : { status: 200, description: 'Successful Response' },
+        ...(bearer ? [] : [{ status: 204, description: 'No Content' }]),
+        errorResponse(400, 'Bad Request', [
+          example(ErrorCode.MFA_BAD_CODE, 'Wrong, replayed or used code.'),
+          example(
+            ErrorCode.MFA_BAD_TOKEN,
+            'Unknown, expired or used MFA token, or five wrong codes already.',
+          ),
+        ]),
+        errorResponse(429, 'Too Many Requests', [
+          example(ErrorCode.TOO_MANY_REQUESTS, 'Ten attempts for this user in five minutes.'),
+        ]),
+      ],
+    },
+    async handle({ request }) {
+      const body = await readJsonBody(request, deps);
+      const { mfa_token, code } = parseEmbeddedBody(mfaLoginBody, body);
+      const user = await gate.redeem(mfa_token, code, backend.name, request);
+      if (verified && !user.is_verified) {
+        throw new PortcullisError(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'User not verified');
+      }
+      return completeLogin(deps, backend, user, request, { mfa: true });
+    },
+  };
+  return { routes: [login, mfaLogin, logout] };
 }

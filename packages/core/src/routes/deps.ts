@@ -8,6 +8,7 @@ import { json } from '../http/response';
 import type { Route } from '../http/route';
 import type { Logger } from '../logger';
 import type { UserManager } from '../manager';
+import type { MfaGate } from '../mfa/gate';
 import type { UserSchemas } from '../schemas';
 import { emailRequestBody } from '../schemas';
 import type { User } from '../types';
@@ -18,7 +19,7 @@ export interface RouteDeps<U extends User = User> extends BodyLimits {
   readonly manager: UserManager<U>;
   readonly backends: readonly AuthenticationBackend<U>[];
   readonly schemas: UserSchemas;
-  /** The current user or a thrown 401/403, per FastAPI Users' rules (spec §5). */
+  /** The current user or a thrown 401/403, per FastAPI Users' rules (see docs/contract/routes.md#current-user). */
   requireUser(
     request: PortcullisRequest,
     options: CurrentUserOptions,
@@ -29,6 +30,8 @@ export interface RouteDeps<U extends User = User> extends BodyLimits {
   readonly logger: Logger | undefined;
   /** Client addresses, login throttling and the per-address budget (`rateLimit`, `trustProxy`). */
   readonly abuse: AbuseProtection<U>;
+  /** The second-factor gate (`createPortcullis({ mfa })`); null when MFA is not configured. */
+  readonly mfa: MfaGate<U> | null;
 }
 
 /**
@@ -50,7 +53,7 @@ export function notFound(): PortcullisError {
 
 /**
  * A route that takes `{"email"}` and always answers 202 `null`, whether or not the address
- * belongs to anyone, so it cannot be used to probe for accounts (spec §6.3, §6.4). `act` runs
+ * belongs to anyone, so it cannot be used to probe for accounts (see docs/contract/routes.md#reset-password-router, docs/contract/routes.md#verify-router). `act` runs
  * for an existing user; the listed error codes are swallowed.
  */
 export function emailRequestRoute<U extends User>(

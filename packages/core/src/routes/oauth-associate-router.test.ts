@@ -70,7 +70,7 @@ async function detail(response: Response): Promise<unknown> {
 const callbackPath = (params: Record<string, string>): string =>
   `/auth/associate/fake/callback?${new URLSearchParams(params)}`;
 
-describe('OAuth associate router (spec §6.7)', () => {
+describe('OAuth associate router', () => {
   test('authorize needs an active user (401) and binds the state to its id', async () => {
     const h = harness();
     expect((await h.get('/auth/associate/fake/authorize')).status).toBe(401);

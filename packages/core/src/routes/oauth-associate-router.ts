@@ -16,8 +16,8 @@ import type { RouteDeps } from './deps';
 import { errorResponse, example, UNAUTHORIZED_DOC } from './docs';
 
 /**
- * Options of `portcullis.oauthAssociateRouter(client, options)` (spec §4
- * `get_oauth_associate_router`).
+ * Options of `portcullis.oauthAssociateRouter(client, options)` (upstream's
+ * `get_oauth_associate_router`, see docs/contract/routes.md#router-options).
  *
  * @example
  * ```ts
@@ -40,8 +40,8 @@ const CALLBACK_ERRORS: ResponseDoc = errorResponse(400, 'Bad Request', [
 
 /**
  * `GET /authorize` and `GET /callback` linking a provider account to the current user
- * (spec §6.7). The callback answers the user with `oauth_accounts` — never the provider's
- * tokens (DESIGN §5).
+ * (see docs/contract/routes.md#oauth-associate). The callback answers the user with `oauth_accounts` — never the provider's
+ * tokens (see docs/contract/decisions.md#provider-tokens-hidden).
  *
  * @example
  * ```ts
@@ -89,7 +89,7 @@ export function createOAuthAssociateRouter<U extends User>(
       ],
     },
     async handle({ request }) {
-      // The current user first, then the state (spec §6.7).
+      // The current user first, then the state (see docs/contract/routes.md#oauth-associate).
       const { user } = await deps.requireUser(request, guard);
       const { tokens, identity } = await flow.callback(request, String(user.id));
       const updated = await deps.manager.oauthAssociateCallback(

@@ -58,7 +58,7 @@ async function detail(response: Response): Promise<unknown> {
 
 const query = (params: Record<string, string>): string => new URLSearchParams(params).toString();
 
-describe('OAuth router: GET /authorize (spec §6.6)', () => {
+describe('OAuth router: GET /authorize', () => {
   test('answers the authorization URL and the CSRF cookie the state carries', async () => {
     const h = harness();
     const response = await h.get('/auth/fake/authorize');
@@ -122,7 +122,7 @@ describe('OAuth router: GET /authorize (spec §6.6)', () => {
   });
 });
 
-describe('OAuth router: GET /callback (spec §6.6, deviations DESIGN §4)', () => {
+describe('OAuth router: GET /callback, with the deviations', () => {
   let h: Harness;
   beforeEach(() => {
     h = harness();
@@ -304,7 +304,7 @@ describe('OAuth router: GET /callback (spec §6.6, deviations DESIGN §4)', () =
   });
 });
 
-describe('OAuth routes in the OpenAPI document (spec §12.1)', () => {
+describe('OAuth routes in the OpenAPI document', () => {
   test('documents authorize and callback with their query parameters and responses', () => {
     const h = harness();
     const doc = buildOpenApi(h.handler.routes, h.app.portcullis.backends);

@@ -12,11 +12,11 @@ import {
 } from '../oauth/flow';
 import type { User } from '../types';
 import { type RouteDeps, relabel } from './deps';
-import { errorResponse, example } from './docs';
+import { errorResponse, example, MFA_REQUIRED_EXAMPLE } from './docs';
 import { completeLogin } from './login';
 
 /**
- * Options of `portcullis.oauthRouter(client, backend, options)` (spec §4 `get_oauth_router`).
+ * Options of `portcullis.oauthRouter(client, backend, options)` (upstream's `get_oauth_router`, see docs/contract/routes.md#router-options).
  *
  * @example
  * ```ts
@@ -49,15 +49,17 @@ export interface OAuthRouterOptions extends OAuthFlowOptions {
   loginRedirectUrl?: string;
 }
 
-const CALLBACK_ERRORS: ResponseDoc = errorResponse(400, 'Bad Request', [
-  example(ErrorCode.OAUTH_INVALID_STATE, 'Invalid state token or CSRF cookie.'),
-  example(ErrorCode.ACCESS_TOKEN_DECODE_ERROR, 'Access token is error.'),
-  example(ErrorCode.ACCESS_TOKEN_ALREADY_EXPIRED, 'Access token is already expired.'),
-  example(ErrorCode.OAUTH_PROVIDER_ERROR, 'The provider refused the code or the profile call.'),
-  example(ErrorCode.OAUTH_NOT_AVAILABLE_EMAIL, 'The provider gave no email.'),
-  example(ErrorCode.OAUTH_USER_ALREADY_EXISTS, 'A user with this email already exists.'),
-  example(ErrorCode.LOGIN_BAD_CREDENTIALS, 'User is inactive.'),
-]);
+const CALLBACK_ERRORS = (mfa: boolean): ResponseDoc =>
+  errorResponse(400, 'Bad Request', [
+    example(ErrorCode.OAUTH_INVALID_STATE, 'Invalid state token or CSRF cookie.'),
+    example(ErrorCode.ACCESS_TOKEN_DECODE_ERROR, 'Access token is error.'),
+    example(ErrorCode.ACCESS_TOKEN_ALREADY_EXPIRED, 'Access token is already expired.'),
+    example(ErrorCode.OAUTH_PROVIDER_ERROR, 'The provider refused the code or the profile call.'),
+    example(ErrorCode.OAUTH_NOT_AVAILABLE_EMAIL, 'The provider gave no email.'),
+    example(ErrorCode.OAUTH_USER_ALREADY_EXISTS, 'A user with this email already exists.'),
+    example(ErrorCode.LOGIN_BAD_CREDENTIALS, 'User is inactive.'),
+    ...(mfa ? [MFA_REQUIRED_EXAMPLE] : []),
+  ]);
 
 function redirectWithCookies(response: PortcullisResponse, location: string): PortcullisResponse {
   const cookies = response.headers.filter(([name]) => name === 'set-cookie');
@@ -65,7 +67,7 @@ function redirectWithCookies(response: PortcullisResponse, location: string): Po
 }
 
 /**
- * `GET /authorize` and `GET /callback` logging in through one backend (spec §6.6, §11), with
+ * `GET /authorize` and `GET /callback` logging in through one backend (see docs/contract/routes.md#oauth-callback, docs/contract/behaviour.md#oauth-csrf-cookie), with
  * PKCE always and every state check before the code exchange.
  *
  * @example
@@ -114,7 +116,7 @@ export function createOAuthRouter<U extends User>(
       responses: [
         { status: 200, description: 'Successful Response' },
         ...(redirectTo === undefined ? [] : [{ status: 303, description: 'See Other' }]),
-        CALLBACK_ERRORS,
+        CALLBACK_ERRORS(deps.mfa !== null),
       ],
     },
     async handle({ request }) {
@@ -136,7 +138,9 @@ export function createOAuthRouter<U extends User>(
       } catch (error) {
         relabel(error, { USER_ALREADY_EXISTS: ErrorCode.OAUTH_USER_ALREADY_EXISTS });
       }
-      // The account may already have been created or refreshed: upstream's order (spec §6.6).
+      // The account may already have been created or refreshed: upstream's order (see docs/contract/routes.md#oauth-callback).
+      // A user with a second factor gets 400 LOGIN_MFA_REQUIRED from completeLogin, never the
+      // redirect: the second step is a JSON call (docs/mfa.md).
       if (!user.is_active) {
         throw new PortcullisError(ErrorCode.LOGIN_BAD_CREDENTIALS, 'User is inactive');
       }

@@ -8,7 +8,7 @@ import type { RouteDeps } from './deps';
 import { relabel } from './deps';
 import { errorResponse, example } from './docs';
 
-/** `POST /register` (spec §6.2): 201 with the new user; privilege fields are ignored. */
+/** `POST /register` (see docs/contract/routes.md#register): 201 with the new user; privilege fields are ignored. */
 export function createRegisterRouter<U extends User>(deps: RouteDeps<U>): Router {
   return {
     routes: [

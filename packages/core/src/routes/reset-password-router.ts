@@ -10,7 +10,7 @@ import { errorResponse, example } from './docs';
 
 /**
  * `POST /forgot-password` (always 202, so emails cannot be probed) and `POST /reset-password`
- * (spec §6.3).
+ * (see docs/contract/routes.md#reset-password-router).
  */
 export function createResetPasswordRouter<U extends User>(deps: RouteDeps<U>): Router {
   return {

@@ -29,7 +29,7 @@ const UPDATE_400: ResponseDoc = errorResponse(400, 'Bad Request', [
 ]);
 
 /**
- * `/me` and `/{id}` routes (spec §6.5). Order of checks, as FastAPI resolves them (spec §13):
+ * `/me` and `/{id}` routes (see docs/contract/routes.md#users-router). Order of checks, as FastAPI resolves them (see docs/contract/routes.md#framework-rules):
  * malformed JSON, then authentication, then the id lookup, then the body schema.
  */
 export function createUsersRouter<U extends User>(

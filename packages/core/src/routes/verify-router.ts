@@ -9,7 +9,7 @@ import { emailRequestRoute, type RouteDeps } from './deps';
 import { errorResponse, example } from './docs';
 
 /**
- * `POST /request-verify-token` (always 202) and `POST /verify` (spec §6.4).
+ * `POST /request-verify-token` (always 202) and `POST /verify` (see docs/contract/routes.md#verify-router).
  */
 export function createVerifyRouter<U extends User>(deps: RouteDeps<U>): Router {
   return {

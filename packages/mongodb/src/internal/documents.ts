@@ -3,12 +3,12 @@ import { ErrorCode, PortcullisError } from '@portcullis/core';
 import type { Document } from 'mongodb';
 import type { MongoIdCodec } from '../id';
 
-/** User fields the store writes, besides `_id` and `oauth_accounts` (spec §1.1). */
+/** User fields the store writes, besides `_id` and `oauth_accounts` (see docs/contract/behaviour.md#user-fields). */
 const STRING_FIELDS = new Set(['email', 'hashed_password']);
 const BOOLEAN_FIELDS = new Set(['is_active', 'is_superuser', 'is_verified']);
 export const USER_FIELDS: readonly string[] = [...STRING_FIELDS, ...BOOLEAN_FIELDS];
 
-/** OAuth account fields a caller may write, besides `id` (spec §1.1). */
+/** OAuth account fields a caller may write, besides `id` (see docs/contract/behaviour.md#user-fields). */
 const ACCOUNT_STRING_FIELDS = new Set([
   'oauth_name',
   'access_token',

@@ -64,7 +64,7 @@ export function clientAuthFor(method: TokenEndpointAuthMethod, secret: string): 
 function toTokens(result: TokenEndpointResponse): OAuthTokens {
   const expiresAt = result.expires_at;
   let at: number | null = null;
-  // `expires_at` as some providers send it, else now + `expires_in` (spec §11 step 4).
+  // `expires_at` as some providers send it, else now + `expires_in` (see docs/contract/behaviour.md#oauth-clients).
   if (typeof expiresAt === 'number' && Number.isFinite(expiresAt)) at = Math.floor(expiresAt);
   else if (typeof result.expires_in === 'number') {
     at = Math.floor(Date.now() / 1000 + result.expires_in);
@@ -107,7 +107,7 @@ export function createClientFromSpec(spec: ClientSpec): OAuthClient {
       }
       const url = new URL(as.authorization_endpoint);
       const scopes = params.scopes ?? spec.baseScopes;
-      // httpx-oauth's parameter order (spec §11 step 2), PKCE added (RFC 7636 §4.3).
+      // httpx-oauth's parameter order (see docs/contract/behaviour.md#oauth-clients), PKCE added (RFC 7636 §4.3).
       url.searchParams.set('response_type', 'code');
       url.searchParams.set('client_id', client.client_id);
       url.searchParams.set('redirect_uri', params.redirectUri);

@@ -17,7 +17,7 @@ export interface DiscordClientOptions extends ClientCredentials {
   name?: string;
 }
 
-/** `/users/@me`: no email unless Discord verified it (httpx-oauth, spec §11.2). */
+/** `/users/@me`: no email unless Discord verified it (httpx-oauth, docs/contract/behaviour.md#oauth-providers). */
 async function discordIdentity(http: ProviderHttp, accessToken: string): Promise<OAuthIdentity> {
   const me = (await http.getJson('https://discord.com/api/users/@me', accessToken)) as {
     id?: unknown;
@@ -33,7 +33,7 @@ async function discordIdentity(http: ProviderHttp, accessToken: string): Promise
 }
 
 /**
- * Discord (spec §11.2): scopes `identify email`, `client_secret_basic`, refresh and RFC 7009
+ * Discord (see docs/contract/behaviour.md#oauth-providers): scopes `identify email`, `client_secret_basic`, refresh and RFC 7009
  * revocation.
  *
  * @example

@@ -46,7 +46,7 @@ async function emailsOf(http: ProviderHttp, accessToken: string): Promise<GitHub
 
 /**
  * The id is the numeric user id; the email is the public profile email, else the primary one
- * from `/user/emails` (httpx-oauth, spec §11.2), verified when `/user/emails` says so.
+ * from `/user/emails` (httpx-oauth, docs/contract/behaviour.md#oauth-providers), verified when `/user/emails` says so.
  */
 async function gitHubIdentity(http: ProviderHttp, accessToken: string): Promise<OAuthIdentity> {
   const profile = (await http.getJson(`${API}/user`, accessToken, API_HEADERS)) as {
@@ -66,7 +66,7 @@ async function gitHubIdentity(http: ProviderHttp, accessToken: string): Promise<
 }
 
 /**
- * GitHub OAuth Apps (spec §11.2): scopes `user user:email`, `client_secret_post`, refresh for
+ * GitHub OAuth Apps (see docs/contract/behaviour.md#oauth-providers): scopes `user user:email`, `client_secret_post`, refresh for
  * expiring user tokens, and revocation through `DELETE /applications/{client_id}/token`
  * (GitHub has no RFC 7009 endpoint). GitHub answers a refused code with HTTP 200 and an
  * `error` body; that is an OAUTH_TOKEN_REQUEST_FAILED with `providerError` set, not a crash.

@@ -28,7 +28,7 @@ interface PeopleEmail {
 }
 
 /**
- * People API, as httpx-oauth reads it (spec §11.2): the id is `resourceName` (`people/…`, so
+ * People API, as httpx-oauth reads it (see docs/contract/behaviour.md#oauth-providers): the id is `resourceName` (`people/…`, so
  * rows linked by FastAPI Users keep matching), the email is the primary address.
  */
 async function googleIdentity(http: ProviderHttp, accessToken: string): Promise<OAuthIdentity> {
@@ -51,7 +51,7 @@ async function googleIdentity(http: ProviderHttp, accessToken: string): Promise<
 }
 
 /**
- * Google (spec §11.2): scopes `userinfo.profile userinfo.email`, refresh, RFC 7009 revocation,
+ * Google (see docs/contract/behaviour.md#oauth-providers): scopes `userinfo.profile userinfo.email`, refresh, RFC 7009 revocation,
  * and the callback `iss` checked against `https://accounts.google.com` (RFC 9207).
  *
  * @example

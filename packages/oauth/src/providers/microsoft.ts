@@ -20,7 +20,7 @@ export interface MicrosoftClientOptions extends ClientCredentials {
 }
 
 /**
- * Microsoft Graph `/me`, as httpx-oauth reads it (spec §11.2): the email is the
+ * Microsoft Graph `/me`, as httpx-oauth reads it (see docs/contract/behaviour.md#oauth-providers): the email is the
  * `userPrincipalName`, which Graph does not claim to have verified.
  */
 async function microsoftIdentity(http: ProviderHttp, accessToken: string): Promise<OAuthIdentity> {
@@ -36,7 +36,7 @@ async function microsoftIdentity(http: ProviderHttp, accessToken: string): Promi
 }
 
 /**
- * Microsoft identity platform v2 (spec §11.2): scope `User.Read`, `response_mode=query`,
+ * Microsoft identity platform v2 (see docs/contract/behaviour.md#oauth-providers): scope `User.Read`, `response_mode=query`,
  * refresh (ask for `offline_access`). Microsoft has no revocation endpoint: `revoke` throws
  * OAUTH_NOT_SUPPORTED. Its emails are not flagged verified, so `associateByEmail` links only with
  * `dangerouslyTrustProviderEmail` (for a single, managed tenant).

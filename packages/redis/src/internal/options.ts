@@ -2,7 +2,7 @@ import { ErrorCode, PortcullisError } from '@portcullis/core';
 
 /**
  * A lifetime in whole milliseconds, or null for "no expiry". 0 and null mean no expiry, as
- * upstream's `if lifetime_seconds` (spec §9.5); anything else must be a positive number.
+ * upstream's `if lifetime_seconds` (see docs/contract/behaviour.md#redis-strategy); anything else must be a positive number.
  */
 export function lifetimeMs(seconds: number | null | undefined): number | null {
   if (seconds === null || seconds === undefined || seconds === 0) return null;

@@ -7,6 +7,7 @@ import type {
 } from 'kysely';
 import { sql } from 'kysely';
 import type { SqlDialectName } from '../dialect';
+import { createMfaTables, dropMfaTables } from '../mfa-store';
 import { createRateLimitTable, dropRateLimitTable } from '../rate-limit-store';
 import { createRevocationTables, dropRevocationTables } from '../revocation-store';
 import type { ResolvedSchema } from '../schema';
@@ -46,7 +47,7 @@ function idType(ctx: MigrationContext): DataType {
   return ctx.dialect === 'postgres' ? 'uuid' : 'char(36)';
 }
 
-function withTableOptions<TB extends string, C extends string>(
+export function withTableOptions<TB extends string, C extends string>(
   table: CreateTableBuilder<TB, C>,
   ctx: MigrationContext,
 ): CreateTableBuilder<TB, C> {
@@ -73,7 +74,7 @@ function addIdColumn<TB extends string, C extends string>(
  * The `user_id` column's type. On MySQL a foreign key needs the charset and collation of the
  * column it references, which differ when the user table was created by FastAPI Users.
  */
-async function userIdType(ctx: MigrationContext): Promise<DataType | Expression<unknown>> {
+export async function userIdType(ctx: MigrationContext): Promise<DataType | Expression<unknown>> {
   if (ctx.s.idType === 'integer') return 'integer';
   if (ctx.dialect !== 'mysql') return idType(ctx);
   const id = (await readColumns(ctx.db, ctx.dialect, ctx.s.tables.user))?.get('id');
@@ -100,7 +101,7 @@ const notNull = (col: ColumnDefinitionBuilder): ColumnDefinitionBuilder => col.n
  * inside a column definition (MariaDB honours it since 10.5), so there it is a table-level
  * FOREIGN KEY constraint.
  */
-function addUserIdColumn<TB extends string, C extends string>(
+export function addUserIdColumn<TB extends string, C extends string>(
   table: CreateTableBuilder<TB, C>,
   ctx: MigrationContext,
   name: string,
@@ -170,7 +171,7 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
           .ifNotExists()
           .$call((t) => addIdColumn(t, ctx))
           .addColumn('oauth_name', 'varchar(100)', notNull)
-          // TEXT, not upstream's VARCHAR(1024): provider tokens outgrow it (spec §16.20).
+          // TEXT, not upstream's VARCHAR(1024): provider tokens outgrow it (see docs/contract/behaviour.md#sql-tables).
           .addColumn('access_token', 'text', notNull)
           .addColumn('expires_at', 'integer')
           .addColumn('refresh_token', 'text')
@@ -259,7 +260,73 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
     up: createRateLimitTable,
     down: dropRateLimitTable,
   },
+  // 0008 belongs to sessions; migrateToLatest runs a migration named before one a database
+  // already ran (allowUnorderedMigrations), so the order in which they reach a database does
+  // not matter.
+  {
+    // Second factors: TOTP secrets, recovery codes, MFA token attempts (createSqlMfaStore).
+    name: '0009_mfa',
+    up: createMfaTables,
+    down: dropMfaTables,
+  },
+  {
+    // Passkeys (docs/mfa.md#passkeys): credentials per user, pending challenges.
+    name: '0010_passkeys',
+    up: createPasskeyTables,
+    down: dropPasskeyTables,
+  },
 ];
+
+async function createPasskeyTables(ctx: MigrationContext): Promise<void> {
+  const { db, dialect } = ctx;
+  const bytes: DataType = dialect === 'postgres' ? 'bytea' : 'blob';
+  const userId = await userIdType(ctx);
+  await ctx.run(
+    db.schema
+      .createTable('passkey')
+      .ifNotExists()
+      .addColumn('id', 'varchar(64)', (col) => col.primaryKey().notNull())
+      .addColumn('credential_id', 'varchar(1400)', notNull)
+      .addColumn('credential_key', 'char(64)', notNull)
+      .addColumn('public_key', bytes, notNull)
+      .addColumn('counter', 'bigint', notNull)
+      .addColumn('transports', 'varchar(255)', notNull)
+      .addColumn('name', 'varchar(100)', notNull)
+      .addColumn('created_at_ms', 'bigint', notNull)
+      .addColumn('last_used_at_ms', 'bigint')
+      .$call((t) => addUserIdColumn(t, ctx, 'passkey', userId))
+      .$call((t) => withTableOptions(t, ctx)),
+  );
+  await ctx.run(
+    db.schema
+      .createTable('passkey_challenge')
+      .ifNotExists()
+      .addColumn('challenge_key', 'char(64)', (col) => col.primaryKey().notNull())
+      .addColumn('challenge', 'varchar(255)', notNull)
+      .addColumn('purpose', 'varchar(16)', notNull)
+      .addColumn('user_id', 'varchar(255)')
+      .addColumn('expires_at_ms', 'bigint', notNull)
+      .$call((t) => withTableOptions(t, ctx)),
+  );
+  const indexes = [
+    ['passkey', 'ux_passkey_credential_key', 'credential_key', true],
+    ['passkey', 'ix_passkey_user_id', 'user_id', false],
+    ['passkey_challenge', 'ix_passkey_challenge_expires_at_ms', 'expires_at_ms', false],
+  ] as const;
+  for (const [table, name, column, unique] of indexes) {
+    await createIndex(ctx, table, name, (kysely) => {
+      let index = kysely.schema.createIndex(name).on(table).column(column);
+      if (unique) index = index.unique();
+      return dialect === 'mysql' ? index : index.ifNotExists();
+    });
+  }
+}
+
+async function dropPasskeyTables(ctx: MigrationContext): Promise<void> {
+  for (const table of ['passkey_challenge', 'passkey']) {
+    await ctx.run(ctx.db.schema.dropTable(table).ifExists());
+  }
+}
 
 const isText = (c: ColumnInfo | undefined): boolean =>
   c === undefined || c.dataType === 'text' || c.dataType.endsWith('text');
@@ -270,7 +337,7 @@ async function adoptPostgres(ctx: MigrationContext): Promise<void> {
   const { db, s } = ctx;
   const accounts = await readColumns(db, 'postgres', s.tables.oauthAccount);
   for (const column of ['access_token', 'refresh_token'] as const) {
-    // Upstream's VARCHAR(1024) rejects long provider tokens (spec §16.20).
+    // Upstream's VARCHAR(1024) rejects long provider tokens (see docs/contract/behaviour.md#sql-tables).
     if (accounts && !isText(accounts.get(column))) {
       await ctx.run(
         db.schema
