@@ -3,9 +3,12 @@
 // into a fresh npm project outside the repository (so nothing resolves from the workspace), and
 // checks, per framework, an ESM and a CommonJS app over real HTTP, a TypeScript consumer
 // against the published .d.ts, and a third-party store against the published store suite.
+// Each tarball must carry the repository's LICENSE and a README with no relative link (they
+// break on npm), and a `changeset version` dry run must bump as the changesets ask
+// (release-plan.mjs; docs/releasing.md).
 // Run after the build. Node built-ins only; nothing is cached across runs.
 //
-//   node e2e/pack-install/run.mjs [--keep]
+//   node e2e/pack-install/run.mjs [--keep] [--no-install]   (--no-install: tarball checks only)
 import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -19,10 +22,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkReleasePlan } from './release-plan.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 const keep = process.argv.includes('--keep');
+const noInstall = process.argv.includes('--no-install');
 
 // Pinned so a run tests our tarballs, not whatever the registry served that day.
 const THIRD_PARTY = [
@@ -34,6 +39,7 @@ const THIRD_PARTY = [
   'better-sqlite3@12.11.1',
   'typescript@6.0.3',
   'vitest@4.1.12',
+  'zod@4.6.7',
   '@types/node@20.19.43',
   // The adapters' .d.ts import these; a TypeScript user installs them alongside.
   '@types/express@5.0.6',
@@ -68,7 +74,9 @@ process.stdout.write(`pack-install: working in ${work}\n`);
 
 try {
   pack();
-  if (install()) {
+  checkTarballs();
+  releasePlan();
+  if (!noInstall && install()) {
     for (const framework of FRAMEWORKS) {
       for (const file of ['app.mjs', 'app.cjs']) await checkApp(framework, file);
     }
@@ -95,6 +103,44 @@ function pack() {
     const { ok, output } = exec('pnpm', ['pack', '--pack-destination', tarballs], dir);
     report(`pack ${manifest.name}`, ok, output);
   }
+}
+
+/** LICENSE, the repository's own, in every tarball; README links that work on npm. */
+function checkTarballs() {
+  const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+  for (const file of readdirSync(tarballs)
+    .filter((name) => name.endsWith('.tgz'))
+    .sort()) {
+    const tgz = join(tarballs, file);
+    const read = (path) => exec('tar', ['-xzOf', tgz, `package/${path}`], tarballs);
+    const shipped = read('LICENSE');
+    report(
+      `${file} ships the repository's LICENSE`,
+      shipped.ok && shipped.output === license,
+      shipped.ok ? 'LICENSE differs from the repository root' : shipped.output,
+    );
+    const readme = read('README.md');
+    // A relative link resolves against npmjs.com, not the repository: `../docs/x.md` breaks.
+    const relative = readme.ok
+      ? [...readme.output.matchAll(/\]\((\.{1,2}\/[^)]*)\)|href="(\.{1,2}\/[^"]*)"/g)].map(
+          (match) => match[1] ?? match[2],
+        )
+      : [];
+    report(
+      `${file} README has no relative links`,
+      readme.ok && relative.length === 0,
+      readme.ok ? `relative links: ${relative.join(', ')}` : readme.output,
+    );
+  }
+}
+
+function releasePlan() {
+  const problems = checkReleasePlan(root);
+  report(
+    'changeset version dry run bumps as the changesets ask',
+    problems.length === 0,
+    problems.join('\n'),
+  );
 }
 
 function install() {

@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { vitestConfig } from '../../vitest.shared.ts';
 
-export default defineConfig(vitestConfig('fastify'));
+export default defineConfig(
+  vitestConfig('fastify', { typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] } }),
+);

@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { vitestConfig } from '../../vitest.shared.ts';
 
-export default defineConfig(vitestConfig('koa'));
+export default defineConfig(
+  vitestConfig('koa', { typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] } }),
+);

@@ -39,11 +39,10 @@ export {
 // Sessions in memory: for tests and single-process apps (docs/sessions.md)
 export { createMemorySessionStore } from './sessions/memory-session-store';
 
-// What stores and strategies share: token ids, randomness, comparisons, the JWT codec, schemas
+// What stores and strategies share: token ids, randomness, comparisons, the JWT codec
 export { createTokenId, tokenIdIssuedAt } from './auth/revocation';
 export { createJwtCodec, isTokenError, type JwtCodec, type JwtCodecOptions } from './jwt';
 export { randomToken, timingSafeEqual } from './random';
-export { createUserSchemas } from './schemas';
 
 // Bounded waits on a store's server: option checks and the deadline behind a 503
 export { DEFAULT_STORE_TIMEOUT_MS, timeoutOption, withDeadline } from './store-timeouts';

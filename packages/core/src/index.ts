@@ -108,14 +108,16 @@ export {
 } from './password-policy/password-policy';
 
 // Custom user fields and validation
+export { emailField, type UserSchemas } from './schemas';
 export {
-  booleanField,
-  type CustomUserFields,
-  emailField,
-  type UserSchemas,
-  type UserSchemasOptions,
-} from './schemas';
-export { type EmailValidationResult, validateEmail } from './email';
+  type DefineUserFieldsOptions,
+  defineUserFields,
+  type UserFieldShape,
+  type UserFields,
+  type UserOf,
+  type UserOfShape,
+  type ZodSchemaLike,
+} from './user-fields';
 export type { ValidationIssue } from './validation';
 
 // Errors

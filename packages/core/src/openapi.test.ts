@@ -13,6 +13,7 @@ import {
 } from './openapi';
 import { createPortcullis } from './portcullis';
 import type { User, UserStore } from './types';
+import { defineUserFields, type UserFields } from './user-fields';
 
 /** Only builds the document: no route is called, so every method can be trivial. */
 const users: UserStore = {
@@ -35,9 +36,7 @@ const cookieStrategy: Strategy<User> = {
   destroyToken: async () => {},
 };
 
-function demoDocument(
-  userSchemas: Parameters<typeof createPortcullis>[0]['userSchemas'] = {},
-): OpenApiDocument {
+function demoDocument(userFields?: UserFields): OpenApiDocument {
   const secret = 'a-test-secret-that-is-long-enough-for-hs256';
   const portcullis = createPortcullis({
     userManager: { users, resetPasswordToken: { secret }, verificationToken: { secret } },
@@ -53,7 +52,7 @@ function demoDocument(
         strategy: cookieStrategy,
       }),
     ],
-    userSchemas,
+    userFields,
   });
   const handler = portcullis.handler([
     ['/auth/jwt', portcullis.authRouter('jwt')],
@@ -66,7 +65,7 @@ function demoDocument(
   return buildOpenApi(handler.routes, portcullis.backends, { title: 'Test', version: '1.2.3' });
 }
 
-const document = demoDocument({ read: { first_name: z.string().nullable() } });
+const document = demoDocument(defineUserFields({ first_name: z.string().nullable() }));
 
 function operation(path: string, method: string): OpenApiOperation {
   const found = document.paths[path]?.[method];
@@ -381,10 +380,7 @@ describe('buildOpenApi', () => {
     const address = z
       .object({ city: z.string(), country: z.string().default('FR') })
       .meta({ id: 'Address' });
-    const withAddress = demoDocument({
-      read: { address: address.nullable() },
-      create: { address: address.optional() },
-    });
+    const withAddress = demoDocument(defineUserFields({ address: address.nullable() }));
     const { schemas } = withAddress.components;
     expect(schemas).not.toHaveProperty('Address');
     expect(schemas['Address-Output']?.required).toEqual(['city', 'country']);
@@ -397,7 +393,7 @@ describe('buildOpenApi', () => {
   });
 
   it('is deterministic and shares no objects with the route table', () => {
-    const again = demoDocument({ read: { first_name: z.string().nullable() } });
+    const again = demoDocument(defineUserFields({ first_name: z.string().nullable() }));
     const text = JSON.stringify(again);
     expect(text).toBe(JSON.stringify(document));
     // The PATCH 400 examples are module-level constants of the users router: editing one
@@ -407,7 +403,7 @@ describe('buildOpenApi', () => {
       detail: { code: string };
     };
     value.detail.code = 'changed';
-    const next = demoDocument({ read: { first_name: z.string().nullable() } });
+    const next = demoDocument(defineUserFields({ first_name: z.string().nullable() }));
     expect(JSON.stringify(next)).toBe(text);
   });
 });

@@ -47,23 +47,30 @@ import { createResetPasswordRouter } from './routes/reset-password-router';
 import { createSessionsRouter, type SessionsRouterOptions } from './routes/sessions-router';
 import { createUsersRouter, type UsersRouterOptions } from './routes/users-router';
 import { createVerifyRouter } from './routes/verify-router';
-import { createUserSchemas, type UserSchemas, type UserSchemasOptions } from './schemas';
+import { createUserSchemas, type UserSchemas } from './schemas';
 import {
   resolveSessionRevocation,
   type SessionRevocationOptions,
 } from './sessions/revocation-policy';
 import { createSessionRegistry } from './sessions/session-registry';
 import type { User } from './types';
+import type { UserFieldShape, UserFields, UserOfShape } from './user-fields';
 
 export type { RevokeAllResult };
 
 export interface PortcullisOptions<U extends User = User> {
   /** A manager, or the options to build one. */
   userManager: UserManager<U> | UserManagerOptions<U>;
-  /** Tried in this order when resolving the current user (see docs/contract/routes.md#current-user). */
-  backends: readonly AuthenticationBackend<U>[];
-  /** The app's extra user fields (read, create, update). */
-  userSchemas?: UserSchemasOptions;
+  /**
+   * Tried in this order when resolving the current user (see docs/contract/routes.md#current-user). A backend built without
+   * the app's user type fits too: strategies hand back the user the store gave them.
+   */
+  backends: readonly (AuthenticationBackend<U> | AuthenticationBackend)[];
+  /**
+   * The app's own user fields (`defineUserFields`): validated on register and `PATCH`, shown
+   * in responses and the OpenAPI document; the user type is inferred from them.
+   */
+  userFields?: UserFields;
   /** Largest accepted request body in bytes (413 beyond). Default 1 MiB. */
   bodyLimit?: number;
   /**
@@ -170,6 +177,12 @@ export interface Portcullis<U extends User = User> {
  * ]);
  * ```
  */
+export function createPortcullis<const S extends UserFieldShape>(
+  options: PortcullisOptions<NoInfer<UserOfShape<S>>> & { userFields: UserFields<S> },
+): Portcullis<UserOfShape<S>>;
+export function createPortcullis<U extends User = User>(
+  options: PortcullisOptions<U>,
+): Portcullis<U>;
 export function createPortcullis<U extends User = User>(
   options: PortcullisOptions<U>,
 ): Portcullis<U> {
@@ -180,17 +193,18 @@ export function createPortcullis<U extends User = User>(
       ? options.userManager
       : new UserManager(options.userManager);
   // Strategies that keep sessions learn the name of the backend they serve (docs/sessions.md).
+  // A backend typed for core's `User` returns whatever the lookup gives it, which is a U.
   const backends = Object.freeze(
     options.backends.map((backend) =>
       backend.strategy.forBackend
         ? Object.freeze({ ...backend, strategy: backend.strategy.forBackend(backend.name) })
         : backend,
     ),
-  );
+  ) as readonly AuthenticationBackend<U>[];
   const revocation = resolveSessionRevocation(options.sessionRevocation);
   const logger = options.logger;
   assertUniqueBackendNames(backends);
-  const schemas = createUserSchemas(options.userSchemas);
+  const schemas = createUserSchemas(options.userFields);
   const readFields = Object.keys(schemas.read.shape);
   const lookup = { findById: (id: string) => manager.findById(id) };
   const trustProxy = options.trustProxy ?? false;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validateEmail } from './email';
+import type { UserFields } from './user-fields';
 import type { PydanticIssueParams } from './validation';
 
 function pydanticIssue(
@@ -77,9 +78,7 @@ const updateShape = {
   is_verified: booleanField.optional(),
 };
 
-export type CustomUserFields = Record<string, z.ZodType>;
-
-/** The three user schemas, extended with the app's own fields (each may be optional). */
+/** The three user schemas, extended with the app's own fields. */
 export interface UserSchemas {
   read: z.ZodObject;
   create: z.ZodObject;
@@ -88,38 +87,27 @@ export interface UserSchemas {
   customFields: readonly string[];
 }
 
-export interface UserSchemasOptions {
-  /** Fields added to the read schema (what responses show). */
-  read?: CustomUserFields;
-  /** Fields accepted at registration. */
-  create?: CustomUserFields;
-  /** Fields accepted by PATCH; make them optional. */
-  update?: CustomUserFields;
-}
-
 /**
- * Builds the read, create and update schemas (see docs/contract/behaviour.md#schemas), extended with the app's fields.
+ * Builds the read, create and update schemas (see docs/contract/behaviour.md#schemas), extended with the fields of the app's
+ * `defineUserFields` declaration.
  *
  * @example
  * ```ts
- * const schemas = createUserSchemas({
- *   read: { first_name: z.string().nullable() },
- *   create: { first_name: z.string().optional() },
- *   update: { first_name: z.string().optional() },
- * });
+ * const schemas = createUserSchemas(defineUserFields({ first_name: z.string().nullable() }));
  * ```
  */
-export function createUserSchemas(options: UserSchemasOptions = {}): UserSchemas {
-  const custom = new Set([
-    ...Object.keys(options.read ?? {}),
-    ...Object.keys(options.create ?? {}),
-    ...Object.keys(options.update ?? {}),
-  ]);
+export function createUserSchemas(fields?: UserFields): UserSchemas {
+  // They are zod schemas: ZodSchemaLike only names the parts core reads.
+  const custom = (fields?.schemas ?? {}) as {
+    read?: Record<string, z.ZodType>;
+    create?: Record<string, z.ZodType>;
+    update?: Record<string, z.ZodType>;
+  };
   return {
-    read: z.object({ ...readShape, ...options.read }).meta({ id: 'UserRead' }),
-    create: z.object({ ...createShape, ...options.create }).meta({ id: 'UserCreate' }),
-    update: z.object({ ...updateShape, ...options.update }).meta({ id: 'UserUpdate' }),
-    customFields: [...custom],
+    read: z.object({ ...readShape, ...custom.read }).meta({ id: 'UserRead' }),
+    create: z.object({ ...createShape, ...custom.create }).meta({ id: 'UserCreate' }),
+    update: z.object({ ...updateShape, ...custom.update }).meta({ id: 'UserUpdate' }),
+    customFields: fields?.names ?? [],
   };
 }
 

@@ -2,12 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { ErrorCode } from './errors';
 import { createUserSchemas, emailRequestBody, resetPasswordBody, verifyBody } from './schemas';
+import { defineUserFields } from './user-fields';
 import { parseEmbeddedBody, parseModelBody } from './validation';
 
-const schemas = createUserSchemas({
-  create: { first_name: z.string().optional() },
-  update: { first_name: z.string().optional() },
-});
+const schemas = createUserSchemas(defineUserFields({ first_name: z.string().optional() }));
 const EMAIL = 'arthur@example.com';
 
 /** The 422 issues a parse throws; fails the test when it does not throw one. */

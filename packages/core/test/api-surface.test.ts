@@ -15,7 +15,6 @@ const EXPECTED = [
   'PortcullisConfigError',
   'PortcullisError',
   'UserManager',
-  'booleanField',
   'buildOpenApi',
   'createAuthBackend',
   'createBearerTransport',
@@ -30,11 +29,11 @@ const EXPECTED = [
   'createPasswordPolicy',
   'createPbkdf2PasswordHasher',
   'createPortcullis',
+  'defineUserFields',
   'docsHtml',
   'emailField',
   'guardRequest',
   'isPortcullisError',
-  'validateEmail',
 ];
 
 /** What adapter and store authors touch (docs: writing an adapter or a store). */
@@ -47,7 +46,6 @@ const EXPECTED_ADAPTER = [
   'createJwtCodec',
   'createMemorySessionStore',
   'createTokenId',
-  'createUserSchemas',
   'eachHeader',
   'fromFetchRequest',
   'isTokenError',

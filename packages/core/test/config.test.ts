@@ -180,6 +180,14 @@ describe('createPortcullis checks its options at start-up', () => {
     );
   });
 
+  test('points the removed userSchemas option to userFields, and checks userFields', () => {
+    const old = loosely<Partial<PortcullisOptions>>({ userSchemas: { read: {} } });
+    const problem = refusal(old);
+    expect(problem.path).toBe('userSchemas');
+    expect(problem.message).toContain('defineUserFields');
+    expect(refusal({ userFields: loosely({ first_name: 'string' }) }).path).toBe('userFields');
+  });
+
   test('checks the backends list and each backend', () => {
     expect(refusal({ backends: loosely(undefined) }).path).toBe('backends');
     const nameless = { ...jwtBackend({}), name: '' };

@@ -2,19 +2,13 @@ import type { Mounts, Portcullis, PortcullisHandler, User } from '@portcullis/co
 import { ANSWERED_METHODS, routeNodeRequest } from '@portcullis/core/node';
 import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
+import './augment';
 import { sendResponse } from './send';
 
 export interface PortcullisPluginOptions<U extends User = User> {
   portcullis: Portcullis<U>;
   /** Routers and their prefixes, e.g. `[['/auth/jwt', portcullis.authRouter('jwt')]]`. */
   routes: Mounts;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The user a Portcullis guard resolved, or null. */
-    user: User | null;
-  }
 }
 
 /**
@@ -77,7 +71,7 @@ async function portcullisPlugin(
   fastify: FastifyInstance,
   options: PortcullisPluginOptions<User>,
 ): Promise<void> {
-  if (!fastify.hasRequestDecorator('user')) fastify.decorateRequest('user', null);
+  if (!fastify.hasRequestDecorator('user')) fastify.decorateRequest('user', undefined);
   const handler = options.portcullis.handler(options.routes);
   await fastify.register(async (scope) => mountRoutes(scope, handler));
 }

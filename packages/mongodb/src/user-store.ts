@@ -2,9 +2,11 @@ import type {
   OAuthAccount,
   OAuthAccountData,
   UpdateCondition,
-  User,
   UserCreateData,
+  UserFieldShape,
+  UserFields,
   UserId,
+  UserOfShape,
   UserStore,
   UserUpdateData,
 } from '@portcullis/core';
@@ -20,12 +22,15 @@ import {
 import { boundedGuard } from './internal/errors';
 import { type MongoStoreOptions, resolveOptions } from './options';
 
-export interface MongoUserStoreOptions extends MongoStoreOptions {
+export interface MongoUserStoreOptions<S extends UserFieldShape = UserFieldShape>
+  extends MongoStoreOptions {
   /**
-   * The app's own user fields (plain names) that the store reads and writes as they are. Other
-   * keys are ignored, as FastAPI Users' adapter ignores attributes that are not fields.
+   * The app's own user fields (core's `defineUserFields`): the store reads and writes them as
+   * they are (a field missing from an older document reads as null), and its users are typed
+   * from it. Other keys are ignored, as FastAPI Users' adapter ignores attributes that are not
+   * fields.
    */
-  customFields?: readonly string[];
+  userFields?: UserFields<S>;
 }
 
 const FLAG_DEFAULTS = Object.freeze({ is_active: true, is_superuser: false, is_verified: false });
@@ -52,16 +57,19 @@ interface UserDocument extends Document {
  * await users.getByEmail('KING.ARTHUR@camelot.bt'); // finds king.arthur@camelot.bt
  * ```
  */
-export function createMongoUserStore<U extends User = User>(
+export function createMongoUserStore<S extends UserFieldShape = UserFieldShape>(
   db: Db,
-  options: MongoUserStoreOptions = {},
-): UserStore<U> {
+  options: MongoUserStoreOptions<S> = {},
+): UserStore<UserOfShape<S>> {
+  type U = UserOfShape<S>;
   const { collections, codec, operationTimeoutMs } = resolveOptions(
     options,
     'createMongoUserStore',
   );
   const guard = boundedGuard(operationTimeoutMs);
-  const customFields = resolveCustomFields(options.customFields);
+  const customFields = resolveCustomFields(
+    options.userFields?.names.filter((name) => name !== 'oauth_accounts'),
+  );
   const users = db.collection<UserDocument>(collections.users);
   const tokens = db.collection(collections.accessTokens);
   const context = { emailIndex: EMAIL_INDEX };

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@portcullis/core';
+import { defineUserFields, ErrorCode } from '@portcullis/core';
 import { describe, expect, test } from 'vitest';
 import {
   createMongoAccessTokenStore,
@@ -97,7 +97,10 @@ describe('ensureIndexes', () => {
       expect(() => createMongoUserStore(db, { collections: { users } })).toThrow(/collection name/);
     }
     expect(() => createMongoUserStore(db, { idType: 'int' as never })).toThrow(/idType/);
-    expect(() => createMongoUserStore(db, { customFields: ['a.b'] })).toThrow(/customFields/);
-    expect(() => createMongoUserStore(db, { customFields: ['email'] })).toThrow(/customFields/);
+    // defineUserFields refuses such names already; the store checks again what it is given.
+    for (const name of ['a.b', '$where', 'email']) {
+      const userFields = { ...defineUserFields({}), names: [name] };
+      expect(() => createMongoUserStore(db, { userFields })).toThrow(/userFields/);
+    }
   });
 });

@@ -1,6 +1,8 @@
+import { defineUserFields } from '@portcullis/core';
 import { storeSuite } from '@portcullis/testing';
 import type { Db } from 'mongodb';
 import { afterAll } from 'vitest';
+import { z } from 'zod';
 import {
   createMongoAccessTokenStore,
   createMongoMfaStore,
@@ -12,6 +14,11 @@ import {
 import { MONGODB_URL, openRealDb } from './helpers';
 import { MemoryDb } from './memory-db';
 
+const userFields = defineUserFields({
+  first_name: z.string().nullable(),
+  birthdate: z.date().nullable(),
+});
+
 const customFields = {
   create: { first_name: 'Arthur', birthdate: new Date('0500-01-01T00:00:00.000Z') },
   update: { first_name: 'Artorius' },
@@ -20,7 +27,7 @@ const customFields = {
 async function stores(db: Db, options: MongoStoreOptions = {}) {
   await ensureIndexes(db, { ...options, accessTokenLifetimeSeconds: 3600, mfa: true });
   return {
-    users: createMongoUserStore(db, { ...options, customFields: ['first_name', 'birthdate'] }),
+    users: createMongoUserStore(db, { ...options, userFields }),
     accessTokens: createMongoAccessTokenStore(db, options),
     mfa: createMongoMfaStore(db, options),
     sessions: createMongoSessionStore(db, options),

@@ -1,6 +1,7 @@
-import { ErrorCode, isPortcullisError, type User } from '@portcullis/core';
+import { defineUserFields, ErrorCode, isPortcullisError, type User } from '@portcullis/core';
 import { type Db, MongoClient, ObjectId, UUID } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
+import { z } from 'zod';
 import {
   createMongoAccessTokenStore,
   createMongoUserStore,
@@ -143,8 +144,22 @@ describe.each(targets)('MongoDB user store on the $name', (target) => {
     expect((await users.get(victim.id))?.is_superuser).toBe(false);
   });
 
+  test('types its users from the declaration and reads a missing field as null', async () => {
+    const users = createMongoUserStore(db, {
+      userFields: defineUserFields({ nickname: z.string().nullable() }),
+    });
+    const user = await users.create({ email: email('typed'), hashed_password: HASH });
+    expectTypeOf(user.nickname).toEqualTypeOf<string | null>();
+    expect(user.nickname).toBeNull();
+    const named = await users.update(user, { nickname: 'Kay' });
+    expect((await users.get(user.id))?.nickname).toBe('Kay');
+    expect(named?.nickname).toBe('Kay');
+  });
+
   test('custom field values are stored as values, whatever their shape', async () => {
-    const users = createMongoUserStore(db, { customFields: ['nickname'] });
+    const users = createMongoUserStore(db, {
+      userFields: defineUserFields({ nickname: z.unknown().optional() }),
+    });
     const odd = { $gt: '' };
     const user = await users.create({ email: email('odd'), hashed_password: HASH, nickname: odd });
     expect((await users.get(user.id))?.nickname).toEqual(odd);

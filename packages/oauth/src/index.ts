@@ -2,12 +2,13 @@
 export type { OAuthClientErrorCode } from './errors';
 export { isOAuthClientError, OAuthClientError } from './errors';
 // Clients: generic OAuth 2 and OpenID Connect discovery
-export type { TokenEndpointAuthMethod } from './internal/base-client';
-export type { FetchLike, ProviderHttp, ProviderHttpOptions } from './internal/provider-http';
 export type { ClientCredentials, OAuth2ClientOptions } from './oauth2-client';
 export { createOAuth2Client } from './oauth2-client';
 export type { OpenIdClientOptions } from './openid-client';
 export { createOpenIdClient } from './openid-client';
+// How clients reach their provider and authenticate at its token endpoint
+export type { FetchLike, ProviderHttp, ProviderHttpOptions } from './provider-http';
+export type { TokenEndpointAuthMethod } from './token-endpoint-auth';
 // Provider presets
 export type { DiscordClientOptions } from './providers/discord';
 export { createDiscordClient } from './providers/discord';

@@ -57,16 +57,9 @@ export { DEFAULT_TABLE_NAMES } from './schema';
 // SQLite connections
 export type { SqliteConnectionLike, SqliteConnectionOptions } from './sqlite';
 export { configureSqliteConnection, openSqlite } from './sqlite';
-// Custom user fields, declared once with zod
-export type {
-  DefineUserFieldsOptions,
-  SqlColumnKind,
-  SqlUserColumn,
-  SqlUserFields,
-  UserFieldSchemas,
-  ZodSchemaLike,
-} from './user-fields';
-export { defineUserFields } from './user-fields';
+// Custom user fields: the columns of core's `defineUserFields` declaration
+export type { SqlColumnKind, SqlUserColumn, UserColumnsOptions } from './user-fields';
+export { userColumns } from './user-fields';
 // Users and OAuth accounts
 export type { SqlUserStoreOptions } from './user-store';
 export { createSqlUserStore } from './user-store';

@@ -1,4 +1,4 @@
-import { ErrorCode, PortcullisError } from '@portcullis/core';
+import { ErrorCode, PortcullisError, type UserFields } from '@portcullis/core';
 import type { CompiledQuery, Kysely, Migration, MigrationProvider } from 'kysely';
 import { Migrator, sql } from 'kysely';
 import type { SqlDialectName } from './dialect';
@@ -9,17 +9,20 @@ import type { MigrationContext } from './internal/migration-steps';
 import { addUserColumns, MIGRATIONS } from './internal/migration-steps';
 import type { ResolvedSchema, SqlSchemaOptions } from './schema';
 import { assertIdentifier, resolveSchema } from './schema';
-import type { SqlUserFields } from './user-fields';
+import { type UserColumnsOptions, userColumns } from './user-fields';
 
-export interface SqlMigrationOptions extends SqlSchemaOptions {
+export interface SqlMigrationOptions extends SqlSchemaOptions, UserColumnsOptions {
   /**
    * Where Kysely's `Migrator` records the migrations it ran; `<name>_lock` holds its lock.
    * Separate from Kysely's default `kysely_migration` so the app's own migrations and ours
    * never meet in one history (a Migrator refuses a history with names it does not know).
    */
   migrationTableName?: string;
-  /** The app's own user fields: columns the user table lacks are added after the migrations. */
-  userFields?: SqlUserFields;
+  /**
+   * The app's own user fields (core's `defineUserFields`): columns the user table lacks are
+   * added after the migrations; `columnTypes` names the types that cannot be derived.
+   */
+  userFields?: UserFields;
   /**
    * MySQL/MariaDB only: the collation of `user.email`, which makes the unique email
    * case-insensitive. Default: the first this server has of `utf8mb4_uca1400_nopad_as_ci`
@@ -173,7 +176,7 @@ export async function migrateToLatest<DB>(
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) throw toStoreError(error);
-  const columns = options.userFields?.columns ?? [];
+  const columns = options.userFields ? userColumns(options.userFields, options) : [];
   if (columns.length > 0) {
     try {
       const ctx = await contextFor(kysely, resolveSchema(options), options, execute(kysely));
@@ -248,7 +251,7 @@ export async function planMigrations<DB>(
       await migration.up(ctx);
     }
     current = 'user fields';
-    await addUserColumns(ctx, options.userFields?.columns ?? []);
+    await addUserColumns(ctx, options.userFields ? userColumns(options.userFields, options) : []);
     return { pending: pending.map((m) => m.name), statements };
   } catch (error) {
     throw toStoreError(error);

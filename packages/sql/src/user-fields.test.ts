@@ -1,12 +1,16 @@
-import { ErrorCode } from '@portcullis/core';
-import { createUserSchemas } from '@portcullis/core/adapter';
+import { defineUserFields, ErrorCode } from '@portcullis/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineUserFields } from './user-fields';
+import { userColumns } from './user-fields';
 
-describe('defineUserFields', () => {
+const columnsOf = (
+  shape: Parameters<typeof defineUserFields>[0],
+  columnTypes?: Record<string, string>,
+) => userColumns(defineUserFields(shape), { columnTypes });
+
+describe('userColumns', () => {
   it('derives each column from its zod schema', () => {
-    const { columns } = defineUserFields({
+    const columns = columnsOf({
       nickname: z.string().max(50).nullable(),
       bio: z.string().default(''),
       karma: z.number().int().default(0),
@@ -44,55 +48,37 @@ describe('defineUserFields', () => {
     ]);
   });
 
-  it('takes a column type it cannot derive, or an override, from options.types', () => {
-    const fields = defineUserFields(
+  it('takes a column type it cannot derive, or an override, from columnTypes', () => {
+    const columns = columnsOf(
       { born: z.iso.date().nullable(), code: z.string().max(10).nullable() },
-      { types: { born: 'date', code: 'char(10)' } },
+      { born: 'date', code: 'char(10)' },
     );
-    expect(fields.columns.map((c) => [c.name, c.type])).toEqual([
+    expect(columns.map((c) => [c.name, c.type])).toEqual([
       ['born', 'date'],
       ['code', 'char(10)'],
     ]);
-    expect(() => defineUserFields({ tags: z.array(z.string()).nullable() })).toThrowError(
+    expect(() => columnsOf({ tags: z.array(z.string()).nullable() })).toThrowError(
       expect.objectContaining({ code: ErrorCode.CONFIGURATION }),
     );
-  });
-
-  it.each([
-    [{ karma: z.number().int() }, 'must be nullable or have a default'],
-    [{ email: z.string().nullable() }, 'built-in'],
-    [{ hashed_password: z.string().nullable() }, 'built-in'],
-    [{ password: z.string().nullable() }, 'built-in'],
-    [{ 'nick name': z.string().nullable() }, 'identifier'],
-    [{ sizes: z.string().nullable() }, undefined],
-  ])('validates %j', (fields, message) => {
-    if (message === undefined) {
-      expect(() => defineUserFields(fields)).not.toThrow();
-    } else {
-      expect(() => defineUserFields(fields)).toThrowError(message);
-    }
+    expect(() => columnsOf({ code: z.string().nullable() }, { other: 'text' })).toThrowError(
+      /not a declared user field/,
+    );
   });
 
   it('rejects a column type that is not a plain SQL type name', () => {
     expect(() =>
-      defineUserFields({ x: z.string().nullable() }, { types: { x: 'text; drop table user' } }),
+      columnsOf({ x: z.string().nullable() }, { x: 'text; drop table user' }),
     ).toThrowError(expect.objectContaining({ code: ErrorCode.CONFIGURATION }));
   });
 
-  it('gives core schemas that default on create and leave absent fields alone on update', () => {
-    const fields = defineUserFields({
-      nickname: z.string().max(50).nullable().default(null),
-      karma: z.number().int().default(0),
+  it('rejects a field name that is no SQL identifier of this package, and skips oauth_accounts', () => {
+    expect(() => columnsOf({ ['x'.repeat(64)]: z.string().nullable() })).toThrowError(
+      expect.objectContaining({ code: ErrorCode.CONFIGURATION }),
+    );
+    const columns = columnsOf({
+      oauth_accounts: z.array(z.object({ id: z.string() })).optional(),
+      nickname: z.string().nullable(),
     });
-    const schemas = createUserSchemas(fields.userSchemas);
-    expect(schemas.customFields).toEqual(['nickname', 'karma']);
-    const created = schemas.create.parse({ email: 'a@camelot.bt', password: 'x' });
-    expect(created).toMatchObject({ nickname: null, karma: 0 });
-    expect(schemas.update.parse({})).toEqual({});
-    expect(schemas.update.parse({ karma: 3 })).toEqual({ karma: 3 });
-    expect(schemas.update.safeParse({ karma: 'many' }).success).toBe(false);
-    expect(
-      schemas.read.parse({ id: '1', email: 'a@camelot.bt', nickname: 'Kay', karma: 2 }),
-    ).toMatchObject({ nickname: 'Kay', karma: 2 });
+    expect(columns.map((c) => c.name)).toEqual(['nickname']);
   });
 });

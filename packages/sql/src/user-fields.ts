@@ -1,4 +1,4 @@
-import type { UserSchemasOptions } from '@portcullis/core';
+import type { UserFields, ZodSchemaLike } from '@portcullis/core';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import { USER_COLUMNS } from './internal/rows';
 import { assertIdentifier } from './schema';
@@ -17,37 +17,12 @@ export interface SqlUserColumn {
   readonly defaultValue: string | number | boolean | null | undefined;
 }
 
-/**
- * A zod 4 schema, described by the parts this package uses, so schemas built with the app's
- * own copy of zod fit even when it is not the copy core was installed with.
- */
-export interface ZodSchemaLike {
-  readonly _zod: { readonly def: object };
-  optional(): unknown;
-  nullable(): unknown;
-}
-
-/** The app's user fields: a zod schema per field name. */
-export type UserFieldSchemas = Readonly<Record<string, ZodSchemaLike>>;
-
-/**
- * The app's own user fields, declared once with zod: the columns the migration adds and the
- * store reads and writes, and the read/create/update schemas core validates with and puts in
- * the OpenAPI document.
- */
-export interface SqlUserFields<F extends UserFieldSchemas = UserFieldSchemas> {
-  readonly fields: F;
-  readonly columns: readonly SqlUserColumn[];
-  /** Pass as `createPortcullis({ userSchemas })`. */
-  readonly userSchemas: UserSchemasOptions;
-}
-
-export interface DefineUserFieldsOptions {
+export interface UserColumnsOptions {
   /**
    * Column types for fields whose type cannot be derived from the schema (a transform, a date,
    * an object), or to override a derived one, e.g. `{ bio: 'text' }`. Plain SQL type names.
    */
-  types?: Readonly<Record<string, string>>;
+  columnTypes?: Readonly<Record<string, string>>;
 }
 
 type ZodType = ZodSchemaLike;
@@ -70,7 +45,7 @@ const INT_FORMATS = new Set(['safeint', 'int32', 'uint32']);
 const MAX_VARCHAR = 1024;
 // The type reaches the DDL verbatim: names, spaces and a length or precision only.
 const SQL_TYPE = /^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/;
-const RESERVED = new Set<string>(['id', 'oauth_accounts', 'password', ...USER_COLUMNS]);
+const RESERVED = new Set<string>(['id', 'password', ...USER_COLUMNS]);
 
 interface Derived {
   kind: SqlColumnKind;
@@ -155,107 +130,87 @@ function derive(schema: ZodType, out: Derived): Derived {
   }
 }
 
-function wrap(schema: ZodType, method: 'optional' | 'nullable'): ZodType {
-  return schema[method]() as ZodType;
+function columnOf(
+  name: string,
+  schema: ZodType,
+  columnType: string | undefined,
+  requireType: boolean,
+): SqlUserColumn {
+  assertIdentifier(name, 'user field names');
+  if (RESERVED.has(name)) {
+    throw new PortcullisError(ErrorCode.CONFIGURATION, `${name} is a built-in user field`);
+  }
+  const derived = derive(schema, {
+    kind: 'other',
+    type: undefined,
+    nullable: false,
+    defaultValue: undefined,
+  });
+  const type = columnType ?? derived.type;
+  if (type !== undefined && !SQL_TYPE.test(type)) {
+    throw new PortcullisError(
+      ErrorCode.CONFIGURATION,
+      `The column type of user field ${name} must be a plain SQL type name, e.g. varchar(50)`,
+    );
+  }
+  if (type === undefined && requireType) {
+    throw new PortcullisError(
+      ErrorCode.CONFIGURATION,
+      `Cannot derive a column type for user field ${name}; give one in columnTypes`,
+    );
+  }
+  return Object.freeze({
+    name,
+    kind: derived.kind,
+    type: type ?? 'text',
+    nullable: derived.nullable,
+    defaultValue: derived.defaultValue,
+  });
 }
 
 /**
- * The schema without its defaults, so a PATCH that leaves the field out leaves it unchanged
- * (zod 4 applies an inner `.default()` even under `.optional()`).
- */
-function withoutDefault(schema: ZodType): ZodType {
-  const def = defOf(schema);
-  if ((def.type === 'default' || def.type === 'prefault') && def.innerType) {
-    return withoutDefault(def.innerType);
-  }
-  if ((def.type === 'nullable' || def.type === 'optional') && def.innerType) {
-    return wrap(withoutDefault(def.innerType), def.type);
-  }
-  return schema;
-}
-
-/**
- * Declares the app's own user fields once, with zod. The result feeds three places:
- * `migrateToLatest(db, { userFields })` adds the columns that are missing,
- * `createSqlUserStore(db, { userFields })` reads and writes them (booleans and numbers come
- * back as such on every dialect), and `createPortcullis({ userSchemas: userFields.userSchemas })`
- * validates them on register and PATCH and shows them in responses and the OpenAPI document.
+ * The user-table columns of the app's `defineUserFields` declaration (core's): what
+ * `migrateToLatest(db, { userFields })` adds and `createSqlUserStore(db, { userFields })` reads
+ * and writes. `oauth_accounts` is never a column (the store attaches linked accounts itself).
  *
  * Column types follow the schema: `z.string().max(n)` → VARCHAR(n) (TEXT without a max or past
  * 1024), integers → INTEGER, other numbers → DOUBLE PRECISION, booleans → BOOLEAN, enums of
- * strings → VARCHAR(longest). A field must be nullable or have a `.default()`: users created
- * without it (OAuth sign-ups, the CLI, rows FastAPI Users wrote) still need a value.
+ * strings → VARCHAR(longest). Others are named in `columnTypes`.
  *
- * @throws a CONFIGURATION PortcullisError for a name that is not an identifier or repeats a
- *   built-in field, a field that is neither nullable nor defaulted, or a type it cannot derive.
+ * @throws a CONFIGURATION PortcullisError for a name that is not an SQL identifier, or a type
+ *   it cannot derive and `columnTypes` does not give.
  * @example
  * ```ts
- * const userFields = defineUserFields({
- *   first_name: z.string().max(100).nullable().default(null),
- *   newsletter: z.boolean().default(false),
- * });
- * await migrateToLatest(db, { userFields });
- * const users = createSqlUserStore(db, { userFields });
- * const { userSchemas } = userFields;
- * const portcullis = createPortcullis({ userManager, backends, userSchemas });
+ * const userFields = defineUserFields({ born: z.iso.date().nullable() });
+ * userColumns(userFields, { columnTypes: { born: 'date' } }); // [{ name: 'born', type: 'date', … }]
  * ```
  */
-export function defineUserFields<F extends UserFieldSchemas>(
-  fields: F,
-  options: DefineUserFieldsOptions = {},
-): SqlUserFields<F> {
-  const columns: SqlUserColumn[] = [];
-  const read: Record<string, ZodType> = {};
-  const create: Record<string, ZodType> = {};
-  const update: Record<string, ZodType> = {};
-  for (const [name, schema] of Object.entries(fields)) {
-    assertIdentifier(name, 'user field names');
-    if (RESERVED.has(name)) {
-      throw new PortcullisError(ErrorCode.CONFIGURATION, `${name} is a built-in user field`);
-    }
-    const derived = derive(schema, {
-      kind: 'other',
-      type: undefined,
-      nullable: false,
-      defaultValue: undefined,
-    });
-    const type = options.types?.[name] ?? derived.type;
-    if (type !== undefined && !SQL_TYPE.test(type)) {
+export function userColumns(
+  fields: UserFields,
+  options: UserColumnsOptions = {},
+): readonly SqlUserColumn[] {
+  return columnsOf(fields, options, true);
+}
+
+/** The columns; without `requireType`, a type that cannot be derived reads back as is. */
+export function columnsOf(
+  fields: UserFields | undefined,
+  options: UserColumnsOptions,
+  requireType: boolean,
+): readonly SqlUserColumn[] {
+  if (fields === undefined) return [];
+  for (const name of Object.keys(options.columnTypes ?? {})) {
+    if (!fields.names.includes(name)) {
       throw new PortcullisError(
         ErrorCode.CONFIGURATION,
-        `The column type of user field ${name} must be a plain SQL type name, e.g. varchar(50)`,
+        `columnTypes names ${name}, which is not a declared user field`,
       );
     }
-    if (type === undefined) {
-      throw new PortcullisError(
-        ErrorCode.CONFIGURATION,
-        `Cannot derive a column type for user field ${name}; give one in options.types`,
-      );
-    }
-    if (!derived.nullable && derived.defaultValue === undefined) {
-      throw new PortcullisError(
-        ErrorCode.CONFIGURATION,
-        `User field ${name} must be nullable or have a default`,
-      );
-    }
-    columns.push(
-      Object.freeze({
-        name,
-        kind: derived.kind,
-        type,
-        nullable: derived.nullable,
-        defaultValue: derived.defaultValue,
-      }),
-    );
-    read[name] = schema;
-    // With a default, zod fills in a missing value; without one the field may be left out.
-    create[name] = derived.defaultValue === undefined ? wrap(schema, 'optional') : schema;
-    update[name] = wrap(withoutDefault(schema), 'optional');
   }
-  return Object.freeze({
-    fields,
-    columns: Object.freeze(columns),
-    // They are zod schemas (ZodSchemaLike only names the parts used here).
-    userSchemas: Object.freeze({ read, create, update }) as unknown as UserSchemasOptions,
-  });
+  const columns = fields.names
+    .filter((name) => name !== 'oauth_accounts')
+    .map((name) =>
+      columnOf(name, fields.shape[name] as ZodType, options.columnTypes?.[name], requireType),
+    );
+  return Object.freeze(columns);
 }

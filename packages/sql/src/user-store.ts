@@ -2,9 +2,11 @@ import type {
   OAuthAccount,
   OAuthAccountData,
   UpdateCondition,
-  User,
   UserCreateData,
+  UserFieldShape,
+  UserFields,
   UserId,
+  UserOfShape,
   UserStore,
   UserUpdateData,
 } from '@portcullis/core';
@@ -25,9 +27,10 @@ import {
 import { registerUserReader } from './internal/user-readers';
 import type { OAuthAccountTable, PortcullisDatabase, SqlSchemaOptions, UserTable } from './schema';
 import { asPortcullisDb, assertIdentifier, resolveSchema } from './schema';
-import type { SqlUserFields } from './user-fields';
+import { columnsOf } from './user-fields';
 
-export interface SqlUserStoreOptions extends SqlSchemaOptions {
+export interface SqlUserStoreOptions<S extends UserFieldShape = UserFieldShape>
+  extends SqlSchemaOptions {
   /**
    * Attach `oauth_accounts` (the user's linked accounts, tokens included) to every user the
    * store returns. Off by default: it costs a query per read. Turn it on when the app mounts
@@ -35,10 +38,11 @@ export interface SqlUserStoreOptions extends SqlSchemaOptions {
    */
   withOAuthAccounts?: boolean;
   /**
-   * The app's own user fields (`defineUserFields`): read and written under their names, values
-   * converted back to the declared kind (booleans, numbers) on every dialect.
+   * The app's own user fields (core's `defineUserFields`): read and written under their names,
+   * values converted back to the declared kind (booleans, numbers) on every dialect; the
+   * store's users are typed from it.
    */
-  userFields?: SqlUserFields;
+  userFields?: UserFields<S>;
   /**
    * Extra columns of the user table, added by the app's own migration, that the store reads
    * and writes under the same names. Values are passed through as the driver returns them
@@ -61,7 +65,9 @@ function resolveCustomColumns(options: SqlUserStoreOptions): readonly CustomColu
     assertIdentifier(name, 'customColumns entries');
     columns.set(name, { name, kind: 'other' });
   }
-  for (const { name, kind } of options.userFields?.columns ?? []) columns.set(name, { name, kind });
+  for (const { name, kind } of columnsOf(options.userFields, {}, false)) {
+    columns.set(name, { name, kind });
+  }
   for (const name of columns.keys()) {
     if (RESERVED.has(name)) {
       throw new PortcullisError(
@@ -93,10 +99,11 @@ const hasNul = (value: string): boolean => value.includes('\u0000');
  * await users.getByEmail('KING.ARTHUR@camelot.bt'); // the same user
  * ```
  */
-export function createSqlUserStore<DB, U extends User = User>(
+export function createSqlUserStore<DB, S extends UserFieldShape = UserFieldShape>(
   database: Kysely<DB>,
-  options: SqlUserStoreOptions = {},
-): UserStore<U> {
+  options: SqlUserStoreOptions<S> = {},
+): UserStore<UserOfShape<S>> {
+  type U = UserOfShape<S>;
   const db = asPortcullisDb(database);
   const schema = resolveSchema(options);
   const dialect = detectDialect(db, options.dialect);

@@ -20,7 +20,6 @@ const EXPECTED = [
   'createSqlRevocationStore',
   'createSqlSessionStore',
   'createSqlUserStore',
-  'defineUserFields',
   'detectDialect',
   'dialectOfUrl',
   'integerIdCodec',
@@ -33,6 +32,7 @@ const EXPECTED = [
   'parseUuid',
   'planMigrations',
   'redactDatabaseUrl',
+  'userColumns',
   'uuidIdCodec',
 ];
 

@@ -1,3 +1,4 @@
+import { defineUserFields } from '@portcullis/core';
 import type { StoreSkips } from '@portcullis/testing';
 import { storeSuite } from '@portcullis/testing';
 import { afterAll } from 'vitest';
@@ -8,7 +9,6 @@ import {
   createSqlMfaStore,
   createSqlSessionStore,
   createSqlUserStore,
-  defineUserFields,
   migrateToLatest,
 } from '../src/index';
 import { createTestDatabase, type TestDatabase } from './databases';

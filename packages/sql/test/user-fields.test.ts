@@ -5,18 +5,13 @@ import {
   createJwtStrategy,
   createPasswordHasher,
   createPortcullis,
+  defineUserFields,
 } from '@portcullis/core';
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import type { PortcullisDatabase } from '../src/index';
-import {
-  createSqlUserStore,
-  defineUserFields,
-  migrateToLatest,
-  openSqlDatabase,
-  planMigrations,
-} from '../src/index';
+import { createSqlUserStore, migrateToLatest, openSqlDatabase, planMigrations } from '../src/index';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './databases';
 
 const SECRET = 'fields-secret-fields-secret-fields-secret';
@@ -41,8 +36,14 @@ function createApp(db: Kysely<PortcullisDatabase>) {
         strategy: createJwtStrategy({ secret: SECRET, lifetimeSeconds: 3600 }),
       }),
     ],
-    userSchemas: userFields.userSchemas,
+    userFields,
   });
+  // The user type comes from the one declaration, through the store and createPortcullis.
+  expectTypeOf(portcullis.serialize).parameter(0).toHaveProperty('karma').toEqualTypeOf<number>();
+  expectTypeOf(portcullis.serialize)
+    .parameter(0)
+    .toHaveProperty('nickname')
+    .toEqualTypeOf<string | null>();
   const handler = portcullis.handler([
     ['/auth/jwt', portcullis.authRouter('jwt')],
     ['/auth', portcullis.registerRouter()],

@@ -10,11 +10,11 @@ import type { CurrentUserGuard } from './authenticator';
 import type { CredentialHeaders } from './transport';
 
 /**
- * What a guard decided for one request: the user (null only for an optional guard), or the
- * answer to send instead.
+ * What a guard decided for one request: the user (undefined only for an optional guard that
+ * found none: the one absent-user convention of every adapter), or the answer to send instead.
  */
 export type GuardOutcome<U extends User = User> =
-  | { ok: true; user: U | null }
+  | { ok: true; user: U | undefined }
   | { ok: false; response: PortcullisResponse };
 
 /**
@@ -44,7 +44,7 @@ export async function resolveUser<U extends User>(
     throw error;
   }
   if (!result.ok) return { ok: false, response: statusError(result.status) };
-  return { ok: true, user: result.user };
+  return { ok: true, user: result.user ?? undefined };
 }
 
 /**
@@ -64,7 +64,7 @@ export async function resolveUser<U extends User>(
 export async function guardRequest<U extends User>(
   guard: CurrentUserGuard<U>,
   request: Request,
-): Promise<{ ok: true; user: U | null } | { ok: false; response: Response }> {
+): Promise<{ ok: true; user: U | undefined } | { ok: false; response: Response }> {
   const outcome = await resolveUser(guard, {
     authorization: request.headers.get('authorization'),
     cookie: request.headers.get('cookie'),

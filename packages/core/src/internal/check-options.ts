@@ -99,6 +99,19 @@ export function checkPortcullisOptions(
   checkPositiveInteger('bodyLimit', options.bodyLimit, 'bytes');
   checkPositiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, 'ms');
   if (options.logger !== undefined) checkContract('logger', options.logger, 'Logger');
+  if ('userSchemas' in options) {
+    throw new PortcullisConfigError(
+      'userSchemas',
+      'was replaced by userFields: defineUserFields({ ... }) (see docs/upgrading.md)',
+    );
+  }
+  const { userFields } = options;
+  if (userFields !== undefined && !(isObject(userFields) && isObject(userFields.schemas))) {
+    throw new PortcullisConfigError(
+      'userFields',
+      `must be the result of defineUserFields() (got ${kindOf(userFields)})`,
+    );
+  }
   if (options.mfa !== undefined) checkMfaOptions(options.mfa);
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createMemoryUserStore } from '../../test/memory-store';
 import { createPortcullis } from '../portcullis';
 import type { OAuthAccount, User } from '../types';
+import { defineUserFields } from '../user-fields';
 import { oauthAccountRead, publicOAuthAccount, publicOAuthAccounts } from './account-view';
 
 const SECRET = 'view-secret-view-secret-view-secret!';
@@ -43,7 +44,7 @@ describe('OAuth accounts in responses (no provider tokens)', () => {
         verificationToken: { secret: SECRET },
       },
       backends: [],
-      userSchemas: { read: { oauth_accounts: z.array(oauthAccountRead) } },
+      userFields: defineUserFields({ oauth_accounts: z.array(oauthAccountRead).optional() }),
     });
     const created = await users.create({ email: 'octocat@camelot.bt', hashed_password: 'x' });
     const { id: _id, ...data } = account;

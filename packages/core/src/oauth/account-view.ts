@@ -8,7 +8,7 @@ import type { User } from '../types';
  *
  * @example
  * ```ts
- * const schemas = createUserSchemas({ read: { oauth_accounts: z.array(oauthAccountRead) } });
+ * const userFields = defineUserFields({ oauth_accounts: z.array(oauthAccountRead).optional() });
  * ```
  */
 export const oauthAccountRead = z

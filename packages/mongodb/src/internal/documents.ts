@@ -32,7 +32,7 @@ export function resolveCustomFields(fields: readonly string[] = []): readonly st
     if (typeof field !== 'string' || !FIELD.test(field) || reserved.has(field)) {
       throw new PortcullisError(
         ErrorCode.CONFIGURATION,
-        'customFields entries must be plain field names that are not built-in fields',
+        'userFields names must be plain field names that are not built-in fields',
       );
     }
   }

@@ -22,17 +22,10 @@ import {
   validateAuthResponse,
 } from 'oauth4webapi';
 import { OAuthClientError, toClientError } from '../errors';
+import type { TokenEndpointAuthMethod } from '../token-endpoint-auth';
 import type { ProviderHttp } from './provider-http';
 
-/**
- * How a client authenticates at the token endpoint (RFC 6749 §2.3.1).
- *
- * @example
- * ```ts
- * const method: TokenEndpointAuthMethod = 'client_secret_basic';
- * ```
- */
-export type TokenEndpointAuthMethod = 'client_secret_post' | 'client_secret_basic';
+export type { TokenEndpointAuthMethod };
 
 /** The provider's metadata and how to authenticate to it, once known. */
 export interface ServerInfo {
