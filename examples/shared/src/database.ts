@@ -110,10 +110,12 @@ export async function openDatabase(url: string): Promise<DemoDatabase> {
     );
   }
   const db = dialect === 'sqlite' ? await openSqliteFile(url) : await openServer(url, dialect);
+  // The OAuth callbacks refresh a user's linked accounts, so the store loads them.
+  const users = createSqlUserStore(db, { withOAuthAccounts: true });
   return {
-    // The OAuth callbacks refresh a user's linked accounts, so the store loads them.
-    users: createSqlUserStore(db, { withOAuthAccounts: true }),
-    sessions: createSqlSessionStore(db, { adoptedBackend: 'cookie' }),
+    users,
+    // Given the user store, a cookie check reads the session and its user in one statement.
+    sessions: createSqlSessionStore(db, { adoptedBackend: 'cookie', users }),
     mfa: createSqlMfaStore(db),
     passkeys: createSqlPasskeyStore(db),
     rateLimitStore: createSqlRateLimitStore(db),

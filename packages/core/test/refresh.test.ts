@@ -86,6 +86,22 @@ describe('refresh tokens on a bearer backend', () => {
     expect(app.revoked.at(-1)).toMatchObject({ reason: 'refresh_token_reuse' });
   });
 
+  test('with reuseGraceSeconds 0 there is no window: the previous token at once is reuse', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const app = createSessionsApp({ reuseGraceSeconds: 0 });
+    const user = await app.user(email());
+    const { refresh_token } = (await bearerLogin(app, 'session', user.email)) as unknown as Tokens;
+    const refresh = (token: string) =>
+      app.request('POST', '/auth/session/refresh', { json: { refresh_token: token } });
+    expect((await refresh(refresh_token)).status).toBe(200);
+    // The same millisecond as the rotation: still no grace.
+    const again = await refresh(refresh_token);
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual({ detail: 'REFRESH_TOKEN_BAD_TOKEN' });
+    expect(await app.sessions.listForUser(user.id)).toEqual([]);
+    expect(app.reused).toHaveLength(1);
+  });
+
   test('auth_time survives refreshes', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const app = createSessionsApp();

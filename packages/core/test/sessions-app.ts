@@ -9,7 +9,7 @@ import type { UserManagerHooks } from '../src/hooks';
 import { createPortcullis, type Portcullis, type PortcullisOptions } from '../src/portcullis';
 import type { RefreshTokenReuseEvent, SessionRevokedEvent } from '../src/sessions/events';
 import { createMemorySessionStore } from '../src/sessions/memory-session-store';
-import type { SessionStore, User, UserStore } from '../src/types';
+import type { MfaStore, SessionStore, User, UserStore } from '../src/types';
 import { fastHasher, SECRET } from './app';
 import { createMemoryUserStore } from './memory-store';
 
@@ -40,6 +40,10 @@ export function createSessionsApp(
     cookieRefresh?: boolean;
     rateLimit?: PortcullisOptions['rateLimit'];
     jwtRevocation?: TokenRevocationStore;
+    /** The refresh tokens' reuse grace window, seconds (default 10). */
+    reuseGraceSeconds?: number;
+    /** Second factors on: `/auth/mfa` is mounted and every login passes the gate. */
+    mfa?: MfaStore;
   } = {},
 ): SessionsApp {
   const users = options.users ?? createMemoryUserStore();
@@ -58,9 +62,10 @@ export function createSessionsApp(
       mail.push({ email: user.email, token });
     },
   };
-  const refresh = { lifetimeSeconds: 86_400, reuseGraceSeconds: 10 };
+  const refresh = { lifetimeSeconds: 86_400, reuseGraceSeconds: options.reuseGraceSeconds ?? 10 };
   const portcullis = createPortcullis({
     rateLimit: options.rateLimit ?? false,
+    ...(options.mfa ? { mfa: { store: options.mfa, encryptionKey: SECRET } } : {}),
     ...(options.revocation ? { sessionRevocation: options.revocation } : {}),
     userManager: {
       users,
@@ -104,6 +109,7 @@ export function createSessionsApp(
     ['/auth', portcullis.resetPasswordRouter()],
     ['/users', portcullis.usersRouter()],
     ['/users', portcullis.sessionsRouter()],
+    ...(options.mfa ? [['/auth/mfa', portcullis.mfaRouter()] as const] : []),
   ]);
   return {
     portcullis,

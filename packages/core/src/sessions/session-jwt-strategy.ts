@@ -120,6 +120,7 @@ export function createSessionJwtStrategy<U extends User>(
               if (
                 generation === stored - 1 &&
                 refreshedAt !== null &&
+                graceMs > 0 &&
                 Date.now() - refreshedAt <= graceMs
               ) {
                 // The same successor the winner got: two tabs refreshing at once stay logged in.
