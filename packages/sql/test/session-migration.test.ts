@@ -32,9 +32,14 @@ describe.each(DIALECTS)('0008_sessions on %s', (dialect) => {
       migrationLockTableName: `${DEFAULT_MIGRATION_TABLE}_lock`,
       migrationTableSchema: schema,
     });
-    const down = await migrator.migrateDown();
+    // Back to before 0008 (the MFA and passkey migrations after it come down first).
+    const down = await migrator.migrateTo('0007_create_rate_limit');
     expect(down.error).toBeUndefined();
-    expect(down.results?.[0]?.migrationName).toBe('0008_sessions');
+    expect(down.results?.map((result) => result.migrationName)).toEqual([
+      '0010_passkeys',
+      '0009_mfa',
+      '0008_sessions',
+    ]);
     const columns = await readColumns(db, dialect, 'accesstoken');
     expect([...(columns?.keys() ?? [])].sort()).toEqual(['created_at', 'token', 'user_id']);
 
@@ -51,7 +56,7 @@ describe.each(DIALECTS)('0008_sessions on %s', (dialect) => {
             : new Date().toISOString().replace('T', ' ').replace('Z', ''),
       })
       .execute();
-    expect(await migrateToLatest(db)).toEqual(['0008_sessions']);
+    expect(await migrateToLatest(db)).toEqual(['0008_sessions', '0009_mfa', '0010_passkeys']);
     const session = await createSqlSessionStore(db).getByTokenKey('between-migrations-token');
     expect(session).toMatchObject({ user_id: user.id, mfa: false, expires_at: null });
   });
