@@ -36,7 +36,6 @@ export type Stack =
   | 'better-auth'
   | 'express-session'
   | 'authjs'
-  // Planned rows (see `PLANNED` in runner/stacks.ts): listed in the report, not run yet.
   | 'session-guard'
   | 'session-refresh';
 
@@ -67,10 +66,16 @@ export interface Fixture {
   expressSessionCookie: string | null;
   /** Auth.js's database-session cookie (`name=value`), PostgreSQL adapter. */
   authjsCookie: string | null;
-  /** For the planned session rows: an access JWT carrying `sid` (sessions feature). */
-  sessionAccessToken?: string;
-  /** For the planned refresh row: refresh tokens, each of a session of its own, each used once. */
-  refreshTokens?: readonly string[];
+  /**
+   * An access JWT of the `session` backend (with `sid`), its session in the SQLite file: what
+   * `session-guard` sends on every request.
+   */
+  sessionAccessToken: string;
+  /**
+   * Refresh tokens of the `session` backend, each of a session of its own in the SQLite file,
+   * each sent once (`session-refresh`). The runner keeps them: servers get the fixture without.
+   */
+  refreshTokens: readonly string[];
 }
 
 /** The server's first message on its IPC channel. */

@@ -23,6 +23,7 @@ import { type Kysely, sql } from 'kysely';
 import { type Fixture, PASSWORD, SECRET } from './config';
 import { prepareAuthjs, prepareExpressSession } from './fixture-peers';
 import { betterAuthOptions } from './servers/better-auth-check';
+import { sessionStrategy } from './servers/portcullis-stack';
 import { postgresDb, postgresStores, sqliteStores } from './servers/stores';
 
 /** Users in the table, so a lookup by id is a real index search, not a one-row table scan. */
@@ -32,6 +33,8 @@ const BENCH_EMAIL = 'bench.user@example.com';
 export interface Services {
   postgresUrl: string;
   redisUrl: string;
+  /** Sessions made for `session-refresh`, one refresh token each. Default 64. */
+  refreshSessions?: number;
 }
 
 export interface PreparedFixture {
@@ -73,6 +76,32 @@ async function fillUsers(
       refresh_generation: null,
     });
     return bench;
+  });
+}
+
+/**
+ * Logs the bench user in through the `session` backend's strategy, as its login route does
+ * once the password is checked (`refresh.login`): one session whose access token
+ * `session-guard` sends, and `count` more whose refresh tokens `session-refresh` rotates. In one
+ * transaction, as a commit per session would cost an fsync each.
+ */
+async function prepareSessions(
+  db: Kysely<PortcullisDatabase>,
+  user: User,
+  count: number,
+): Promise<{ accessToken: string; refreshTokens: string[] }> {
+  return db.transaction().execute(async (trx) => {
+    const users = createSqlUserStore<PortcullisDatabase>(trx);
+    const grant = sessionStrategy(
+      createSqlSessionStore<PortcullisDatabase>(trx, { users }),
+    ).refresh;
+    if (!grant) throw new Error('the session strategy issues no refresh tokens');
+    const { accessToken } = await grant.login(user);
+    const refreshTokens: string[] = [];
+    for (let i = 0; i < count; i++) {
+      refreshTokens.push((await grant.login(user)).refreshToken);
+    }
+    return { accessToken, refreshTokens };
   });
 }
 
@@ -176,9 +205,11 @@ export async function prepareFixture(services: Services): Promise<PreparedFixtur
 
   const stores = sqliteStores(sqlitePath);
   let user: User;
+  let sessions: { accessToken: string; refreshTokens: string[] };
   try {
     await migrateToLatest(stores.db);
     user = await fillUsers(stores.db, hash, dbToken);
+    sessions = await prepareSessions(stores.db, user, services.refreshSessions ?? 64);
   } finally {
     await stores.close();
   }
@@ -238,6 +269,8 @@ export async function prepareFixture(services: Services): Promise<PreparedFixtur
       betterAuthCookie,
       expressSessionCookie,
       authjsCookie,
+      sessionAccessToken: sessions.accessToken,
+      refreshTokens: sessions.refreshTokens,
     },
     unavailable,
     cleanup,

@@ -51,6 +51,8 @@ describe('benchmark smoke run', () => {
           'login-before',
           'login-throttle-on',
           'login-throttle-off',
+          'session-guard',
+          'session-refresh',
         ]) {
           expect(ids).toContain(`${framework}/${stack}`);
         }

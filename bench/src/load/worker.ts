@@ -18,10 +18,13 @@ export interface LoadConfig {
   /** A fresh bearer token for this user on every request (the cold path). */
   freshTokensFor?: string;
   /**
-   * Bodies sent in turn, one per request (single-use tokens such as refresh tokens); the pool
-   * must hold more than a run sends, or the first ones come round again.
+   * Refresh tokens, each of a session of its own, each sent once, as JSON
+   * `{"refresh_token"}`: every connection starts from the next unused one, then sends the
+   * `refresh_token` of each answer as a client does, and takes the next unused one after an
+   * answer that carries none. Must hold at least `connections` per run of this config, plus a
+   * margin for failed answers; the runner hands each server its own slice.
    */
-  bodyPool?: readonly string[];
+  refreshChain?: readonly string[];
   /**
    * A second load alongside: one connection at a fixed, modest rate, so it measures the latency
    * of a cheap guarded route without adding load of its own.
@@ -79,6 +82,43 @@ function summarize(result: Result): Omit<LoadSample, 'probe'> {
   };
 }
 
+/** Unused refresh tokens left in a chain's pool: the warm-up and the measured run share one. */
+const chainCursors = new Map<string, number>();
+
+/**
+ * One request that rotates a refresh token: autocannon calls `onResponse` for an answer and, at
+ * once and for the same connection, `setupRequest` for its next request, so the token handed
+ * over between the two is that connection's own successor.
+ */
+function refreshRequest(base: Request, chain: readonly string[]): Request {
+  const key = chain[0] as string;
+  let handoff: string | null = null;
+  const nextUnused = (): string => {
+    const at = chainCursors.get(key) ?? 0;
+    chainCursors.set(key, at + 1);
+    // Past the end, tokens come round again: their sessions are revoked, the answers 400s.
+    return chain[at % chain.length] as string;
+  };
+  return {
+    ...base,
+    setupRequest(request) {
+      const token = handoff ?? nextUnused();
+      handoff = null;
+      return { ...request, body: JSON.stringify({ refresh_token: token }) };
+    },
+    onResponse(status, body) {
+      if (status !== 200) return;
+      let next: unknown;
+      try {
+        next = (JSON.parse(body) as { refresh_token?: unknown }).refresh_token;
+      } catch {
+        return; // counted by autocannon as an answer; the next request takes an unused token
+      }
+      if (typeof next === 'string') handoff = next;
+    },
+  };
+}
+
 function requestsFor(config: LoadConfig, tokens: string[] | null): Request[] {
   const base: Request = {
     method: config.method,
@@ -86,20 +126,8 @@ function requestsFor(config: LoadConfig, tokens: string[] | null): Request[] {
     headers: config.headers,
     ...(config.body === undefined ? {} : { body: config.body }),
   };
-  const bodies = config.bodyPool;
-  if (bodies && bodies.length > 0) {
-    let next = 0;
-    return [
-      {
-        ...base,
-        setupRequest(request) {
-          const body = bodies[next] as string;
-          next = (next + 1) % bodies.length;
-          return { ...request, body };
-        },
-      },
-    ];
-  }
+  const chain = config.refreshChain;
+  if (chain && chain.length > 0) return [refreshRequest(base, chain)];
   if (!tokens) return [base];
   let next = 0;
   return [

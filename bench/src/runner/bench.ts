@@ -22,6 +22,7 @@ import {
 } from './processes';
 import { measureQuickstart } from './quickstart';
 import { catalogue, LOGIN_IN_FLIGHT, type Scenario, skippedStacks } from './scenarios';
+import { REFRESH_STARTS_PER_LOAD } from './stacks';
 
 export interface BenchOptions {
   /** Seconds measured per run of a scenario. */
@@ -202,6 +203,12 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   const prepared = await prepareFixture({
     postgresUrl: options.postgresUrl,
     redisUrl: options.redisUrl,
+    // Every `session-refresh` server takes refresh tokens no other server got.
+    refreshSessions:
+      options.runs *
+      (options.frameworks ?? FRAMEWORKS).length *
+      options.connections *
+      REFRESH_STARTS_PER_LOAD,
   });
   const services = pinServices(pinning.load);
   pinning.services = services.note;

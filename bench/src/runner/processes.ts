@@ -198,7 +198,8 @@ export async function startServer(
   const env = {
     BENCH_FRAMEWORK: framework,
     BENCH_STACK: stack,
-    BENCH_FIXTURE: JSON.stringify(fixture),
+    // The refresh tokens are the load generator's, and an environment string has a size limit.
+    BENCH_FIXTURE: JSON.stringify({ ...fixture, refreshTokens: [] }),
   };
   const child = start(SERVER, core, env, flags);
   const stderr = captureStderr(child);

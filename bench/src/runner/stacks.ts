@@ -66,6 +66,32 @@ const loginStorm = (fixture: Fixture, origin: string, connections: number): Load
   probe: { path: '/user', headers: bearer(fixture.jwt), rate: PROBE_RATE },
 });
 
+/**
+ * Refresh tokens a `session-refresh` server gets per connection: one for the warm-up, one for
+ * the measured run (each connection then sends the successor of each answer), and one spare
+ * for an answer that carried none.
+ */
+export const REFRESH_STARTS_PER_LOAD = 3;
+
+/** How far each fixture's refresh tokens have been handed out, in this process. */
+const refreshHandedOut = new WeakMap<readonly string[], number>();
+
+/**
+ * The next `count` unused refresh tokens of the fixture: every server gets tokens no other
+ * server got, since a token sent twice after the grace window ends its session.
+ */
+export function takeRefreshTokens(fixture: Fixture, count: number): string[] {
+  const pool = fixture.refreshTokens;
+  const from = refreshHandedOut.get(pool) ?? 0;
+  if (from + count > pool.length) {
+    throw new Error(
+      `the fixture's ${pool.length} refresh tokens are used up (prepareFixture's refreshSessions)`,
+    );
+  }
+  refreshHandedOut.set(pool, from + count);
+  return pool.slice(from, from + count);
+}
+
 const cookie = (pair: (fixture: Fixture) => string | null) => (fixture: Fixture) => ({
   cookie: pair(fixture) ?? '',
 });
@@ -142,16 +168,15 @@ export const STACKS: Readonly<Record<Stack, StackSpec>> = {
     load: get((f) => bearer(f.jwt), '/users/me'),
   },
   'session-guard': {
-    label: 'Portcullis session backend: access JWT with `sid`, session checked per request',
+    label:
+      'Portcullis session backend: access JWT with `sid`, session checked per request (SQLite)',
     kind: 'portcullis',
     baseline: 'bare',
-    load: get((f) => bearer(f.sessionAccessToken ?? '')),
-    planned:
-      'the sessions feature (a refresh-enabled backend, and a fixture step that logs the bench ' +
-      'user in through it to fill `sessionAccessToken` and `refreshTokens`)',
+    load: get((f) => bearer(f.sessionAccessToken)),
   },
   'session-refresh': {
-    label: 'Portcullis POST /auth/session/refresh (rotation, one refresh token per request)',
+    label:
+      'Portcullis POST /auth/session/refresh (rotation: every refresh token sent once, SQLite)',
     kind: 'portcullis',
     baseline: 'bare',
     load: (fixture, origin, connections) => ({
@@ -160,13 +185,8 @@ export const STACKS: Readonly<Record<Stack, StackSpec>> = {
       path: '/auth/session/refresh',
       headers: { 'content-type': 'application/json' },
       connections,
-      // Every use rotates and a reuse after the grace window revokes the session, so no token
-      // may be sent twice: one request per token of the pool, each token a session of its own.
-      bodyPool: (fixture.refreshTokens ?? []).map((token) =>
-        JSON.stringify({ refresh_token: token }),
-      ),
+      refreshChain: takeRefreshTokens(fixture, connections * REFRESH_STARTS_PER_LOAD),
     }),
-    planned: 'the sessions feature (POST {prefix}/refresh and a pool of refresh tokens)',
   },
   login: {
     label: 'Portcullis POST /auth/jwt/login (argon2id)',

@@ -10,6 +10,7 @@ import {
   type Mounts,
   type Portcullis,
   type RateLimitOptions,
+  type SessionStore,
   type Strategy,
   type UserManagerOptions,
 } from '@portcullis/core';
@@ -28,13 +29,33 @@ export interface PortcullisStack {
 
 const LIFETIME = 86_400;
 
-/** The demo's backends (see docs/demo.md), one per scenario so each measures one strategy. */
-function backend(name: 'jwt' | 'cookie', strategy: Strategy): AuthenticationBackend {
+/** The backends of the demo (see docs/demo.md), one per scenario so each measures one strategy. */
+type BackendName = 'jwt' | 'session' | 'cookie';
+
+function backend(name: BackendName, strategy: Strategy): AuthenticationBackend {
   const transport =
-    name === 'jwt'
-      ? createBearerTransport({ tokenUrl: 'auth/jwt/login' })
-      : createCookieTransport({ cookieMaxAge: LIFETIME, cookieSecure: false });
+    name === 'cookie'
+      ? createCookieTransport({ cookieMaxAge: LIFETIME, cookieSecure: false })
+      : createBearerTransport({ tokenUrl: `auth/${name}/login` });
   return createAuthBackend({ name, transport, strategy });
+}
+
+/**
+ * The demo's `session` backend strategy (see docs/sessions.md): access JWTs with `sid`, each
+ * read checking its session in `sessions`, and refresh tokens with rotation. The access tokens
+ * live 24 h like the other rows' tokens, so the fixture's outlives a full run (the demo's live
+ * 15 minutes; the lifetime costs nothing per request). Bound to the backend named `session`,
+ * as `createPortcullis` binds it: the fixture mints its tokens through the same binding.
+ */
+export function sessionStrategy(sessions: SessionStore): Strategy {
+  const strategy = createJwtStrategy({
+    secret: SECRET,
+    lifetimeSeconds: LIFETIME,
+    sessions,
+    refresh: { lifetimeSeconds: 30 * LIFETIME, reuseGraceSeconds: 10 },
+  });
+  if (!strategy.forBackend) throw new Error('a session JWT strategy binds to its backend');
+  return strategy.forBackend('session');
 }
 
 /**
@@ -78,7 +99,7 @@ function requireService<T>(value: T | null, what: string): T {
 interface Guard {
   stores: Stores;
   strategy: Strategy;
-  name: 'jwt' | 'cookie';
+  name: BackendName;
   close?(): void;
 }
 
@@ -130,6 +151,12 @@ const redisGuard = async (fixture: Fixture): Promise<Guard> => {
   };
 };
 
+/** The session backend on SQLite, its session store given `users` as the bench's others are. */
+const sessionGuard = async (fixture: Fixture): Promise<Guard> => {
+  const stores = sqliteStores(fixture.sqlitePath);
+  return { stores, strategy: sessionStrategy(stores.sessions), name: 'session' };
+};
+
 const loginRoutes = (portcullis: Portcullis): Mounts => [
   ['/auth/jwt', portcullis.authRouter('jwt')],
 ];
@@ -137,8 +164,7 @@ const loginRoutes = (portcullis: Portcullis): Mounts => [
 /**
  * Every Portcullis row, as an app would configure it: SQLite users unless the row is on
  * PostgreSQL, the default argon2id hasher (OWASP parameters), 24 h tokens, throttling off but
- * in `login-throttle-on`. The planned rows (`session-guard`, `session-refresh`) get a recipe
- * here once the features they measure exist.
+ * in `login-throttle-on`.
  */
 const RECIPES: Partial<Record<Stack, Recipe>> = {
   jwt: { guard: jwtGuard },
@@ -153,6 +179,11 @@ const RECIPES: Partial<Record<Stack, Recipe>> = {
   'cookie-pg': { guard: databaseGuard('postgres') },
   'cookie-redis': { guard: redisGuard },
   'users-me': { guard: jwtGuard, mounts: (portcullis) => [['/users', portcullis.usersRouter()]] },
+  'session-guard': { guard: sessionGuard },
+  'session-refresh': {
+    guard: sessionGuard,
+    mounts: (portcullis) => [['/auth/session', portcullis.authRouter('session')]],
+  },
   login: { guard: jwtGuard, mounts: loginRoutes },
   'login-before': {
     guard: jwtGuard,
