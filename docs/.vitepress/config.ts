@@ -87,6 +87,7 @@ export default defineConfig({
           { text: 'Sessions and refresh tokens', link: '/sessions' },
           { text: 'Logging out everywhere', link: '/revocation' },
           { text: 'Where sessions are stored', link: '/sessions-storage' },
+          { text: 'SQL: PostgreSQL, MySQL/MariaDB, SQLite', link: '/guides/sql' },
           { text: 'MongoDB: documents, indexes, tests', link: '/guides/mongodb' },
           { text: 'Abuse protection and proxies', link: '/abuse-protection' },
           { text: 'Second factor: TOTP and passkeys', link: '/mfa' },
