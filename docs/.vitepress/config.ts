@@ -101,6 +101,7 @@ export default defineConfig({
           { text: 'HTTP routes', link: '/reference/http-routes' },
           { text: 'Error codes', link: '/reference/error-codes' },
           { text: 'Configuration options', link: '/reference/options' },
+          { text: 'Conformance kit (@portcullis/testing)', link: '/reference/testing-kit' },
           { text: 'API (TypeDoc)', link: '/reference/api/' },
         ],
       },
