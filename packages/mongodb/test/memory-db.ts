@@ -15,7 +15,7 @@ import { BSON, type CollationOptions, type Db, type Document, ObjectId } from 'm
  * end before the next starts, as one document write on a server does.
  *
  * Not a server: index selection, TTL timing, write concerns and interleavings of concurrent
- * multi-document work are not modelled (the package README says what was not verified).
+ * multi-document work are not modelled (docs/guides/mongodb.md says what was not verified).
  */
 
 interface IndexInfo {
