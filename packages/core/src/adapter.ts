@@ -38,6 +38,7 @@ export {
 
 // Sessions in memory: for tests and single-process apps (docs/sessions.md)
 export { createMemorySessionStore } from './sessions/memory-session-store';
+export { clipUserAgent } from './sessions/session-data';
 
 // What stores and strategies share: token ids, randomness, comparisons, the JWT codec
 export { createTokenId, tokenIdIssuedAt } from './auth/revocation';

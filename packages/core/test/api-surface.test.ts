@@ -43,6 +43,7 @@ const EXPECTED_ADAPTER = [
   'DEFAULT_STORE_TIMEOUT_MS',
   'MAX_JSON_DEPTH',
   'RETRY_AFTER_SECONDS',
+  'clipUserAgent',
   'createJwtCodec',
   'createMemorySessionStore',
   'createTokenId',

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SessionCreateData, SessionRecord, SessionStore, UserId } from '@portcullis/core';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
+import { clipUserAgent } from '@portcullis/core/adapter';
 import type { Db, Document } from 'mongodb';
 import { idOf } from './internal/documents';
 import { boundedGuard } from './internal/errors';
@@ -20,7 +21,6 @@ export interface MongoSessionStoreOptions extends MongoStoreOptions {
  * tokens, so no presented token can match one.
  */
 const NO_TOKEN = '~';
-const MAX_USER_AGENT = 512;
 
 /** The session id of a token FastAPI Users inserted: derived, one-way (as the SQL store's). */
 function adoptedId(token: string): string {
@@ -28,11 +28,6 @@ function adoptedId(token: string): string {
     .update(`portcullis-session-id:${token}`)
     .digest('base64url')
     .slice(0, 32);
-}
-
-function clip(agent: string | null): string | null {
-  if (agent === null || agent.length <= MAX_USER_AGENT) return agent;
-  return Array.from(agent).slice(0, MAX_USER_AGENT).join('');
 }
 
 const usable = (value: unknown): value is string =>
@@ -129,7 +124,7 @@ export function createMongoSessionStore(
         user_id: userId,
         created_at: createdAt,
         last_used_at: createdAt,
-        user_agent: clip(data.user_agent),
+        user_agent: clipUserAgent(data.user_agent),
         refreshed_at: null,
       };
       return guard(async () => {

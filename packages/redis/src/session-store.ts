@@ -1,6 +1,6 @@
 import type { SessionCreateData, SessionRecord, SessionStore, UserId } from '@portcullis/core';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
-import { DEFAULT_STORE_TIMEOUT_MS, timeoutOption } from '@portcullis/core/adapter';
+import { clipUserAgent, DEFAULT_STORE_TIMEOUT_MS, timeoutOption } from '@portcullis/core/adapter';
 import type { BoundedRedis } from './internal/bounded';
 import { keyPrefix } from './internal/options';
 import { asStrings, defineScript, getString } from './internal/script';
@@ -113,14 +113,6 @@ local key = redis.call('HGET', KEYS[1], 'token_key')
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
 return key or ''
 `);
-
-const MAX_USER_AGENT = 512;
-
-/** At most 512 characters, cut between code points (never half a surrogate pair). */
-function clip(agent: string | null): string | null {
-  if (agent === null || agent.length <= MAX_USER_AGENT) return agent;
-  return Array.from(agent).slice(0, MAX_USER_AGENT).join('');
-}
 
 const usable = (value: unknown): value is string =>
   typeof value === 'string' && value !== '' && value.length <= 512;
@@ -253,7 +245,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
         ...data,
         created_at: createdAt,
         last_used_at: createdAt,
-        user_agent: clip(data.user_agent),
+        user_agent: clipUserAgent(data.user_agent),
         refreshed_at: null,
       };
       // Index first: a session that exists is always in its user's index, so "log out

@@ -8,7 +8,7 @@ import type {
   UserStore,
 } from '@portcullis/core';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
-import { randomToken } from '@portcullis/core/adapter';
+import { clipUserAgent, randomToken } from '@portcullis/core/adapter';
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { detectDialect } from './dialect';
@@ -78,7 +78,6 @@ function readerOf(
  * appears in neither SHA-256 hex nor URL-safe tokens, so no presented token can match one.
  */
 const NO_TOKEN = '~';
-const MAX_USER_AGENT = 512;
 const MAX_ID = 64;
 
 const COLUMNS = [
@@ -112,12 +111,6 @@ function adoptedId(token: string): string {
     .update(`portcullis-session-id:${token}`)
     .digest('base64url')
     .slice(0, 32);
-}
-
-/** At most 512 characters, cut between code points (never half a surrogate pair). */
-function clip(agent: string | null): string | null {
-  if (agent === null || agent.length <= MAX_USER_AGENT) return agent;
-  return Array.from(agent).slice(0, MAX_USER_AGENT).join('');
 }
 
 const usableKey = (key: unknown): key is string =>
@@ -329,7 +322,7 @@ export function createSqlSessionStore<DB>(
         created_at: createdAt,
         last_used_at: createdAt,
         expires_at: data.expires_at,
-        user_agent: clip(data.user_agent),
+        user_agent: clipUserAgent(data.user_agent),
         ip: data.ip,
         auth_time: data.auth_time,
         mfa: data.mfa,

@@ -5,6 +5,21 @@ import type { SessionCreateData, SessionRecord, SessionStore, User } from '../ty
 /** Longest `user_agent` kept on a session; longer headers are cut (docs/sessions.md). */
 export const USER_AGENT_MAX = 512;
 
+/**
+ * A `user_agent` as sessions keep it: at most 512 characters, cut between code points (never
+ * half a surrogate pair). Core applies it when it creates a session; stores apply it again to
+ * what they are handed, so a record never holds more whoever wrote it.
+ *
+ * @example
+ * ```ts
+ * clipUserAgent('x'.repeat(600)).length; // 512
+ * ```
+ */
+export function clipUserAgent(agent: string | null): string | null {
+  if (agent === null || agent.length <= USER_AGENT_MAX) return agent;
+  return Array.from(agent).slice(0, USER_AGENT_MAX).join('');
+}
+
 /** `last_used_at` is written at most once per this many milliseconds. */
 export const TOUCH_INTERVAL_MS = 60_000;
 
@@ -50,7 +65,7 @@ export function sessionData(
     backend: fields.backend,
     created_at: new Date(now),
     expires_at: fields.lifetimeSeconds ? new Date(now + fields.lifetimeSeconds * 1000) : null,
-    user_agent: agent === null ? null : agent.slice(0, USER_AGENT_MAX),
+    user_agent: clipUserAgent(agent),
     ip: context?.clientAddress ?? null,
     auth_time: new Date(context?.authTime ?? now),
     mfa: context?.mfa ?? false,
