@@ -1,4 +1,5 @@
 import type { LoginContext } from '../auth/strategy';
+import { builtinModule } from '../internal/builtin';
 import { randomToken } from '../random';
 import type { SessionCreateData, SessionRecord, SessionStore, User } from '../types';
 
@@ -28,6 +29,22 @@ export type TokenStorage = 'hashed' | 'plain';
 
 const encoder = new TextEncoder();
 
+/** The part of `node:crypto` used here, typed structurally. */
+interface NodeHash {
+  createHash(algorithm: 'sha256'): { update(data: string): { digest(encoding: 'hex'): string } };
+}
+
+/**
+ * Node's synchronous SHA-256 where the runtime has it (Node, Bun, Deno): Web Crypto's `digest`
+ * is a job on Node's thread pool, a round trip that costs more than the hash and queues behind
+ * argon2 — paid on every request of a database-strategy session. Looked up at run time, as core
+ * imports no `node:` module (docs/contract/decisions.md#core-has-no-node-imports).
+ */
+const nodeHash: NodeHash | null = (() => {
+  const crypto = builtinModule('node:crypto') as Partial<NodeHash> | undefined;
+  return typeof crypto?.createHash === 'function' ? (crypto as NodeHash) : null;
+})();
+
 /**
  * The store key of an opaque access token: its SHA-256 in hex, so a dump of the store holds
  * nothing that authenticates; the token itself with `'plain'` (FastAPI Users' `accesstoken`
@@ -35,6 +52,12 @@ const encoder = new TextEncoder();
  */
 export async function tokenKeyOf(token: string, storage: TokenStorage): Promise<string> {
   if (storage === 'plain') return token;
+  if (nodeHash) return nodeHash.createHash('sha256').update(token).digest('hex');
+  return webCryptoTokenKey(token);
+}
+
+/** The same key through Web Crypto, for runtimes without `node:crypto` (and for the tests). */
+export async function webCryptoTokenKey(token: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(token)));
   let hex = '';
   for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
