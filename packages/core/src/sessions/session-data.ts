@@ -40,10 +40,15 @@ interface NodeHash {
  * argon2 — paid on every request of a database-strategy session. Looked up at run time, as core
  * imports no `node:` module (docs/contract/decisions.md#core-has-no-node-imports).
  */
-const nodeHash: NodeHash | null = (() => {
-  const crypto = builtinModule('node:crypto') as Partial<NodeHash> | undefined;
-  return typeof crypto?.createHash === 'function' ? (crypto as NodeHash) : null;
-})();
+let nodeHashFound: NodeHash | null | undefined;
+/** Looked up on the first session check, never at import (importing core does no work). */
+function nodeHash(): NodeHash | null {
+  if (nodeHashFound === undefined) {
+    const crypto = builtinModule('node:crypto') as Partial<NodeHash> | undefined;
+    nodeHashFound = typeof crypto?.createHash === 'function' ? (crypto as NodeHash) : null;
+  }
+  return nodeHashFound;
+}
 
 /**
  * The store key of an opaque access token: its SHA-256 in hex, so a dump of the store holds
@@ -52,7 +57,8 @@ const nodeHash: NodeHash | null = (() => {
  */
 export async function tokenKeyOf(token: string, storage: TokenStorage): Promise<string> {
   if (storage === 'plain') return token;
-  if (nodeHash) return nodeHash.createHash('sha256').update(token).digest('hex');
+  const node = nodeHash();
+  if (node) return node.createHash('sha256').update(token).digest('hex');
   return webCryptoTokenKey(token);
 }
 
