@@ -13,6 +13,7 @@ import { registerCases } from './http-cases-register';
 import { sessionCases } from './http-cases-sessions';
 import { tokenCases } from './http-cases-tokens';
 import { userCases } from './http-cases-users';
+import { checkSkips } from './suite-skips';
 
 /** The FastAPI Users HTTP contract: any app laid out as the demo must pass these (see docs/demo.md). */
 const contractCases = [...registerCases, ...loginCases, ...tokenCases, ...userCases];
@@ -81,15 +82,6 @@ export interface HttpAdapterSuiteOptions {
   timeout?: number;
 }
 
-function checkSkips(skip: HttpSkips<string>, known: readonly string[]): void {
-  for (const [id, reason] of Object.entries(skip)) {
-    if (!known.includes(id)) throw new Error(`skip names an unknown HTTP case id: ${id}`);
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      throw new Error(`skipping ${id} needs a reason`);
-    }
-  }
-}
-
 type Running<C = CaseContext> = { context: C; close?(): Promise<void> };
 
 /** One describe block over one running app; it starts only if some case is not skipped. */
@@ -140,7 +132,7 @@ function group<C = CaseContext>(
  */
 export function httpContractSuite(options: HttpContractSuiteOptions): void {
   const skip = options.skip ?? {};
-  checkSkips(skip, contractIds);
+  checkSkips('HTTP', contractIds, skip);
   const settings = { skip, timeout: options.timeout };
   const cases = options.mfa ? [...contractCases, ...mfaCases] : contractCases;
   group(`Portcullis HTTP contract: ${options.name}`, cases, settings, async () => {
@@ -183,7 +175,7 @@ export function httpContractSuite(options: HttpContractSuiteOptions): void {
  */
 export function httpAdapterSuite(options: HttpAdapterSuiteOptions): void {
   const skip = options.skip ?? {};
-  checkSkips(skip, httpCaseIds);
+  checkSkips('HTTP', httpCaseIds, skip);
   const fixture = createSuiteFixture();
   const variant = (mountPath: string, parseBodies: boolean) => async (): Promise<Running> => {
     const server = await options.start(fixture.app({ mountPath, parseBodies }));

@@ -1,6 +1,7 @@
 import type { PasskeyStore, UserId } from '@portcullis/core';
 import { beforeAll, describe, test } from 'vitest';
 import { type PasskeyCaseContext, passkeyCases } from './store-cases-passkeys';
+import { checkSkips } from './suite-skips';
 
 /** Every case id of the passkey store suite, e.g. `PASSKEY-CHALLENGE-003`. */
 export type PasskeyCaseId = (typeof passkeyCases)[number]['id'];
@@ -43,14 +44,7 @@ export interface PasskeyStoreSuiteOptions {
  * ```
  */
 export function passkeyStoreSuite(options: PasskeyStoreSuiteOptions): void {
-  for (const [id, reason] of Object.entries(options.skip ?? {})) {
-    if (!(passkeyCaseIds as readonly string[]).includes(id)) {
-      throw new Error(`skip names an unknown passkey case id: ${id}`);
-    }
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      throw new Error(`skipping ${id} needs a reason`);
-    }
-  }
+  checkSkips('passkey', passkeyCaseIds, options.skip);
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let counter = 0;
   describe(`passkey store suite: ${options.name}`, () => {

@@ -1,6 +1,7 @@
 import type { RateLimitStore } from '@portcullis/core';
 import { beforeAll, describe, test } from 'vitest';
 import { type RateLimitCaseContext, rateLimitCases } from './store-cases-rate-limit';
+import { checkSkips } from './suite-skips';
 
 /** Every case id of the rate-limit store suite, e.g. `RATELIMIT-ATTEMPT-004`. */
 export type RateLimitCaseId = (typeof rateLimitCases)[number]['id'];
@@ -35,14 +36,7 @@ export interface RateLimitStoreSuiteOptions {
  * ```
  */
 export function rateLimitStoreSuite(options: RateLimitStoreSuiteOptions): void {
-  for (const [id, reason] of Object.entries(options.skip ?? {})) {
-    if (!(rateLimitCaseIds as readonly string[]).includes(id)) {
-      throw new Error(`skip names an unknown rate-limit case id: ${id}`);
-    }
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      throw new Error(`skipping ${id} needs a reason`);
-    }
-  }
+  checkSkips('rate-limit', rateLimitCaseIds, options.skip);
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let counter = 0;
   describe(`rate-limit store suite: ${options.name}`, () => {

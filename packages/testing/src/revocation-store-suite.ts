@@ -2,6 +2,7 @@ import type { TokenRevocationStore, User, UserLookup } from '@portcullis/core';
 import { createJwtStrategy } from '@portcullis/core';
 import { createTokenId } from '@portcullis/core/adapter';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { checkSkips } from './suite-skips';
 
 interface RevocationCaseContext {
   store: TokenRevocationStore;
@@ -153,14 +154,7 @@ export interface RevocationStoreSuiteOptions {
  * ```
  */
 export function revocationStoreSuite(options: RevocationStoreSuiteOptions): void {
-  for (const [id, reason] of Object.entries(options.skip ?? {})) {
-    if (!(revocationCaseIds as readonly string[]).includes(id)) {
-      throw new Error(`skip names an unknown revocation case id: ${id}`);
-    }
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      throw new Error(`skipping ${id} needs a reason`);
-    }
-  }
+  checkSkips('revocation', revocationCaseIds, options.skip);
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let counter = 0;
   describe(`revocation store suite: ${options.name}`, () => {

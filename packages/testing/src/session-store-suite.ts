@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionStore, UserId } from '@portcullis/core';
 import { beforeAll, describe, test } from 'vitest';
 import { type SessionCaseContext, sessionCases, sessionRace } from './store-cases-sessions';
+import { checkSkips } from './suite-skips';
 
 /** Every case id of the session store suite, e.g. `STORE-SESSION-009`. */
 export type SessionCaseId = (typeof sessionCases)[number]['id'];
@@ -41,14 +42,7 @@ export interface SessionStoreSuiteOptions {
  * ```
  */
 export function sessionStoreSuite(options: SessionStoreSuiteOptions): void {
-  for (const [id, reason] of Object.entries(options.skip ?? {})) {
-    if (!(sessionCaseIds as readonly string[]).includes(id)) {
-      throw new Error(`skip names an unknown session case id: ${id}`);
-    }
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      throw new Error(`skipping ${id} needs a reason`);
-    }
-  }
+  checkSkips('session', sessionCaseIds, options.skip);
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let counter = 0;
   describe(`session store suite: ${options.name}`, () => {

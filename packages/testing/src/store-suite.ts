@@ -17,6 +17,7 @@ import {
   sessionWithUserCases,
 } from './store-cases-sessions';
 import { userCases } from './store-cases-users';
+import { checkSkips } from './suite-skips';
 
 // The session cases run on a narrower context (sessionStoreSuite runs them without users).
 const sessionStoreCases = sessionCases.map((c) =>
@@ -99,14 +100,7 @@ export interface StoreSuiteOptions {
 }
 
 function checkOptions(options: StoreSuiteOptions): void {
-  for (const [id, reason] of Object.entries(options.skip ?? {})) {
-    if (!(storeCaseIds as readonly string[]).includes(id)) {
-      throw new Error(`skip names an unknown store case id: ${id}`);
-    }
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      throw new Error(`skipping ${id} needs a reason`);
-    }
-  }
+  checkSkips('store', storeCaseIds, options.skip);
   const concurrency = options.capabilities?.concurrency;
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 2)) {
     throw new Error('capabilities.concurrency must be an integer of at least 2');
