@@ -44,7 +44,7 @@ export interface PasskeyStoreSuiteOptions {
  * ```
  */
 export function passkeyStoreSuite(options: PasskeyStoreSuiteOptions): void {
-  checkSkips('passkey', passkeyCaseIds, options.skip);
+  checkSkips('passkey', passkeyCaseIds, options.skip ?? {});
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let counter = 0;
   describe(`passkey store suite: ${options.name}`, () => {

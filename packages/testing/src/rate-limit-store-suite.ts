@@ -36,7 +36,7 @@ export interface RateLimitStoreSuiteOptions {
  * ```
  */
 export function rateLimitStoreSuite(options: RateLimitStoreSuiteOptions): void {
-  checkSkips('rate-limit', rateLimitCaseIds, options.skip);
+  checkSkips('rate-limit', rateLimitCaseIds, options.skip ?? {});
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let counter = 0;
   describe(`rate-limit store suite: ${options.name}`, () => {

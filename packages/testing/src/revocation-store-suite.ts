@@ -154,7 +154,7 @@ export interface RevocationStoreSuiteOptions {
  * ```
  */
 export function revocationStoreSuite(options: RevocationStoreSuiteOptions): void {
-  checkSkips('revocation', revocationCaseIds, options.skip);
+  checkSkips('revocation', revocationCaseIds, options.skip ?? {});
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let counter = 0;
   describe(`revocation store suite: ${options.name}`, () => {

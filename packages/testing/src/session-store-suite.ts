@@ -42,7 +42,7 @@ export interface SessionStoreSuiteOptions {
  * ```
  */
 export function sessionStoreSuite(options: SessionStoreSuiteOptions): void {
-  checkSkips('session', sessionCaseIds, options.skip);
+  checkSkips('session', sessionCaseIds, options.skip ?? {});
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let counter = 0;
   describe(`session store suite: ${options.name}`, () => {

@@ -100,7 +100,7 @@ export interface StoreSuiteOptions {
 }
 
 function checkOptions(options: StoreSuiteOptions): void {
-  checkSkips('store', storeCaseIds, options.skip);
+  checkSkips('store', storeCaseIds, options.skip ?? {});
   const concurrency = options.capabilities?.concurrency;
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 2)) {
     throw new Error('capabilities.concurrency must be an integer of at least 2');

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * checkSkips('session', sessionCaseIds, options.skip);
+ * checkSkips('session', sessionCaseIds, options.skip ?? {});
  * // { 'STORE-SESION-001': 'x' } → "skip names an unknown session case id: STORE-SESION-001"
  * ```
  */
