@@ -247,4 +247,10 @@ export interface MfaStore {
   countTokenAttempt(tokenId: string, limit: number, expiresAt: Date): Promise<boolean>;
   /** Marks an MFA token used; true for the one call that did. */
   spendToken(tokenId: string, expiresAt: Date): Promise<boolean>;
+  /**
+   * Compare-and-set: replaces the enabled TOTP secret `sealedSecret` by `newSealedSecret` (the
+   * same secret sealed under the current key, after a key rotation: docs/mfa.md#rotating-the-key);
+   * true when applied, false when the stored secret is no longer `sealedSecret`.
+   */
+  replaceSecret(userId: UserId, sealedSecret: string, newSealedSecret: string): Promise<boolean>;
 }
