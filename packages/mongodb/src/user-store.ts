@@ -78,7 +78,7 @@ export function createMongoUserStore<S extends UserFieldShape = UserFieldShape>(
   );
   const users = db.collection<UserDocument>(collections.users);
   const tokens = db.collection(collections.accessTokens);
-  const mfaFactors = db.collection(collections.mfaFactors);
+  const mfaFactors = db.collection<{ _id: ObjectId | UUID } & Document>(collections.mfaFactors);
   const passkeys = db.collection(
     options.passkeyCollections?.passkeys ?? PASSKEY_COLLECTIONS.passkeys,
   );
