@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { type Calls, counted } from '../../test/call-recorder';
 import { createMemoryUserStore } from '../../test/memory-store';
 import { UserManager } from '../manager';
 import { createMemorySessionStore } from '../sessions/memory-session-store';
@@ -8,24 +9,6 @@ import { createDatabaseStrategy } from './database-strategy';
 import type { UserLookup } from './strategy';
 
 const SECRET = 'one-query-test-secret-one-query-test!';
-
-/** Every call a store or lookup receives, by method name, in order. */
-type Calls = string[];
-
-/** Wraps every method of `target` so each call is recorded in `calls` under `prefix.name`. */
-function counted<T extends object>(target: T, prefix: string, calls: Calls): T {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(target)) {
-    out[name] =
-      typeof value === 'function'
-        ? (...args: unknown[]) => {
-            calls.push(`${prefix}.${name}`);
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          }
-        : value;
-  }
-  return out as T;
-}
 
 /** The memory session store plus the optional one-call read, answered from `users`. */
 function withUserRead(sessions: SessionStore, users: UserStore): SessionStore {
