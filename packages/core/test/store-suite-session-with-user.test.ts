@@ -4,9 +4,9 @@ import type { SessionStore, UserStore } from '../src/types';
 import { createMemoryAccessTokenStore, createMemoryUserStore } from './memory-store';
 
 /**
- * The reference `getByTokenKeyWithUser`: the two reads it stands for, composed. The cases of
- * the optional method (STORE-SESSION-016…019) must pass on it, so they ask nothing of a
- * one-call store that the two-step path does not answer.
+ * The reference `getByTokenKeyWithUser` and `getByIdWithUser`: the two reads each stands for,
+ * composed. The cases of the optional methods (STORE-SESSION-016…021) must pass on it, so they
+ * ask nothing of a one-call store that the two-step path does not answer.
  */
 function withUserRead(sessions: SessionStore, users: UserStore): SessionStore {
   return {
@@ -16,11 +16,16 @@ function withUserRead(sessions: SessionStore, users: UserStore): SessionStore {
       const user = session ? await users.get(session.user_id) : null;
       return session && user ? { session, user } : null;
     },
+    async getByIdWithUser(id: string) {
+      const session = await sessions.get(id);
+      const user = session ? await users.get(session.user_id) : null;
+      return session && user ? { session, user } : null;
+    },
   };
 }
 
 storeSuite({
-  name: 'core memory stores, two reads composed as getByTokenKeyWithUser',
+  name: 'core memory stores, two reads composed as getByTokenKeyWithUser and getByIdWithUser',
   async create() {
     const accessTokens = createMemoryAccessTokenStore();
     const users = createMemoryUserStore({ accessTokens });
@@ -28,6 +33,7 @@ storeSuite({
   },
   capabilities: {
     sessionsWithUser: true,
+    sessionsByIdWithUser: true,
     customFields: { create: { nickname: 'Sir Kay', karma: 3 }, update: { karma: 4 } },
   },
 });

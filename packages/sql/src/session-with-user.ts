@@ -43,7 +43,7 @@ export interface JoinedReads {
  * user's as `u0`, `u1`, … (no column of either table is named so, and the aliases stay short
  * whatever the custom columns are called). Every column is qualified: a custom user column may
  * share a name with a session column. The user is mapped by the user store's own code
- * (docs/sessions-storage.md#one-statement-per-check).
+ * (docs/sessions-storage.md#one-query-per-session-check).
  */
 export function joinedReads(users: SqlUserReader, context: JoinedReadContext): JoinedReads {
   const { db, table, dialect, stamp, guard, record } = context;
