@@ -31,7 +31,7 @@ import { toSqlTimestamp } from './internal/timestamp';
 import { type SqlUserReader, userReaderOf } from './internal/user-readers';
 import type { PortcullisDatabase, SqlSchemaOptions } from './schema';
 import { asPortcullisDb, resolveSchema } from './schema';
-import { joinedReads } from './session-with-user';
+import { joinedReads, readByKey } from './session-with-user';
 
 export interface SqlSessionStoreOptions extends SqlSchemaOptions {
   /**
@@ -179,6 +179,7 @@ export function createSqlSessionStore<DB>(
       .where(liveAt(slot(1)))
       .where('created_at', '>=', slot(2)),
   );
+  const byKeyRead = readByKey(byKey, byKeySince, stamp);
   const toRecord = sessionRecordMapper(codec, adoptedBackend);
 
   async function guard<T>(work: () => Promise<T>): Promise<T> {
@@ -301,12 +302,7 @@ export function createSqlSessionStore<DB>(
       if (!usableKey(tokenKey)) return Promise.resolve(null);
       if (!usableMaxAge(maxAge)) return Promise.resolve(null);
       return guard(async () => {
-        const now = stamp(new Date());
-        const { rows } =
-          maxAge === undefined
-            ? await byKey([tokenKey, now])
-            : await byKeySince([tokenKey, now, stamp(maxAge)]);
-        const [row] = rows;
+        const [row] = (await byKeyRead(tokenKey, maxAge)).rows;
         return row === undefined ? null : record(row);
       });
     },

@@ -1,8 +1,8 @@
 import type { SessionRecord, User } from '@portcullis/core';
-import type { Kysely, RawBuilder } from 'kysely';
+import type { Kysely, QueryResult, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type { SqlDialectName } from './dialect';
-import { compileOnce, slot } from './internal/compiled-query';
+import { type CompiledRun, compileOnce, slot } from './internal/compiled-query';
 import {
   SESSION_COLUMNS,
   SESSION_TIMESTAMPS,
@@ -35,6 +35,23 @@ export interface JoinedReadContext {
 export interface JoinedReads {
   getByTokenKeyWithUser(tokenKey: string, maxAge?: Date): Promise<SessionWithUser | null>;
   getByIdWithUser(id: string): Promise<SessionWithUser | null>;
+}
+
+/**
+ * A read by token key (values 0 the key, 1 now) and its variant with `maxAge` (2 the oldest
+ * creation time accepted), as one function of the key and the optional `maxAge`.
+ */
+export function readByKey<R>(
+  byKey: CompiledRun<R>,
+  byKeySince: CompiledRun<R>,
+  stamp: (date: Date) => string | Date,
+): (tokenKey: string, maxAge: Date | undefined) => Promise<QueryResult<R>> {
+  return (tokenKey, maxAge) => {
+    const now = stamp(new Date());
+    return maxAge === undefined
+      ? byKey([tokenKey, now])
+      : byKeySince([tokenKey, now, stamp(maxAge)]);
+  };
 }
 
 /**
@@ -75,6 +92,7 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
       >`${select(sql`${own('token')} = ${slot(0)}`)}${since}`,
   );
   const byId = compileOnce(asDb, () => select(sql`${own('id')} = ${slot(0)}`));
+  const byKeyRead = readByKey(byKey, byKeySince, stamp);
 
   async function answer(rows: readonly Record<string, unknown>[]): Promise<SessionWithUser | null> {
     const row = rows[0];
@@ -91,14 +109,7 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
   return {
     getByTokenKeyWithUser(tokenKey, maxAge) {
       if (!usableKey(tokenKey) || !usableMaxAge(maxAge)) return Promise.resolve(null);
-      return guard(async () => {
-        const now = stamp(new Date());
-        const { rows } =
-          maxAge === undefined
-            ? await byKey([tokenKey, now])
-            : await byKeySince([tokenKey, now, stamp(maxAge)]);
-        return answer(rows);
-      });
+      return guard(async () => answer((await byKeyRead(tokenKey, maxAge)).rows));
     },
     getByIdWithUser(id) {
       if (!usableId(id)) return Promise.resolve(null);

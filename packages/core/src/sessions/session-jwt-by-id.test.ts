@@ -1,44 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { type Calls, counted } from '../../test/call-recorder';
-import { createMemoryUserStore } from '../../test/memory-store';
+import { countedSessions } from '../../test/counted-sessions';
 import { createJwtStrategy } from '../auth/jwt-strategy';
-import type { UserLookup } from '../auth/strategy';
-import { UserManager } from '../manager';
-import type { SessionStore, User, UserStore } from '../types';
-import { createMemorySessionStore } from './memory-session-store';
 
 const SECRET = 'session-by-id-test-secret-session-by-id!';
 
-/** The memory session store plus the optional one-call read by id, answered from `users`. */
-function withIdRead(sessions: SessionStore, users: UserStore): SessionStore {
-  return {
-    ...sessions,
-    async getByIdWithUser(id: string) {
-      const session = await sessions.get(id);
-      const user = session ? await users.get(session.user_id) : null;
-      return session && user ? { session, user } : null;
-    },
-  };
-}
-
 async function setup(oneCall: boolean) {
-  const calls: Calls = [];
-  const users = createMemoryUserStore();
-  const manager = new UserManager({
-    users,
-    resetPasswordToken: { secret: SECRET },
-    verificationToken: { secret: SECRET },
-  });
-  const user = await users.create({ email: 'arthur@camelot.bt', hashed_password: 'x' });
-  const memory = createMemorySessionStore();
-  const sessions = counted(oneCall ? withIdRead(memory, users) : memory, 'sessions', calls);
-  const lookup: UserLookup<User> = counted(
-    { findById: (id: string) => manager.findById(id) },
-    'users',
-    calls,
-  );
+  const stores = await countedSessions(oneCall, SECRET);
+  const { sessions } = stores;
   const strategy = createJwtStrategy({ secret: SECRET, lifetimeSeconds: 3600, sessions });
-  return { calls, users, user, memory, strategy, lookup };
+  return { ...stores, strategy };
 }
 
 describe('JWT with sessions: one store call per session check', () => {
