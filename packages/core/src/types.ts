@@ -191,6 +191,14 @@ export interface SessionStore {
     tokenKey: string,
     maxAge?: Date,
   ): Promise<{ session: SessionRecord; user: User } | null>;
+  /**
+   * Optional: the live session with this id and its user, read together, e.g. in one SQL join;
+   * null when there is no such session or its user is gone. It must answer exactly what `get`
+   * followed by the user store's `get(session.user_id)` would, as `getByTokenKeyWithUser` does.
+   * A JWT strategy with sessions then checks a session (`sid`) in one call instead of two
+   * (docs/sessions-storage.md). Nothing may be cached: every call reads the store.
+   */
+  getByIdWithUser?(id: string): Promise<{ session: SessionRecord; user: User } | null>;
 }
 
 /**
