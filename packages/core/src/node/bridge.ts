@@ -132,10 +132,15 @@ class NodeRequest implements PortcullisRequest {
   }
 
   get url(): string {
-    this.#url ??= resolveUrl(
-      this.#options.url ?? this.#req.url ?? '/',
-      this.#options.origin ?? `http://${this.#req.headers.host ?? 'localhost'}`,
-    );
+    if (this.#url === undefined) {
+      const options = this.#options;
+      const req = this.#req;
+      const headers = req.headers;
+      this.#url = resolveUrl(
+        options.url ?? req.url ?? '/',
+        options.origin ?? `http://${headers.host ?? 'localhost'}`,
+      );
+    }
     return this.#url;
   }
 
