@@ -26,15 +26,19 @@ function origin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
+const QUERY_OR_FRAGMENT = /[?#]/;
+const ABSOLUTE_FORM_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i;
+
 /**
  * The path of a request target below the plugin's prefix, without the query. An absolute-form
  * target (`POST http://host/auth/register`, RFC 9112 §3.2.2) is routed by its path, as Fastify's
  * router and Express do.
  */
 function pathBelow(target: string, prefix: string): string {
-  const end = target.search(/[?#]/);
+  const end = target.search(QUERY_OR_FRAGMENT);
   const path = end === -1 ? target : target.slice(0, end);
-  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(path)?.[0] ?? '';
+  // An origin-form target (the usual one) starts with `/`: no scheme to strip.
+  const origin = path.startsWith('/') ? '' : (ABSOLUTE_FORM_ORIGIN.exec(path)?.[0] ?? '');
   return (path.slice(origin.length) || '/').slice(prefix.length);
 }
 

@@ -21,8 +21,13 @@ export interface AbuseProtection<U extends User = User> {
   readonly clientAddress: ClientAddressResolver;
   /** What the password login route calls around `manager.authenticate`. */
   readonly login: LoginThrottle<U>;
-  /** Before every matched route: the per-address budget's 429, or null to run the route. */
-  admit(route: Route, request: PortcullisRequest): Promise<PortcullisResponse | null>;
+  /**
+   * Before every matched route: the per-address budget's 429, or null to run the route.
+   * Undefined without a budget, so the routes skip the call (and its await) entirely.
+   */
+  readonly admit:
+    | ((route: Route, request: PortcullisRequest) => Promise<PortcullisResponse | null>)
+    | undefined;
 }
 
 export interface AbuseProtectionOptions<U extends User> {
@@ -102,13 +107,11 @@ export function createAbuseProtection<U extends User>(
     onThrottled,
     warnUnknownAddress,
   });
-  const budget = limits
-    ? createAddressBudget({ limits, clientAddress, guard, onThrottled, warnUnknownAddress })
-    : null;
   return Object.freeze({
     clientAddress,
     login,
-    admit: async (route: Route, request: PortcullisRequest) =>
-      budget ? budget(route, request) : null,
+    admit: limits
+      ? createAddressBudget({ limits, clientAddress, guard, onThrottled, warnUnknownAddress })
+      : undefined,
   });
 }

@@ -147,8 +147,10 @@ export function createHandler(mounts: Mounts, options: HandlerOptions = {}): Por
     request: PortcullisRequest,
   ): Promise<PortcullisResponse> => {
     try {
-      const refused = await options.admit?.(found.route, request);
-      if (refused) return refused;
+      if (options.admit) {
+        const refused = await options.admit(found.route, request);
+        if (refused) return refused;
+      }
       return await found.route.handle({ request, params: found.params });
     } catch (error) {
       if (isPortcullisError(error) && error.status === 503) options.onUnavailable?.(error, request);

@@ -117,12 +117,13 @@ export function eachHeader(
   response: PortcullisResponse,
   set: (name: string, value: string | string[]) => void,
 ): void {
-  const cookies: string[] = [];
+  let cookies: string[] | undefined;
   for (const [name, value] of response.headers) {
-    if (name === 'set-cookie') cookies.push(value);
-    else set(name, value);
+    if (name !== 'set-cookie') set(name, value);
+    else if (cookies) cookies.push(value);
+    else cookies = [value];
   }
-  if (cookies.length > 0) set('set-cookie', cookies);
+  if (cookies) set('set-cookie', cookies);
 }
 
 /**
