@@ -63,9 +63,10 @@ const EXPECTED_ADAPTER = [
   'withDeadline',
 ];
 
-/** The Node bridge under the Express, Koa and Fastify adapters. */
+/** The Node bridge under the Express, Koa and Fastify adapters; what Node-only stores share. */
 const EXPECTED_NODE = [
   'ANSWERED_METHODS',
+  'adoptedSessionId',
   'createDocsAssets',
   'handleNodeRequest',
   'hardenServer',
