@@ -92,6 +92,20 @@ export async function createIndex(
   await ctx.run(build(ctx.db));
 }
 
+/** Plain (not unique) indexes on one column each of `table`, those it lacks. */
+export async function createColumnIndexes(
+  ctx: MigrationContext,
+  table: string,
+  indexes: readonly (readonly [name: string, column: string])[],
+): Promise<void> {
+  for (const [name, column] of indexes) {
+    await createIndex(ctx, table, name, (db) => {
+      const index = db.schema.createIndex(name).on(table).column(column);
+      return ctx.dialect === 'mysql' ? index : index.ifNotExists();
+    });
+  }
+}
+
 export const notNull = (col: ColumnDefinitionBuilder): ColumnDefinitionBuilder => col.notNull();
 
 /**

@@ -6,6 +6,7 @@ import { adoptExistingTables } from './adopt-tables';
 import {
   addIdColumn,
   addUserIdColumn,
+  createColumnIndexes,
   createIndex,
   type DataType,
   type MigrationContext,
@@ -77,18 +78,12 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
           .$call((t) => addUserIdColumn(t, ctx, table, userId))
           .$call((t) => withTableOptions(t, ctx)),
       );
-      const indexes = [
+      await createColumnIndexes(ctx, table, [
         [s.indexes.oauthName, 'oauth_name'],
         [s.indexes.oauthAccountId, 'account_id'],
         // Not upstream: without it every user delete scans the table for the cascade.
         [s.indexes.oauthUserId, 'user_id'],
-      ] as const;
-      for (const [name, column] of indexes) {
-        await createIndex(ctx, table, name, (db) => {
-          const index = db.schema.createIndex(name).on(table).column(column);
-          return ctx.dialect === 'mysql' ? index : index.ifNotExists();
-        });
-      }
+      ]);
     },
     async down(ctx) {
       await ctx.run(ctx.db.schema.dropTable(ctx.s.tables.oauthAccount).ifExists());
@@ -116,17 +111,11 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
           .$call((t) => addUserIdColumn(t, ctx, table, userId))
           .$call((t) => withTableOptions(t, ctx)),
       );
-      const indexes = [
+      await createColumnIndexes(ctx, table, [
         [s.indexes.accessTokenCreatedAt, 'created_at'],
         // Not upstream: serves deleteAllForUser and the cascade on user delete.
         [s.indexes.accessTokenUserId, 'user_id'],
-      ] as const;
-      for (const [name, column] of indexes) {
-        await createIndex(ctx, table, name, (db) => {
-          const index = db.schema.createIndex(name).on(table).column(column);
-          return ctx.dialect === 'mysql' ? index : index.ifNotExists();
-        });
-      }
+      ]);
     },
     async down(ctx) {
       await ctx.run(ctx.db.schema.dropTable(ctx.s.tables.accessToken).ifExists());
