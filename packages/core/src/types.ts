@@ -191,6 +191,14 @@ export interface SessionStore {
     tokenKey: string,
     maxAge?: Date,
   ): Promise<{ session: SessionRecord; user: User } | null>;
+  /**
+   * Optional: the live session with this id and its user, read together, e.g. in one SQL join;
+   * null when there is no such session or its user is gone. It must answer exactly what `get`
+   * followed by the user store's `get(session.user_id)` would, as `getByTokenKeyWithUser` does.
+   * A JWT strategy with sessions then checks a session (`sid`) in one call instead of two
+   * (docs/sessions-storage.md). Nothing may be cached: every call reads the store.
+   */
+  getByIdWithUser?(id: string): Promise<{ session: SessionRecord; user: User } | null>;
 }
 
 /**
@@ -247,4 +255,10 @@ export interface MfaStore {
   countTokenAttempt(tokenId: string, limit: number, expiresAt: Date): Promise<boolean>;
   /** Marks an MFA token used; true for the one call that did. */
   spendToken(tokenId: string, expiresAt: Date): Promise<boolean>;
+  /**
+   * Compare-and-set: replaces the enabled TOTP secret `sealedSecret` by `newSealedSecret` (the
+   * same secret sealed under the current key, after a key rotation: docs/mfa.md#rotating-the-key);
+   * true when applied, false when the stored secret is no longer `sealedSecret`.
+   */
+  replaceSecret(userId: UserId, sealedSecret: string, newSealedSecret: string): Promise<boolean>;
 }

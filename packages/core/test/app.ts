@@ -8,6 +8,7 @@ import { createJwtStrategy } from '../src/auth/jwt-strategy';
 import { InvalidPasswordError } from '../src/errors';
 import type { UserManagerHooks } from '../src/hooks';
 import type { Mounts, PortcullisHandler } from '../src/http/handler';
+import type { MfaOptions } from '../src/mfa/gate';
 import { createMemoryMfaStore } from '../src/mfa/memory-mfa-store';
 import type { PasswordHasher } from '../src/password';
 import { createPasswordHasher } from '../src/password';
@@ -45,9 +46,17 @@ export function fastHasher(): PasswordHasher {
  * `/users`, with the demo's password policy.
  */
 export function createTestApp(
-  options: { requiresVerification?: boolean; mfa?: boolean; rateLimit?: RateLimitOptions } = {},
+  options: {
+    requiresVerification?: boolean;
+    mfa?: boolean;
+    rateLimit?: RateLimitOptions;
+    /** The MFA keys (default: `SECRET` alone). */
+    mfaKeys?: Pick<MfaOptions, 'encryptionKey' | 'previousEncryptionKeys'>;
+    /** Another app's user and MFA stores, so two configurations serve the same users. */
+    sharing?: Pick<TestApp, 'users' | 'mfaStore'>;
+  } = {},
 ): TestApp {
-  const users = createMemoryUserStore();
+  const users = options.sharing?.users ?? createMemoryUserStore();
   let written = 0;
   const tokenStore = createMemorySessionStore();
   const create = tokenStore.create.bind(tokenStore);
@@ -58,7 +67,7 @@ export function createTestApp(
     },
     size: () => written,
   });
-  const mfaStore = options.mfa ? createMemoryMfaStore() : null;
+  const mfaStore = options.mfa ? (options.sharing?.mfaStore ?? createMemoryMfaStore()) : null;
   const mail: TestApp['mail'] = [];
   const events: TestApp['events'] = [];
   const calls = (): void => undefined;
@@ -123,7 +132,9 @@ export function createTestApp(
         }),
       }),
     ],
-    ...(mfaStore ? { mfa: { store: mfaStore, encryptionKey: SECRET } } : {}),
+    ...(mfaStore
+      ? { mfa: { store: mfaStore, ...(options.mfaKeys ?? { encryptionKey: SECRET }) } }
+      : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   const verified = options.requiresVerification ?? false;

@@ -4,76 +4,13 @@ import { createBearerTransport } from '../src/auth/bearer-transport';
 import { createJwtStrategy } from '../src/auth/jwt-strategy';
 import { ErrorCode, PortcullisConfigError, PortcullisError } from '../src/errors';
 import { createMemoryMfaStore } from '../src/mfa/memory-mfa-store';
-import { base32Decode, hotp, totpStep } from '../src/mfa/totp';
 import { buildOpenApi } from '../src/openapi';
 import { createPortcullis } from '../src/portcullis';
 import type { MfaStore } from '../src/types';
-import { createTestApp, fastHasher, SECRET, type TestApp } from './app';
+import { createTestApp, fastHasher, SECRET } from './app';
 import { createMemoryUserStore } from './memory-store';
+import { body, codeAt, enrolled, mfaToken, PASSWORD, passwordLogin, second } from './mfa-flow';
 import { createFakeOAuthClient } from './oauth-fake-client';
-
-const PASSWORD = 'excalibur-9';
-
-/** The TOTP code of `secret` at the step `offset` away from now. */
-async function codeAt(secret: string, offset = 0): Promise<string> {
-  const bytes = base32Decode(secret);
-  if (!bytes) throw new Error('bad secret');
-  return hotp(bytes, totpStep(Date.now()) + offset);
-}
-
-async function body(response: Response): Promise<Record<string, unknown>> {
-  return (await response.json()) as Record<string, unknown>;
-}
-
-interface Enrolled {
-  app: TestApp;
-  email: string;
-  secret: string;
-  recoveryCodes: string[];
-  bearer: string;
-}
-
-/** A user with TOTP enabled through the routes; the enrolment used the current step. */
-async function enrolled(app = createTestApp({ mfa: true })): Promise<Enrolled> {
-  const email = `knight.${Math.random().toString(36).slice(2, 8)}@camelot.bt`;
-  await app.portcullis.userManager.create({ email, password: PASSWORD });
-  const login = await app.request('POST', '/auth/jwt/login', {
-    form: { username: email, password: PASSWORD },
-  });
-  const bearer = `Bearer ${((await body(login)) as { access_token: string }).access_token}`;
-  const setup = await app.request('POST', '/auth/mfa/totp/setup', {
-    headers: { authorization: bearer },
-  });
-  expect(setup.status).toBe(200);
-  const { secret, otpauth_uri } = (await setup.json()) as { secret: string; otpauth_uri: string };
-  expect(otpauth_uri).toContain(`secret=${secret}`);
-  const enable = await app.request('POST', '/auth/mfa/totp/enable', {
-    headers: { authorization: bearer },
-    json: { code: await codeAt(secret) },
-  });
-  expect(enable.status).toBe(200);
-  const { recovery_codes } = (await enable.json()) as { recovery_codes: string[] };
-  return { app, email, secret, recoveryCodes: recovery_codes, bearer };
-}
-
-async function passwordLogin(e: Enrolled, backend: 'jwt' | 'cookie'): Promise<Response> {
-  return e.app.request('POST', `/auth/${backend}/login`, {
-    form: { username: e.email, password: PASSWORD },
-  });
-}
-
-async function mfaToken(response: Response): Promise<string> {
-  expect(response.status).toBe(400);
-  expect(response.headers.get('set-cookie')).toBeNull();
-  const { detail } = (await response.json()) as { detail: { code: string; mfa_token: string } };
-  expect(detail.code).toBe('LOGIN_MFA_REQUIRED');
-  expect(Object.keys(detail).sort()).toEqual(['code', 'mfa_token']);
-  return detail.mfa_token;
-}
-
-function second(e: Enrolled, backend: string, token: string, code: string): Promise<Response> {
-  return e.app.request('POST', `/auth/${backend}/login/mfa`, { json: { mfa_token: token, code } });
-}
 
 describe('TOTP enrolment (/auth/mfa)', () => {
   test('setup answers a base32 secret and its otpauth URI; enable answers ten recovery codes', async () => {

@@ -144,6 +144,18 @@ export function createMongoMfaStore(db: Db, options: MongoStoreOptions = {}): Mf
       });
     },
 
+    replaceSecret(userId: UserId, sealedSecret: string, newSealedSecret: string): Promise<boolean> {
+      const id = keyOf(userId);
+      if (id === null) return Promise.resolve(false);
+      return guard(async () => {
+        const result = await factors.updateOne(
+          { _id: { $eq: id }, totp_secret: { $eq: sealedSecret } },
+          { $set: { totp_secret: newSealedSecret } },
+        );
+        return result.modifiedCount === 1;
+      });
+    },
+
     consumeRecoveryCode(userId: UserId, digest: string): Promise<boolean> {
       const id = keyOf(userId);
       if (id === null || typeof digest !== 'string') return Promise.resolve(false);

@@ -21,6 +21,7 @@ import {
 } from './internal/documents';
 import { boundedGuard } from './internal/errors';
 import { type MongoStoreOptions, resolveOptions } from './options';
+import { PASSKEY_COLLECTIONS } from './passkey-store';
 
 export interface MongoUserStoreOptions<S extends UserFieldShape = UserFieldShape>
   extends MongoStoreOptions {
@@ -31,6 +32,11 @@ export interface MongoUserStoreOptions<S extends UserFieldShape = UserFieldShape
    * fields.
    */
   userFields?: UserFields<S>;
+  /**
+   * The passkey collection's name when `createMongoPasskeyStore` was given another one: a
+   * deleted user's passkeys are deleted there. Default `Passkey`.
+   */
+  passkeyCollections?: Partial<{ passkeys: string }>;
 }
 
 const FLAG_DEFAULTS = Object.freeze({ is_active: true, is_superuser: false, is_verified: false });
@@ -72,6 +78,10 @@ export function createMongoUserStore<S extends UserFieldShape = UserFieldShape>(
   );
   const users = db.collection<UserDocument>(collections.users);
   const tokens = db.collection(collections.accessTokens);
+  const mfaFactors = db.collection<{ _id: ObjectId | UUID } & Document>(collections.mfaFactors);
+  const passkeys = db.collection(
+    options.passkeyCollections?.passkeys ?? PASSKEY_COLLECTIONS.passkeys,
+  );
   const context = { emailIndex: EMAIL_INDEX };
   // The stored document holds the app's declared fields; U is the app's promise about them.
   const toRecord = (doc: Document | null): U | null =>
@@ -183,12 +193,18 @@ export function createMongoUserStore<S extends UserFieldShape = UserFieldShape>(
     delete(user: U): Promise<void> {
       const id = codec.parse(user.id);
       if (id === null) return Promise.resolve();
-      // OAuth accounts are embedded and go with the user; access tokens live in another
-      // collection and follow in a second step (SQL's ON DELETE CASCADE). If that step fails,
-      // the leftovers name an id never reused, so they resolve to no user.
+      // OAuth accounts are embedded and go with the user; sessions, the second factor and
+      // passkeys live in other collections and follow in a second step (SQL's ON DELETE
+      // CASCADE). If that step fails, the leftovers name an id never reused, so they resolve
+      // to no user.
       return guard(async () => {
-        await users.deleteOne({ _id: { $eq: codec.toStored(id) } });
-        await tokens.deleteMany({ user_id: { $eq: codec.toStored(id) } });
+        const owner = { $eq: codec.toStored(id) };
+        await users.deleteOne({ _id: owner });
+        await Promise.all([
+          tokens.deleteMany({ user_id: owner }),
+          mfaFactors.deleteOne({ _id: owner }),
+          passkeys.deleteMany({ user_id: owner }),
+        ]);
       });
     },
 

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vites
 import { z } from 'zod';
 import {
   createMongoAccessTokenStore,
+  createMongoMfaStore,
+  createMongoPasskeyStore,
   createMongoUserStore,
   ensureIndexes,
   type MongoStoreOptions,
@@ -211,6 +213,50 @@ describe.each(targets)('MongoDB user store on the $name', (target) => {
     const accented = await users.create({ email: `rené.${n}@camelot.bt`, hashed_password: HASH });
     expect((await users.getByEmail(`RENE.${n}@camelot.bt`))?.id).toBe(plain.id);
     expect((await users.getByEmail(`RENÉ.${n}@camelot.bt`))?.id).toBe(accented.id);
+  });
+
+  test('deleting a user deletes its sessions, second factor and passkeys, and nobody else’s', async () => {
+    const { users, tokens } = stores();
+    const mfa = createMongoMfaStore(db);
+    const passkeys = createMongoPasskeyStore(db);
+    const owned = async (tag: string) => {
+      const user = await users.create({ email: email(tag), hashed_password: HASH });
+      await tokens.create({ token: `tok-${tag}-${counter}`, user_id: user.id });
+      await mfa.setPendingSecret(user.id, `v1.${tag}`);
+      await passkeys.create({
+        id: `pk-${tag}-${counter}`,
+        user_id: user.id,
+        credential_id: `cred-${tag}-${counter}`,
+        public_key: new Uint8Array([1, 2, 3]),
+        counter: 0,
+        transports: ['internal'],
+        name: tag,
+      });
+      return user;
+    };
+    const gone = await owned('gone');
+    const kept = await owned('kept');
+    await users.delete(gone);
+    for (const [user, left] of [
+      [gone, 0],
+      [kept, 1],
+    ] as const) {
+      const stored = new ObjectId(String(user.id));
+      expect(
+        await db
+          .collection('AccessToken')
+          .find({ user_id: { $eq: stored } })
+          .toArray(),
+      ).toHaveLength(left);
+      expect(
+        await db
+          .collection('MfaFactor')
+          .find({ _id: { $eq: stored } })
+          .toArray(),
+      ).toHaveLength(left);
+      expect(await passkeys.listForUser(user.id)).toHaveLength(left);
+    }
+    expect((await mfa.get(kept.id))?.pending_secret).toBe('v1.kept');
   });
 });
 

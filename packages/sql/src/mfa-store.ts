@@ -203,6 +203,18 @@ export function createSqlMfaStore<DB>(
       });
     },
 
+    replaceSecret(userId: UserId, sealedSecret: string, newSealedSecret: string): Promise<boolean> {
+      return guard(async () => {
+        const result = await db
+          .updateTable(factor)
+          .set({ totp_secret: newSealedSecret })
+          .where('user_id', '=', userId)
+          .where('totp_secret', '=', sealedSecret)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1;
+      });
+    },
+
     consumeRecoveryCode(userId: UserId, digest: string): Promise<boolean> {
       return guard(async () => {
         const result = await db

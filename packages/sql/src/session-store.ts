@@ -9,16 +9,29 @@ import type {
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import { clipUserAgent, randomToken } from '@portcullis/core/adapter';
 import { adoptedSessionId as adoptedId } from '@portcullis/core/node';
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { detectDialect } from './dialect';
 import { toStoreError } from './errors';
 import { idCodecFor } from './id';
-import { decodeId, toBoolean, toSqlValue } from './internal/rows';
-import { fromSqlTimestamp, toSqlTimestamp } from './internal/timestamp';
+import { compileOnce, slot } from './internal/compiled-query';
+import { toSqlValue } from './internal/rows';
+import {
+  MAX_ID,
+  NO_TOKEN,
+  SESSION_COLUMNS,
+  SESSION_TIMESTAMPS,
+  type SessionRow,
+  sessionRecordMapper,
+  usableId,
+  usableKey,
+  usableMaxAge,
+} from './internal/session-rows';
+import { toSqlTimestamp } from './internal/timestamp';
 import { type SqlUserReader, userReaderOf } from './internal/user-readers';
-import type { AccessTokenTable, PortcullisDatabase, SqlSchemaOptions } from './schema';
+import type { PortcullisDatabase, SqlSchemaOptions } from './schema';
 import { asPortcullisDb, resolveSchema } from './schema';
+import { joinedReads, readByKey } from './session-with-user';
 
 export interface SqlSessionStoreOptions extends SqlSchemaOptions {
   /**
@@ -34,9 +47,10 @@ export interface SqlSessionStoreOptions extends SqlSchemaOptions {
   purgeIntervalSeconds?: number;
   /**
    * The user store (made by `createSqlUserStore` on this database, same `tables` and `idType`):
-   * given it, a session check of the database strategy is one statement. The store then has
-   * `getByTokenKeyWithUser`, which joins the session row to its user row and maps the user as
-   * that store does (custom fields, `oauth_accounts`) (docs/sessions-storage.md).
+   * given it, a session check is one statement. The store then has `getByTokenKeyWithUser`
+   * (the database strategy) and `getByIdWithUser` (JWTs with sessions), which join the session
+   * row to its user row and map the user as that store does (custom fields, `oauth_accounts`)
+   * (docs/sessions-storage.md).
    */
   users?: UserStore<User>;
 }
@@ -46,9 +60,6 @@ export interface SqlSessionStore extends SessionStore {
   /** Deletes sessions whose `expires_at` has passed; returns how many. */
   purgeExpired(): Promise<number>;
 }
-
-/** What `getByTokenKeyWithUser` answers. */
-type SessionWithUser = { session: SessionRecord; user: User };
 
 /** The reader of the user store given as `users`, checked against the session store's schema. */
 function readerOf(
@@ -73,40 +84,6 @@ function readerOf(
 }
 
 /**
- * Marks a session without a token key (its access tokens are JWTs). The `token` column is the
- * primary key FastAPI Users declared, so it holds a random value nobody is ever given; `~`
- * appears in neither SHA-256 hex nor URL-safe tokens, so no presented token can match one.
- */
-const NO_TOKEN = '~';
-const MAX_ID = 64;
-
-const COLUMNS = [
-  'token',
-  'user_id',
-  'id',
-  'backend',
-  'user_agent',
-  'ip',
-  'mfa',
-  'refresh_generation',
-] as const;
-const TIMESTAMPS = [
-  'created_at',
-  'last_used_at',
-  'expires_at',
-  'auth_time',
-  'refreshed_at',
-] as const;
-/** A row as read: the timestamps come back as text on MySQL and SQLite, as Dates on PostgreSQL. */
-type Row = Pick<Selectable<AccessTokenTable>, (typeof COLUMNS)[number]> &
-  Record<(typeof TIMESTAMPS)[number], string | Date | null>;
-
-const usableKey = (key: unknown): key is string =>
-  typeof key === 'string' && key !== '' && !key.startsWith(NO_TOKEN) && !key.includes('\u0000');
-const usableId = (id: unknown): id is string =>
-  typeof id === 'string' && id !== '' && id.length <= MAX_ID && !id.includes('\u0000');
-
-/**
  * A `SessionStore` on the `accesstoken` table that `migrateToLatest` extends with session
  * columns (migration `0008_sessions`; docs/sessions-storage.md). The table keeps FastAPI Users'
  * layout: with `tokenStorage: 'plain'` a FastAPI Users app on the same database accepts our
@@ -120,9 +97,10 @@ const usableId = (id: unknown): id is string =>
  * SERVICE_UNAVAILABLE when the database is unreachable or a query times out (the connection's
  * timeouts), USER_NOT_EXISTS for a session of an unknown user.
  *
- * Given the user store (`users`), the store also has `getByTokenKeyWithUser`: the session and
- * its user in one statement (a join on the user table), so a session check of the database
- * strategy is one round trip instead of two.
+ * Given the user store (`users`), the store also has `getByTokenKeyWithUser` and
+ * `getByIdWithUser`: the session and its user in one statement (a join on the user table), so
+ * a session check of the database strategy or of a JWT with `sid` is one round trip instead of
+ * two. The reads a session check makes are compiled once per store, not built per request.
  *
  * @example
  * ```ts
@@ -156,7 +134,7 @@ export function createSqlSessionStore<DB>(
   const stamp = (date: Date): string | Date =>
     dialect === 'postgres' ? date : toSqlTimestamp(date);
   // mysql2 reads DATETIME into a Date in the client's time zone; as text it is read as UTC.
-  const timestamps = TIMESTAMPS.map((name) =>
+  const timestamps = SESSION_TIMESTAMPS.map((name) =>
     dialect === 'mysql'
       ? sql<string | null>`cast(${sql.ref(name)} as char)`.as(name)
       : sql.ref<string | Date | null>(name).as(name),
@@ -164,10 +142,33 @@ export function createSqlSessionStore<DB>(
   const selectSessions = () =>
     db
       .selectFrom(table)
-      .select([...COLUMNS])
+      .select([...SESSION_COLUMNS])
       .select(timestamps);
+  /** Live sessions only: expiring after `now` (a value, or a slot of a query compiled once). */
+  const liveAt = (now: unknown) => (eb: ExpressionBuilder<PortcullisDatabase, 'accesstoken'>) =>
+    eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now as string)]);
   const live = (eb: ExpressionBuilder<PortcullisDatabase, 'accesstoken'>) =>
-    eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', stamp(new Date()))]);
+    liveAt(stamp(new Date()))(eb);
+  // The per-request reads, compiled once (values: 0 the id or key, 1 now, 2 maxAge).
+  const asDb = db as Kysely<unknown>;
+  const byId = compileOnce<SessionRow>(asDb, () =>
+    selectSessions()
+      .where('id', '=', slot(0))
+      .where(liveAt(slot(1))),
+  );
+  const byKey = compileOnce<SessionRow>(asDb, () =>
+    selectSessions()
+      .where('token', '=', slot(0))
+      .where(liveAt(slot(1))),
+  );
+  const byKeySince = compileOnce<SessionRow>(asDb, () =>
+    selectSessions()
+      .where('token', '=', slot(0))
+      .where(liveAt(slot(1)))
+      .where('created_at', '>=', slot(2)),
+  );
+  const byKeyRead = readByKey(byKey, byKeySince, stamp);
+  const toRecord = sessionRecordMapper(codec, adoptedBackend);
 
   async function guard<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -177,31 +178,8 @@ export function createSqlSessionStore<DB>(
     }
   }
 
-  /** A row as a record; null when a timestamp cannot be read (it cannot be checked). */
-  function toRecord(row: Row, id: string): SessionRecord | null {
-    const createdAt = fromSqlTimestamp(row.created_at);
-    if (createdAt === null) return null;
-    const expiresAt = row.expires_at === null ? null : fromSqlTimestamp(row.expires_at);
-    if (row.expires_at !== null && expiresAt === null) return null;
-    return {
-      id,
-      user_id: decodeId(row.user_id, codec),
-      backend: row.backend ?? adoptedBackend,
-      created_at: createdAt,
-      last_used_at: fromSqlTimestamp(row.last_used_at) ?? createdAt,
-      expires_at: expiresAt,
-      user_agent: row.user_agent,
-      ip: row.ip,
-      auth_time: fromSqlTimestamp(row.auth_time) ?? createdAt,
-      mfa: toBoolean(row.mfa),
-      token_key: row.token.startsWith(NO_TOKEN) ? null : row.token,
-      refresh_generation: row.refresh_generation === null ? null : Number(row.refresh_generation),
-      refreshed_at: fromSqlTimestamp(row.refreshed_at),
-    };
-  }
-
   /** Gives a row FastAPI Users inserted its derived id, once; returns the row's id. */
-  async function idOf(row: Row): Promise<string> {
+  async function idOf(row: SessionRow): Promise<string> {
     if (row.id !== null) return row.id;
     const id = adoptedId(row.token);
     await db
@@ -213,60 +191,18 @@ export function createSqlSessionStore<DB>(
     return id;
   }
 
-  async function records(rows: Row[]): Promise<SessionRecord[]> {
-    const out: SessionRecord[] = [];
-    for (const row of rows) {
-      const record = toRecord(row, await idOf(row));
-      if (record !== null) out.push(record);
-    }
-    return out;
+  /** A row as a record, given its id first if FastAPI Users inserted it; null when unreadable. */
+  async function record(row: SessionRow): Promise<SessionRecord | null> {
+    return toRecord(row, await idOf(row));
   }
 
-  /**
-   * The live session of `tokenKey` and its user in one statement: the session's columns under
-   * their own names, the user's as `u0`, `u1`, … (no column of either table is named so, and
-   * the aliases stay short whatever the custom columns are called). Every column is qualified:
-   * a custom user column may share a name with a session column.
-   */
-  function sessionWithUser(
-    users: SqlUserReader,
-  ): (tokenKey: string, maxAge?: Date) => Promise<SessionWithUser | null> {
-    const userTable = users.schema.tables.user;
-    const userColumns = ['id', ...users.columns];
-    const own = (name: string) => sql.ref(`${table}.${name}`);
-    const selections = [
-      ...COLUMNS.map((name) => sql`${own(name)} as ${sql.ref(name)}`),
-      ...TIMESTAMPS.map((name) =>
-        dialect === 'mysql'
-          ? sql`cast(${own(name)} as char) as ${sql.ref(name)}`
-          : sql`${own(name)} as ${sql.ref(name)}`,
-      ),
-      ...userColumns.map(
-        (name, i) => sql`${sql.ref(`${userTable}.${name}`)} as ${sql.ref(`u${i}`)}`,
-      ),
-    ];
-    return (tokenKey, maxAge) => {
-      if (!usableKey(tokenKey)) return Promise.resolve(null);
-      if (maxAge !== undefined && Number.isNaN(maxAge.getTime())) return Promise.resolve(null);
-      return guard(async () => {
-        const since =
-          maxAge === undefined ? sql`` : sql` and ${own('created_at')} >= ${stamp(maxAge)}`;
-        const { rows } = await sql<
-          Row & Record<string, unknown>
-        >`select ${sql.join(selections)} from ${sql.table(table)} inner join ${sql.table(userTable)} on ${sql.ref(`${userTable}.id`)} = ${own('user_id')} where ${own('token')} = ${tokenKey} and (${own('expires_at')} is null or ${own('expires_at')} > ${stamp(new Date())})${since}`.execute(
-          db,
-        );
-        const [row] = rows;
-        if (row === undefined) return null;
-        const session = (await records([row]))[0];
-        if (session === undefined) return null;
-        const userRow: Record<string, unknown> = {};
-        userColumns.forEach((name, i) => {
-          userRow[name] = row[`u${i}`];
-        });
-        return { session, user: await users.toUser(userRow) };
-      });
-    };
+  async function records(rows: SessionRow[]): Promise<SessionRecord[]> {
+    const out: SessionRecord[] = [];
+    for (const row of rows) {
+      const found = await record(row);
+      if (found !== null) out.push(found);
+    }
+    return out;
   }
 
   async function purgeExpired(): Promise<number> {
@@ -345,19 +281,17 @@ export function createSqlSessionStore<DB>(
     get(id: string): Promise<SessionRecord | null> {
       if (!usableId(id)) return Promise.resolve(null);
       return guard(async () => {
-        const row = await selectSessions().where('id', '=', id).where(live).executeTakeFirst();
+        const [row] = (await byId([id, stamp(new Date())])).rows;
         return row === undefined ? null : toRecord(row, id);
       });
     },
 
     getByTokenKey(tokenKey: string, maxAge?: Date): Promise<SessionRecord | null> {
       if (!usableKey(tokenKey)) return Promise.resolve(null);
-      if (maxAge !== undefined && Number.isNaN(maxAge.getTime())) return Promise.resolve(null);
+      if (!usableMaxAge(maxAge)) return Promise.resolve(null);
       return guard(async () => {
-        let query = selectSessions().where('token', '=', tokenKey).where(live);
-        if (maxAge !== undefined) query = query.where('created_at', '>=', stamp(maxAge));
-        const row = await query.executeTakeFirst();
-        return row === undefined ? null : ((await records([row]))[0] ?? null);
+        const [row] = (await byKeyRead(tokenKey, maxAge)).rows;
+        return row === undefined ? null : record(row);
       });
     },
 
@@ -429,6 +363,8 @@ export function createSqlSessionStore<DB>(
     },
 
     purgeExpired,
-    ...(reader === undefined ? {} : { getByTokenKeyWithUser: sessionWithUser(reader) }),
+    ...(reader === undefined
+      ? {}
+      : joinedReads(reader, { db, table, dialect, stamp, guard, record })),
   });
 }

@@ -15,6 +15,7 @@ import type { ExpressionBuilder, Insertable, Kysely, Selectable, Updateable } fr
 import { detectDialect } from './dialect';
 import { toStoreError } from './errors';
 import { idCodecFor } from './id';
+import { compileOnce, slot } from './internal/compiled-query';
 import type { CustomColumn } from './internal/rows';
 import {
   OAUTH_ACCOUNT_COLUMNS,
@@ -147,12 +148,16 @@ export function createSqlUserStore<DB, S extends UserFieldShape = UserFieldShape
     return user as U;
   }
 
+  const selectById = (from: Kysely<PortcullisDatabase>, id: UserId) =>
+    from.selectFrom(userTable).selectAll().where('id', '=', id);
+  // A read by id is on every JWT-guarded request: compiled once (docs/performance.md).
+  const byId = compileOnce<Selectable<UserTable>>(db as Kysely<unknown>, () =>
+    selectById(db, slot(0)),
+  );
+
   async function read(id: UserId, from: Kysely<PortcullisDatabase> = db): Promise<U | null> {
-    const row = await from
-      .selectFrom(userTable)
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row =
+      from === db ? (await byId([id])).rows[0] : await selectById(from, id).executeTakeFirst();
     return row === undefined ? null : toUser(row, from);
   }
 

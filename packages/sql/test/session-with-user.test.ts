@@ -1,31 +1,14 @@
 import type { User, UserStore } from '@portcullis/core';
 import { createDatabaseStrategy, ErrorCode, UserManager } from '@portcullis/core';
-import type { Kysely, KyselyPlugin } from 'kysely';
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PortcullisDatabase } from '../src/index';
 import { createSqlSessionStore, createSqlUserStore, migrateToLatest } from '../src/index';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './databases';
+import { statementCounter } from './statement-counter';
 
 const SECRET = 'session-with-user-test-secret-0123456789';
-
-/** Counts the statements sent through the Kysely instance it is plugged into. */
-function statementCounter(): { plugin: KyselyPlugin; count(): number; reset(): void } {
-  let count = 0;
-  return {
-    plugin: {
-      transformQuery(args) {
-        count += 1;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    },
-    count: () => count,
-    reset: () => {
-      count = 0;
-    },
-  };
-}
 
 const managerOf = (users: UserStore) =>
   new UserManager({

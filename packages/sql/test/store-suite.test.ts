@@ -58,6 +58,7 @@ for (const dialect of ['sqlite', 'postgres', 'mysql'] as const) {
     capabilities: {
       sessions: true,
       sessionsWithUser: true,
+      sessionsByIdWithUser: true,
       customFields: {
         create: { nickname: 'Sir Kay', karma: 3, newsletter: true },
         update: { nickname: null, karma: 4, newsletter: false },

@@ -56,6 +56,7 @@ export type StoreCapability =
   | 'accessTokens'
   | 'sessions'
   | 'sessionsWithUser'
+  | 'sessionsByIdWithUser'
   | 'mfa';
 
 /** One case of the store suite: a stable id, what it proves, and the proof. */

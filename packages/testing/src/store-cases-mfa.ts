@@ -203,4 +203,31 @@ export const mfaCases = [
     },
     'mfa',
   ),
+  defineStoreCase(
+    'STORE-MFA-011',
+    'replaceSecret swaps the enabled secret only while it is the one named, once under concurrency',
+    async (c) => {
+      const { mfa, user, secret } = await enabledUser(c);
+      expect(await mfa.replaceSecret(user.id, 'v1.not-the-secret', 'v1.other')).toBe(false);
+      expect((await mfa.get(user.id))?.totp_secret).toBe(secret);
+      const results = await Promise.all(
+        Array.from({ length: c.concurrency }, (_, i) =>
+          mfa.replaceSecret(user.id, secret, `v1.resealed-${i}`),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results.indexOf(true);
+      const after = await mfa.get(user.id);
+      expect(after).toMatchObject({ totp_secret: `v1.resealed-${winner}`, last_step: 100 });
+      expect(after?.recovery_codes_left).toBe(10);
+      // Only an enabled secret is replaced: a pending one, or a user without a factor, is not.
+      const pending = await c.newUser();
+      await mfa.setPendingSecret(pending.id, 'v1.pending');
+      expect(await mfa.replaceSecret(pending.id, 'v1.pending', 'v1.other')).toBe(false);
+      expect((await mfa.get(pending.id))?.pending_secret).toBe('v1.pending');
+      const none = await c.newUser();
+      expect(await mfa.replaceSecret(none.id, secret, 'v1.other')).toBe(false);
+    },
+    'mfa',
+  ),
 ];

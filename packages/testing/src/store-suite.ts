@@ -10,6 +10,7 @@ import { absentStore, defineStoreCase, HASH } from './store-case';
 import { emailCases } from './store-cases-email';
 import { lifecycleCases, oauthCases, tokenCases } from './store-cases-links';
 import { mfaCases } from './store-cases-mfa';
+import { checkByIdCapability, sessionByIdCases } from './store-cases-session-by-id';
 import { sessionCascadeCase, sessionWithUserCases } from './store-cases-session-user';
 import { sessionCases, sessionRace } from './store-cases-sessions';
 import { userCases } from './store-cases-users';
@@ -41,6 +42,7 @@ const storeCases = [
   ...sessionStoreCases,
   sessionCascadeCase,
   ...sessionWithUserCases,
+  ...sessionByIdCases,
 ];
 
 /** Every case id of the store suite, e.g. `STORE-EMAIL-002`. */
@@ -79,6 +81,11 @@ export interface StoreSuiteCapabilities {
    * the store, so a store with the method always has it tested.
    */
   sessionsWithUser?: boolean;
+  /**
+   * True when `sessions` has the optional `getByIdWithUser` (a session by id and its user in
+   * one call): STORE-SESSION-020…021 run. Checked against the store at start-up, as above.
+   */
+  sessionsByIdWithUser?: boolean;
 }
 
 export interface StoreSuiteOptions {
@@ -172,6 +179,7 @@ export function storeSuite(options: StoreSuiteOptions): void {
             : 'capabilities.sessionsWithUser is set, but the session store has no getByTokenKeyWithUser',
         );
       }
+      checkByIdCapability(stores, options.capabilities?.sessionsByIdWithUser === true);
       const email = (tag = 'user'): string => `${tag}.${next()}@camelot.bt`;
       context = {
         users: stores.users,

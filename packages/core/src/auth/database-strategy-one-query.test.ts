@@ -1,62 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { createMemoryUserStore } from '../../test/memory-store';
-import { UserManager } from '../manager';
-import { createMemorySessionStore } from '../sessions/memory-session-store';
+import { countedSessions, withJoinedReads } from '../../test/counted-sessions';
 import { TOUCH_INTERVAL_MS } from '../sessions/session-data';
-import type { SessionRecord, SessionStore, User, UserStore } from '../types';
+import type { SessionRecord, SessionStore } from '../types';
 import { createDatabaseStrategy } from './database-strategy';
-import type { UserLookup } from './strategy';
 
 const SECRET = 'one-query-test-secret-one-query-test!';
 
-/** Every call a store or lookup receives, by method name, in order. */
-type Calls = string[];
-
-/** Wraps every method of `target` so each call is recorded in `calls` under `prefix.name`. */
-function counted<T extends object>(target: T, prefix: string, calls: Calls): T {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(target)) {
-    out[name] =
-      typeof value === 'function'
-        ? (...args: unknown[]) => {
-            calls.push(`${prefix}.${name}`);
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          }
-        : value;
-  }
-  return out as T;
-}
-
-/** The memory session store plus the optional one-call read, answered from `users`. */
-function withUserRead(sessions: SessionStore, users: UserStore): SessionStore {
-  return {
-    ...sessions,
-    async getByTokenKeyWithUser(tokenKey: string, maxAge?: Date) {
-      const session = await sessions.getByTokenKey(tokenKey, maxAge);
-      const user = session ? await users.get(session.user_id) : null;
-      return session && user ? { session, user } : null;
-    },
-  };
-}
-
 async function setup(oneQuery: boolean) {
-  const calls: Calls = [];
-  const users = createMemoryUserStore();
-  const manager = new UserManager({
-    users,
-    resetPasswordToken: { secret: SECRET },
-    verificationToken: { secret: SECRET },
-  });
-  const user = await users.create({ email: 'arthur@camelot.bt', hashed_password: 'x' });
-  const memory = createMemorySessionStore();
-  const sessions = counted(oneQuery ? withUserRead(memory, users) : memory, 'sessions', calls);
-  const lookup: UserLookup<User> = counted(
-    { findById: (id: string) => manager.findById(id) },
-    'users',
-    calls,
-  );
-  const strategy = createDatabaseStrategy({ store: sessions, lifetimeSeconds: 3600 });
-  return { calls, users, user, memory, strategy, lookup };
+  const stores = await countedSessions(oneQuery, SECRET);
+  const strategy = createDatabaseStrategy({ store: stores.sessions, lifetimeSeconds: 3600 });
+  return { ...stores, strategy };
 }
 
 /** Moves a session's last use back, so the next check is due to touch it. */
@@ -130,7 +83,7 @@ describe('database strategy: one store call per session check', () => {
       token_key: 'plain-old-token',
       refresh_generation: null,
     });
-    const store = withUserRead(memory, users);
+    const store = withJoinedReads(memory, users);
     const bounded = createDatabaseStrategy({ store, lifetimeSeconds: 3600, tokenStorage: 'plain' });
     const unbounded = createDatabaseStrategy({ store, tokenStorage: 'plain' });
     expect(await bounded.readToken('plain-old-token', lookup)).toBeNull();

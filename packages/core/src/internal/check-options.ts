@@ -117,13 +117,8 @@ export function checkPortcullisOptions(
 
 const encoder = new TextEncoder();
 
-/** `mfa`: a whole MfaStore and an encryption key of at least 32 bytes (docs/mfa.md). */
-function checkMfaOptions(mfa: unknown): void {
-  if (!isObject(mfa)) {
-    throw new PortcullisConfigError('mfa', `must be an object (got ${kindOf(mfa)})`);
-  }
-  checkContract('mfa.store', mfa.store, 'MfaStore');
-  const key = mfa.encryptionKey;
+/** An MFA key: a string (as UTF-8) or bytes, at least 32 bytes; the error never shows it. */
+function checkMfaKey(name: string, key: unknown): void {
   const bytes =
     typeof key === 'string'
       ? encoder.encode(key).length
@@ -131,16 +126,31 @@ function checkMfaOptions(mfa: unknown): void {
         ? key.length
         : -1;
   if (bytes < 0) {
-    throw new PortcullisConfigError(
-      'mfa.encryptionKey',
-      `must be a string or bytes (got ${kindOf(key)})`,
-    );
+    throw new PortcullisConfigError(name, `must be a string or bytes (got ${kindOf(key)})`);
   }
   if (bytes < 32) {
-    throw new PortcullisConfigError(
-      'mfa.encryptionKey',
-      `must be at least 32 bytes (got ${bytes})`,
-    );
+    throw new PortcullisConfigError(name, `must be at least 32 bytes (got ${bytes})`);
+  }
+}
+
+/** `mfa`: a whole MfaStore and an encryption key of at least 32 bytes (docs/mfa.md). */
+function checkMfaOptions(mfa: unknown): void {
+  if (!isObject(mfa)) {
+    throw new PortcullisConfigError('mfa', `must be an object (got ${kindOf(mfa)})`);
+  }
+  checkContract('mfa.store', mfa.store, 'MfaStore');
+  checkMfaKey('mfa.encryptionKey', mfa.encryptionKey);
+  const previous = mfa.previousEncryptionKeys;
+  if (previous !== undefined) {
+    if (!Array.isArray(previous)) {
+      throw new PortcullisConfigError(
+        'mfa.previousEncryptionKeys',
+        `must be an array of keys (got ${kindOf(previous)})`,
+      );
+    }
+    for (const [i, key] of previous.entries()) {
+      checkMfaKey(`mfa.previousEncryptionKeys[${i}]`, key);
+    }
   }
   const { issuer } = mfa;
   if (issuer !== undefined && (typeof issuer !== 'string' || issuer === '')) {

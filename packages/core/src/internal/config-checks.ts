@@ -57,6 +57,7 @@ export const CONTRACTS = {
     'consumeRecoveryCode',
     'countTokenAttempt',
     'spendToken',
+    'replaceSecret',
   ],
 } as const;
 

@@ -6,7 +6,7 @@ import type { UserManager } from '../manager';
 import { randomToken } from '../random';
 import type { MfaStore, User } from '../types';
 import type { MfaFailureReason } from './events';
-import { deriveMfaKeys, type MfaKeys } from './mfa-keys';
+import { deriveMfaKeyring, type MfaKeyring, openWithKeyring } from './mfa-keys';
 import { generateRecoveryCodes, normalizeRecoveryCode } from './recovery-codes';
 import { base32Decode, base32Encode, matchTotp, otpauthUri } from './totp';
 
@@ -32,6 +32,13 @@ export interface MfaOptions {
    * every enrolled authenticator and recovery code.
    */
   encryptionKey: string | Uint8Array;
+  /**
+   * Keys that were `encryptionKey` before, newest first, each at least 32 bytes. What they
+   * sealed still opens (a TOTP secret is sealed again under the current key on its next use),
+   * their recovery codes still count and their MFA tokens still verify; nothing new is made
+   * with them. Default none. See docs/mfa.md#rotating-the-key.
+   */
+  previousEncryptionKeys?: readonly (string | Uint8Array)[];
   /** The issuer an authenticator app shows next to the account. Default `Portcullis`. */
   issuer?: string;
 }
@@ -116,17 +123,42 @@ export function createMfaGate<U extends User>(
   const { store } = options;
   const { manager } = deps;
   const issuer = options.issuer ?? 'Portcullis';
-  let keysPromise: Promise<MfaKeys> | undefined;
-  const keys = (): Promise<MfaKeys> => {
-    keysPromise ??= deriveMfaKeys(options.encryptionKey);
-    return keysPromise;
+  let ringPromise: Promise<MfaKeyring> | undefined;
+  const keys = (): Promise<MfaKeyring> => {
+    ringPromise ??= deriveMfaKeyring(options.encryptionKey, options.previousEncryptionKeys);
+    return ringPromise;
   };
-  let codecPromise: ReturnType<typeof makeCodec> | undefined;
-  const makeCodec = async () =>
-    createJwtCodec({ secret: (await keys()).tokenKey, verifiedTokenCacheSize: 0 });
-  const codec = () => {
-    codecPromise ??= makeCodec();
-    return codecPromise;
+  // One codec per key: the current one signs, and a token verifies under the first that takes it.
+  let codecsPromise: ReturnType<typeof makeCodecs> | undefined;
+  const makeCodecs = async () =>
+    (await keys()).all.map((k) =>
+      createJwtCodec({ secret: k.tokenKey, verifiedTokenCacheSize: 0 }),
+    );
+  const codecs = () => {
+    codecsPromise ??= makeCodecs();
+    return codecsPromise;
+  };
+  const verifyToken = async (token: string): Promise<Readonly<Record<string, unknown>>> => {
+    const [current, ...retired] = await codecs();
+    try {
+      return await (current as NonNullable<typeof current>).verify(token, AUDIENCE);
+    } catch (error) {
+      for (const codec of retired) {
+        try {
+          return await codec.verify(token, AUDIENCE);
+        } catch {
+          // Not this key either; the current key's error is the one that counts.
+        }
+      }
+      throw error;
+    }
+  };
+
+  /** After a retired key opened `sealed`, seals its plaintext under the current key. */
+  const reseal = async (userId: U['id'], sealed: string, plain: string): Promise<void> => {
+    const fresh = await (await keys()).current.seal(plain, String(userId));
+    // A false answer means the secret changed meanwhile (disabled, re-enrolled): nothing to do.
+    await store.replaceSecret(userId, sealed, fresh);
   };
 
   const failed = async (
@@ -145,18 +177,24 @@ export function createMfaGate<U extends User>(
   const consumeCode = async (user: U, code: string): Promise<boolean> => {
     const record = await store.get(user.id);
     if (record?.totp_secret == null) return false;
-    const k = await keys();
+    const ring = await keys();
     if (/^\d{6}$/.test(code)) {
-      const plain = await k.open(record.totp_secret, String(user.id));
-      const secret = plain === null ? null : base32Decode(plain);
-      if (secret === null) return false;
+      const opened = await openWithKeyring(ring, record.totp_secret, String(user.id));
+      const secret = opened === null ? null : base32Decode(opened.plain);
+      if (opened === null || secret === null) return false;
       const step = await matchTotp(secret, code, Date.now());
       // RFC 6238 §5.2: a code is accepted once; the compare-and-set refuses its step again.
-      return step !== null && (await store.advanceStep(user.id, step));
+      if (step === null || !(await store.advanceStep(user.id, step))) return false;
+      if (opened.stale) await reseal(user.id, record.totp_secret, opened.plain);
+      return true;
     }
     const normal = normalizeRecoveryCode(code);
     if (normal === null) return false;
-    return store.consumeRecoveryCode(user.id, await k.recoveryDigest(normal));
+    // Codes handed out under a retired key keep their digest under it: each key is tried.
+    for (const k of ring.all) {
+      if (await store.consumeRecoveryCode(user.id, await k.recoveryDigest(normal))) return true;
+    }
+    return false;
   };
 
   return Object.freeze({
@@ -167,7 +205,8 @@ export function createMfaGate<U extends User>(
     },
 
     async challenge(user: U, backend: string): Promise<PortcullisError> {
-      const token = await (await codec()).sign(
+      const [current] = await codecs();
+      const token = await (current as NonNullable<typeof current>).sign(
         { sub: String(user.id), aud: AUDIENCE, jti: randomToken(16), backend },
         MFA_TOKEN_LIFETIME,
       );
@@ -184,7 +223,7 @@ export function createMfaGate<U extends User>(
     ): Promise<U> {
       let claims: Readonly<Record<string, unknown>>;
       try {
-        claims = await (await codec()).verify(token, AUDIENCE);
+        claims = await verifyToken(token);
       } catch (error) {
         if (!isTokenError(error)) throw error;
         await failed('bad_token', 'login', null, request);
@@ -236,7 +275,7 @@ export function createMfaGate<U extends User>(
       }
       // 160 bits, the HMAC-SHA-1 output size RFC 4226 §4 recommends (R6).
       const secret = base32Encode(crypto.getRandomValues(new Uint8Array(20)));
-      const sealed = await (await keys()).seal(secret, String(user.id));
+      const sealed = await (await keys()).current.seal(secret, String(user.id));
       await store.setPendingSecret(user.id, sealed);
       return { secret, otpauth_uri: otpauthUri(secret, user.email, issuer) };
     },
@@ -247,9 +286,10 @@ export function createMfaGate<U extends User>(
         throw new PortcullisError(ErrorCode.MFA_ALREADY_ENABLED, 'TOTP is already enabled');
       }
       const pending = record?.pending_secret ?? null;
-      const k = await keys();
-      const plain = pending === null ? null : await k.open(pending, String(user.id));
-      const secret = plain === null ? null : base32Decode(plain);
+      const ring = await keys();
+      const opened =
+        pending === null ? null : await openWithKeyring(ring, pending, String(user.id));
+      const secret = opened === null ? null : base32Decode(opened.plain);
       const step = secret === null ? null : await matchTotp(secret, code, Date.now());
       if (pending === null || step === null) {
         await failed('bad_code', 'enable', user, request);
@@ -257,7 +297,7 @@ export function createMfaGate<U extends User>(
       }
       const codes = generateRecoveryCodes();
       const digests = await Promise.all(
-        codes.map((c) => k.recoveryDigest(normalizeRecoveryCode(c) ?? c)),
+        codes.map((c) => ring.current.recoveryDigest(normalizeRecoveryCode(c) ?? c)),
       );
       // The enrolment code's step becomes the last one used: it cannot log in afterwards.
       const applied = await store.enable(user.id, pending, {
@@ -274,6 +314,7 @@ export function createMfaGate<U extends User>(
         await failed('bad_code', 'enable', user, request);
         throw badCode();
       }
+      if (opened?.stale && pending !== null) await reseal(user.id, pending, opened.plain);
       await manager.onMfaEnabled(
         { user, method: 'totp', address: deps.clientAddress(request) },
         request,

@@ -103,5 +103,15 @@ export function createMemoryMfaStore(): MfaStore {
       entry.spent = true;
       return true;
     },
+    async replaceSecret(
+      userId: UserId,
+      sealedSecret: string,
+      newSealedSecret: string,
+    ): Promise<boolean> {
+      const row = rows.get(key(userId));
+      if (!row || row.totp_secret !== sealedSecret) return false;
+      row.totp_secret = newSealedSecret;
+      return true;
+    },
   });
 }

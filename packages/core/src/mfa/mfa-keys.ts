@@ -106,3 +106,40 @@ export async function deriveMfaKeys(secret: string | Uint8Array): Promise<MfaKey
     },
   });
 }
+
+/**
+ * The current keys, which seal, digest and sign everything new, and the retired ones, which
+ * still open, match and verify what was made with them (docs/mfa.md#rotating-the-key).
+ */
+export interface MfaKeyring {
+  readonly current: MfaKeys;
+  readonly retired: readonly MfaKeys[];
+  /** The current keys first, then the retired ones in the order they were configured. */
+  readonly all: readonly MfaKeys[];
+}
+
+/** Derives the keys of the current secret and of every retired one, once. */
+export async function deriveMfaKeyring(
+  current: string | Uint8Array,
+  retired: readonly (string | Uint8Array)[] = [],
+): Promise<MfaKeyring> {
+  const all = await Promise.all([current, ...retired].map((secret) => deriveMfaKeys(secret)));
+  const [first, ...rest] = all as [MfaKeys, ...MfaKeys[]];
+  return Object.freeze({ current: first, retired: rest, all });
+}
+
+/**
+ * Opens a box with the first key that opens it: the plaintext, and whether a retired key did
+ * (so the caller seals it again under the current one); null when no key opens it.
+ */
+export async function openWithKeyring(
+  ring: MfaKeyring,
+  box: string,
+  userId: string,
+): Promise<{ plain: string; stale: boolean } | null> {
+  for (const keys of ring.all) {
+    const plain = await keys.open(box, userId);
+    if (plain !== null) return { plain, stale: keys !== ring.current };
+  }
+  return null;
+}

@@ -57,6 +57,10 @@ export function createSessionJwtStrategy<U extends User>(
     }
   }
 
+  /** The token's session is this backend's and the token's subject's. */
+  const ownedBy = (session: SessionRecord, sub: string): boolean =>
+    String(session.user_id) === sub && session.backend === backend;
+
   const sign = (session: SessionRecord): Promise<string> =>
     codec.sign(
       {
@@ -139,6 +143,10 @@ export function createSessionJwtStrategy<U extends User>(
         }
       : undefined;
 
+  // One round trip per check when the store reads the session with its user (an SQL join;
+  // docs/sessions-storage.md); nothing is cached either way.
+  const withUser = sessions.getByIdWithUser?.bind(sessions);
+
   return {
     sessions,
     ...(grant ? { refresh: grant } : {}),
@@ -148,9 +156,16 @@ export function createSessionJwtStrategy<U extends User>(
       const sub = claims?.sub;
       const sid = claims?.sid;
       if (typeof sub !== 'string' || typeof sid !== 'string') return null;
+      if (withUser) {
+        const found = await withUser(sid);
+        if (!found || !ownedBy(found.session, sub)) return null;
+        await touchSession(sessions, found.session);
+        // The store mapped the row as its user store does: the app's user type.
+        return found.user as U;
+      }
       // One round trip of latency: the lookups do not depend on each other.
       const [session, user] = await Promise.all([sessions.get(sid), users.findById(sub)]);
-      if (!session || String(session.user_id) !== sub || session.backend !== backend) return null;
+      if (!session || !ownedBy(session, sub)) return null;
       await touchSession(sessions, session);
       return user;
     },

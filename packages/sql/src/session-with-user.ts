@@ -1,0 +1,119 @@
+import type { SessionRecord, User } from '@portcullis/core';
+import type { Kysely, QueryResult, RawBuilder } from 'kysely';
+import { sql } from 'kysely';
+import type { SqlDialectName } from './dialect';
+import { type CompiledRun, compileOnce, slot } from './internal/compiled-query';
+import {
+  SESSION_COLUMNS,
+  SESSION_TIMESTAMPS,
+  type SessionRow,
+  usableId,
+  usableKey,
+  usableMaxAge,
+} from './internal/session-rows';
+import type { SqlUserReader } from './internal/user-readers';
+import type { PortcullisDatabase } from './schema';
+
+/** What the joined reads answer: a live session and its user. */
+export type SessionWithUser = { session: SessionRecord; user: User };
+
+/** What the joined reads need of their session store. */
+export interface JoinedReadContext {
+  readonly db: Kysely<PortcullisDatabase>;
+  /** The access-token table's name. */
+  readonly table: string;
+  readonly dialect: SqlDialectName;
+  /** A date as the dialect's driver binds it. */
+  stamp(date: Date): string | Date;
+  /** Runs a read, its driver errors mapped as the store's. */
+  guard<T>(work: () => Promise<T>): Promise<T>;
+  /** A row as the store's record (a FastAPI Users row gets its id); null when unreadable. */
+  record(row: SessionRow): Promise<SessionRecord | null>;
+}
+
+/** The optional `SessionStore` reads of the session and its user in one statement. */
+export interface JoinedReads {
+  getByTokenKeyWithUser(tokenKey: string, maxAge?: Date): Promise<SessionWithUser | null>;
+  getByIdWithUser(id: string): Promise<SessionWithUser | null>;
+}
+
+/**
+ * A read by token key (values 0 the key, 1 now) and its variant with `maxAge` (2 the oldest
+ * creation time accepted), as one function of the key and the optional `maxAge`.
+ */
+export function readByKey<R>(
+  byKey: CompiledRun<R>,
+  byKeySince: CompiledRun<R>,
+  stamp: (date: Date) => string | Date,
+): (tokenKey: string, maxAge: Date | undefined) => Promise<QueryResult<R>> {
+  return (tokenKey, maxAge) => {
+    const now = stamp(new Date());
+    return maxAge === undefined
+      ? byKey([tokenKey, now])
+      : byKeySince([tokenKey, now, stamp(maxAge)]);
+  };
+}
+
+/**
+ * The live session of a token key, or of a session id, and its user in one statement, each
+ * compiled once per store (`compileOnce`): the session's columns under their own names, the
+ * user's as `u0`, `u1`, … (no column of either table is named so, and the aliases stay short
+ * whatever the custom columns are called). Every column is qualified: a custom user column may
+ * share a name with a session column. The user is mapped by the user store's own code
+ * (docs/sessions-storage.md#one-query-per-session-check).
+ */
+export function joinedReads(users: SqlUserReader, context: JoinedReadContext): JoinedReads {
+  const { db, table, dialect, stamp, guard, record } = context;
+  const userTable = users.schema.tables.user;
+  const userColumns = ['id', ...users.columns];
+  const own = (name: string) => sql.ref(`${table}.${name}`);
+  const selections = [
+    ...SESSION_COLUMNS.map((name) => sql`${own(name)} as ${sql.ref(name)}`),
+    ...SESSION_TIMESTAMPS.map((name) =>
+      dialect === 'mysql'
+        ? sql`cast(${own(name)} as char) as ${sql.ref(name)}`
+        : sql`${own(name)} as ${sql.ref(name)}`,
+    ),
+    ...userColumns.map((name, i) => sql`${sql.ref(`${userTable}.${name}`)} as ${sql.ref(`u${i}`)}`),
+  ];
+  // Values: 0 the key or id, 1 now, 2 the oldest creation time accepted (maxAge).
+  const select = (match: RawBuilder<unknown>) =>
+    sql<
+      SessionRow & Record<string, unknown>
+    >`select ${sql.join(selections)} from ${sql.table(table)} inner join ${sql.table(userTable)} on ${sql.ref(`${userTable}.id`)} = ${own('user_id')} where ${match} and (${own('expires_at')} is null or ${own('expires_at')} > ${slot(1)})`;
+  const since = sql` and ${own('created_at')} >= ${slot(2)}`;
+  const asDb = db as Kysely<unknown>;
+  const byKey = compileOnce(asDb, () => select(sql`${own('token')} = ${slot(0)}`));
+  const byKeySince = compileOnce(
+    asDb,
+    () =>
+      sql<
+        SessionRow & Record<string, unknown>
+      >`${select(sql`${own('token')} = ${slot(0)}`)}${since}`,
+  );
+  const byId = compileOnce(asDb, () => select(sql`${own('id')} = ${slot(0)}`));
+  const byKeyRead = readByKey(byKey, byKeySince, stamp);
+
+  async function answer(rows: readonly Record<string, unknown>[]): Promise<SessionWithUser | null> {
+    const row = rows[0];
+    if (row === undefined) return null;
+    const session = await record(row as SessionRow);
+    if (session === null) return null;
+    const userRow: Record<string, unknown> = {};
+    for (let i = 0; i < userColumns.length; i++) {
+      userRow[userColumns[i] as string] = row[`u${i}`];
+    }
+    return { session, user: await users.toUser(userRow) };
+  }
+
+  return {
+    getByTokenKeyWithUser(tokenKey, maxAge) {
+      if (!usableKey(tokenKey) || !usableMaxAge(maxAge)) return Promise.resolve(null);
+      return guard(async () => answer((await byKeyRead(tokenKey, maxAge)).rows));
+    },
+    getByIdWithUser(id) {
+      if (!usableId(id)) return Promise.resolve(null);
+      return guard(async () => answer((await byId([id, stamp(new Date())])).rows));
+    },
+  };
+}
