@@ -1,6 +1,6 @@
 // The sessions the session cases create, valid and expired, shared by the case files.
 import { createHash } from 'node:crypto';
-import type { SessionCreateData, UserId } from '@portcullis/core';
+import type { SessionCreateData, SessionStore, UserId } from '@portcullis/core';
 
 export const MINUTE = 60_000;
 
@@ -38,4 +38,20 @@ export function expiredData(userId: UserId, unique: string): SessionCreateData {
     expires_at: new Date(now - MINUTE),
     refresh_generation: 0,
   });
+}
+
+/**
+ * A session store's optional one-call read (`getByTokenKeyWithUser`, `getByIdWithUser`), bound,
+ * or a failure naming the capability the case was run for.
+ */
+export function oneCallRead<M extends 'getByTokenKeyWithUser' | 'getByIdWithUser'>(
+  sessions: SessionStore,
+  method: M,
+  capability: string,
+): NonNullable<SessionStore[M]> {
+  const read = sessions[method];
+  if (typeof read !== 'function') {
+    throw new Error(`capabilities.${capability} is set, but the store has no ${method}`);
+  }
+  return read.bind(sessions) as NonNullable<SessionStore[M]>;
 }

@@ -2,7 +2,7 @@
 // getByTokenKeyWithUser): `storeSuite` runs them, `sessionStoreSuite` does not.
 import type { SessionStore } from '@portcullis/core';
 import { expect } from 'vitest';
-import { expiredData, MINUTE, ms, sessionData } from './session-case-data';
+import { expiredData, MINUTE, ms, oneCallRead, sessionData } from './session-case-data';
 import { defineStoreCase } from './store-case';
 
 /** Runs in `storeSuite` only: it needs the user store next to the session store. */
@@ -23,16 +23,8 @@ export const sessionCascadeCase = defineStoreCase(
   'sessions',
 );
 
-/** The one-call read of a session store, or a failure naming the capability it was run for. */
-function withUserRead(sessions: SessionStore): NonNullable<SessionStore['getByTokenKeyWithUser']> {
-  const read = sessions.getByTokenKeyWithUser;
-  if (typeof read !== 'function') {
-    throw new Error(
-      'capabilities.sessionsWithUser is set, but the store has no getByTokenKeyWithUser',
-    );
-  }
-  return read.bind(sessions);
-}
+const withUserRead = (sessions: SessionStore) =>
+  oneCallRead(sessions, 'getByTokenKeyWithUser', 'sessionsWithUser');
 
 /**
  * The optional `getByTokenKeyWithUser` (docs/sessions-storage.md): the same answer as
