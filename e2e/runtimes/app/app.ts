@@ -10,7 +10,7 @@ import {
   type Mounts,
   type PasswordHasher,
 } from '@portcullis/core';
-import { createMemoryAccessTokenStore, createMemoryUserStore } from './memory-stores.ts';
+import { createMemoryAccessTokenStore, createMemoryUserStore } from '@portcullis/core/adapter';
 
 /** What differs between the runtimes serving the app. */
 export interface RuntimeAppOptions {

@@ -36,6 +36,13 @@ export {
   type WindowCount,
 } from './abuse/rate-limit-store';
 
+// Users and FastAPI Users-era access tokens in memory: for tests and adapter suites
+export {
+  createMemoryAccessTokenStore,
+  createMemoryUserStore,
+  type MemoryUserStoreOptions,
+} from './memory-user-store';
+
 // Sessions in memory: for tests and single-process apps (docs/sessions.md)
 export { createMemorySessionStore } from './sessions/memory-session-store';
 export { clipUserAgent } from './sessions/session-data';

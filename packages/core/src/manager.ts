@@ -1,11 +1,9 @@
-import type { LoginFailedEvent, RateLimitErrorEvent, ThrottledEvent } from './abuse/events';
 import { ErrorCode, PortcullisError } from './errors';
-import type { PasskeyEvent, UserManagerHooks, ValidatePassword } from './hooks';
+import type { UserManagerHooks, ValidatePassword } from './hooks';
 import type { PortcullisRequest } from './http/request';
-import type { PortcullisResponse } from './http/response';
 import { checkManagerOptions } from './internal/check-options';
 import { createJwtCodec, isTokenError, type JwtCodec } from './jwt';
-import type { MfaChangedEvent, MfaFailedEvent } from './mfa/events';
+import { UserManagerEvents } from './manager-events';
 import {
   type AccountLinkDeps,
   linkOnLogin,
@@ -15,7 +13,6 @@ import {
 } from './oauth/account-link';
 import { createPasswordHasher, type PasswordHasher, verifyAndUpdate } from './password';
 import { base64url, timingSafeEqual } from './random';
-import type { RefreshTokenReuseEvent, SessionRevokedEvent } from './sessions/events';
 import type { User, UserCreateData, UserStore, UserUpdateData } from './types';
 
 export interface TokenSettings {
@@ -64,9 +61,18 @@ function signedToken(settings: TokenSettings, fallbackAudience: string): SignedT
 
 const encoder = new TextEncoder();
 
+/** The options' hooks, once the options passed their checks (a bad option throws first). */
+function checkedHooks<U extends User>(
+  options: UserManagerOptions<U>,
+): UserManagerHooks<U> | undefined {
+  checkManagerOptions(options);
+  return options.hooks;
+}
+
 /**
  * Registration, login, verification, password reset and deletion (see docs/contract/behaviour.md#user-manager), over any
- * `UserStore`. Options are frozen at construction; nothing changes per request.
+ * `UserStore`. Options are frozen at construction; nothing changes per request. The event
+ * forwarders (`onAfterLogin`, `onMfaEnabled`, …) come from `UserManagerEvents`.
  *
  * @example
  * ```ts
@@ -78,10 +84,9 @@ const encoder = new TextEncoder();
  * });
  * ```
  */
-export class UserManager<U extends User = User> {
+export class UserManager<U extends User = User> extends UserManagerEvents<U> {
   readonly users: UserStore<U>;
   readonly passwordHasher: PasswordHasher;
-  readonly #hooks: UserManagerHooks<U>;
   readonly #validatePassword: ValidatePassword<U> | undefined;
   readonly #reset: SignedToken;
   readonly #verify: SignedToken;
@@ -89,10 +94,9 @@ export class UserManager<U extends User = User> {
   readonly #resetSecret: Uint8Array;
 
   constructor(options: UserManagerOptions<U>) {
-    checkManagerOptions(options);
+    super(checkedHooks(options));
     this.users = options.users;
     this.passwordHasher = options.passwordHasher ?? createPasswordHasher();
-    this.#hooks = Object.freeze({ ...options.hooks });
     this.#validatePassword = options.validatePassword;
     this.#reset = signedToken(options.resetPasswordToken, 'portcullis:reset');
     this.#verify = signedToken(options.verificationToken, 'portcullis:verify');
@@ -155,7 +159,7 @@ export class UserManager<U extends User = User> {
     }
     data.hashed_password = await this.passwordHasher.hash(password);
     const user = await this.users.create(data as UserCreateData);
-    await this.#hooks.onAfterRegister?.(user, context.request);
+    await this.hooks.onAfterRegister?.(user, context.request);
     return user;
   }
 
@@ -172,7 +176,7 @@ export class UserManager<U extends User = User> {
     }
     const updated = await this.#apply(user, fields);
     const { password: _omitted, ...visible } = fields;
-    await this.#hooks.onAfterUpdate?.(updated, visible, context.request);
+    await this.hooks.onAfterUpdate?.(updated, visible, context.request);
     return updated;
   }
 
@@ -210,9 +214,9 @@ export class UserManager<U extends User = User> {
 
   /** Deletes a user between the two delete hooks (see docs/contract/behaviour.md#delete). */
   async delete(user: U, context: ActionContext = {}): Promise<void> {
-    await this.#hooks.onBeforeDelete?.(user, context.request);
+    await this.hooks.onBeforeDelete?.(user, context.request);
     await this.users.delete(user);
-    await this.#hooks.onAfterDelete?.(user, context.request);
+    await this.hooks.onAfterDelete?.(user, context.request);
   }
 
   /**
@@ -251,7 +255,7 @@ export class UserManager<U extends User = User> {
       { sub: String(user.id), email: user.email, aud: audience },
       lifetime,
     );
-    await this.#hooks.onAfterRequestVerify?.(user, token, context.request);
+    await this.hooks.onAfterRequestVerify?.(user, token, context.request);
   }
 
   /**
@@ -277,7 +281,7 @@ export class UserManager<U extends User = User> {
       if ((await this.users.get(user.id)) === null) throw bad();
       throw new PortcullisError(ErrorCode.VERIFY_USER_ALREADY_VERIFIED, 'User is already verified');
     }
-    await this.#hooks.onAfterVerify?.(verified, context.request);
+    await this.hooks.onAfterVerify?.(verified, context.request);
     return verified;
   }
 
@@ -291,7 +295,7 @@ export class UserManager<U extends User = User> {
       aud: audience,
     };
     const token = await codec.sign(claims, lifetime);
-    await this.#hooks.onAfterForgotPassword?.(user, token, context.request);
+    await this.hooks.onAfterForgotPassword?.(user, token, context.request);
   }
 
   /**
@@ -317,73 +321,8 @@ export class UserManager<U extends User = User> {
       { hashedPassword: user.hashed_password },
     );
     if (!updated) throw bad();
-    await this.#hooks.onAfterResetPassword?.(updated, context.request);
+    await this.hooks.onAfterResetPassword?.(updated, context.request);
     return updated;
-  }
-
-  /** Runs `onAfterLogin`; the routes call it once the transport built the response. */
-  async onAfterLogin(
-    user: U,
-    request?: PortcullisRequest,
-    response?: PortcullisResponse,
-  ): Promise<void> {
-    await this.#hooks.onAfterLogin?.(user, request, response);
-  }
-
-  // Abuse protection's events (docs/abuse-protection.md); the limiter calls them.
-  /** Runs `onLoginFailed`. */
-  async onLoginFailed(event: LoginFailedEvent<U>, request?: PortcullisRequest): Promise<void> {
-    await this.#hooks.onLoginFailed?.(event, request);
-  }
-
-  /** Runs `onThrottled`. */
-  async onThrottled(event: ThrottledEvent, request?: PortcullisRequest): Promise<void> {
-    await this.#hooks.onThrottled?.(event, request);
-  }
-
-  /** Runs `onRateLimitError`. */
-  async onRateLimitError(event: RateLimitErrorEvent, request?: PortcullisRequest): Promise<void> {
-    await this.#hooks.onRateLimitError?.(event, request);
-  }
-
-  // Second factor's events (docs/mfa.md); the MFA gate calls them.
-  /** Runs `onMfaEnabled`. */
-  async onMfaEnabled(event: MfaChangedEvent<U>, request?: PortcullisRequest): Promise<void> {
-    await this.#hooks.onMfaEnabled?.(event, request);
-  }
-
-  /** Runs `onMfaDisabled`. */
-  async onMfaDisabled(event: MfaChangedEvent<U>, request?: PortcullisRequest): Promise<void> {
-    await this.#hooks.onMfaDisabled?.(event, request);
-  }
-
-  /** Runs `onMfaFailed`. */
-  async onMfaFailed(event: MfaFailedEvent<U>, request?: PortcullisRequest): Promise<void> {
-    await this.#hooks.onMfaFailed?.(event, request);
-  }
-
-  /** Runs `onPasskeyAdded` (docs/mfa.md#passkeys). */
-  async onPasskeyAdded(event: PasskeyEvent<U>, request?: PortcullisRequest): Promise<void> {
-    await this.#hooks.onPasskeyAdded?.(event, request);
-  }
-
-  /** Runs `onPasskeyRemoved`. */
-  async onPasskeyRemoved(event: PasskeyEvent<U>, request?: PortcullisRequest): Promise<void> {
-    await this.#hooks.onPasskeyRemoved?.(event, request);
-  }
-
-  // Session events (docs/sessions.md); the session routes and revocation rules call them.
-  /** Runs `onSessionRevoked`. */
-  async onSessionRevoked(event: SessionRevokedEvent, request?: PortcullisRequest): Promise<void> {
-    await this.#hooks.onSessionRevoked?.(event, request);
-  }
-
-  /** Runs `onRefreshTokenReuse`. */
-  async onRefreshTokenReuse(
-    event: RefreshTokenReuseEvent,
-    request?: PortcullisRequest,
-  ): Promise<void> {
-    await this.#hooks.onRefreshTokenReuse?.(event, request);
   }
 
   /**
@@ -409,7 +348,7 @@ export class UserManager<U extends User = User> {
   }
 
   #linkDeps(): AccountLinkDeps<U> {
-    return { users: this.users, passwordHasher: this.passwordHasher, hooks: this.#hooks };
+    return { users: this.users, passwordHasher: this.passwordHasher, hooks: this.hooks };
   }
 
   async #decode(

@@ -45,7 +45,9 @@ const EXPECTED_ADAPTER = [
   'RETRY_AFTER_SECONDS',
   'clipUserAgent',
   'createJwtCodec',
+  'createMemoryAccessTokenStore',
   'createMemorySessionStore',
+  'createMemoryUserStore',
   'createTokenId',
   'eachHeader',
   'fromFetchRequest',
@@ -63,9 +65,10 @@ const EXPECTED_ADAPTER = [
   'withDeadline',
 ];
 
-/** The Node bridge under the Express, Koa and Fastify adapters. */
+/** The Node bridge under the Express, Koa and Fastify adapters; what Node-only stores share. */
 const EXPECTED_NODE = [
   'ANSWERED_METHODS',
+  'adoptedSessionId',
   'createDocsAssets',
   'handleNodeRequest',
   'hardenServer',

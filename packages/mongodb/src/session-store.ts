@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { SessionCreateData, SessionRecord, SessionStore, UserId } from '@portcullis/core';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import { clipUserAgent } from '@portcullis/core/adapter';
+import { adoptedSessionId } from '@portcullis/core/node';
 import type { Db, Document } from 'mongodb';
 import { idOf } from './internal/documents';
 import { boundedGuard } from './internal/errors';
@@ -21,14 +22,6 @@ export interface MongoSessionStoreOptions extends MongoStoreOptions {
  * tokens, so no presented token can match one.
  */
 const NO_TOKEN = '~';
-
-/** The session id of a token FastAPI Users inserted: derived, one-way (as the SQL store's). */
-function adoptedId(token: string): string {
-  return createHash('sha256')
-    .update(`portcullis-session-id:${token}`)
-    .digest('base64url')
-    .slice(0, 32);
-}
 
 const usable = (value: unknown): value is string =>
   typeof value === 'string' && value !== '' && !value.startsWith(NO_TOKEN);
@@ -91,7 +84,7 @@ export function createMongoSessionStore(
   async function record(doc: Document): Promise<SessionRecord | null> {
     let id = doc.session_id;
     if (typeof id !== 'string') {
-      id = adoptedId(String(doc.token));
+      id = adoptedSessionId(String(doc.token));
       await sessions.updateOne(
         { _id: doc._id, session_id: { $exists: false } },
         { $set: { session_id: id } },

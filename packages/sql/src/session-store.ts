@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   SessionCreateData,
   SessionRecord,
@@ -9,6 +8,7 @@ import type {
 } from '@portcullis/core';
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import { clipUserAgent, randomToken } from '@portcullis/core/adapter';
+import { adoptedSessionId as adoptedId } from '@portcullis/core/node';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { detectDialect } from './dialect';
@@ -81,18 +81,6 @@ function readerOf(
     );
   }
   return reader;
-}
-
-/**
- * The id of a row FastAPI Users inserted without one: derived from its token column, so
- * concurrent first reads agree on it, and one-way, so the id (which listings show) gives
- * nothing of the token away.
- */
-function adoptedId(token: string): string {
-  return createHash('sha256')
-    .update(`portcullis-session-id:${token}`)
-    .digest('base64url')
-    .slice(0, 32);
 }
 
 /**

@@ -11,11 +11,10 @@ import {
   type PasswordHasher,
   type ThrottledEvent,
 } from '@portcullis/core';
-import { createMemorySessionStore } from '@portcullis/core/adapter';
+import { createMemorySessionStore, createMemoryUserStore } from '@portcullis/core/adapter';
 import type { HttpSuiteApp } from './http-app';
 import { PASSWORD } from './http-case';
 import { type HttpRequestInit, toRequestInit } from './http-client';
-import { createSuiteUserStore } from './http-memory-store';
 
 const SECRET = 'portcullis-http-suite-abuse-secret-0123456789';
 
@@ -79,7 +78,7 @@ export function createAbuseFixture(): AbuseFixture {
   const counter = { calls: 0 };
   const failures: LoginFailedEvent[] = [];
   const throttles: ThrottledEvent[] = [];
-  const users = createSuiteUserStore();
+  const users = createMemoryUserStore();
   const sessions = createMemorySessionStore();
   const portcullis = createPortcullis({
     userManager: {

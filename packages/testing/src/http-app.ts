@@ -16,9 +16,8 @@ import {
   type User,
   type UserStore,
 } from '@portcullis/core';
-import { createMemorySessionStore } from '@portcullis/core/adapter';
+import { createMemorySessionStore, createMemoryUserStore } from '@portcullis/core/adapter';
 import type { HttpContractTarget } from './http-case';
-import { createSuiteUserStore } from './http-memory-store';
 
 /**
  * The app an adapter builds around Portcullis for the suite: what to mount, where, and the few
@@ -85,7 +84,7 @@ const tagged = (user: User, tag: string): boolean => user.email.startsWith(`${ta
  * of theirs takes the guard and the routes down the 503 path.
  */
 function createFixtureUserStore(): UserStore {
-  const store = createSuiteUserStore();
+  const store = createMemoryUserStore();
   return {
     ...store,
     async get(id) {

@@ -1,7 +1,6 @@
 import type { PasskeyStore, UserId } from '@portcullis/core';
-import { beforeAll, describe, test } from 'vitest';
+import { caseSuite } from './case-suite';
 import { type PasskeyCaseContext, passkeyCases } from './store-cases-passkeys';
-import { checkSkips } from './suite-skips';
 
 /** Every case id of the passkey store suite, e.g. `PASSKEY-CHALLENGE-003`. */
 export type PasskeyCaseId = (typeof passkeyCases)[number]['id'];
@@ -44,30 +43,14 @@ export interface PasskeyStoreSuiteOptions {
  * ```
  */
 export function passkeyStoreSuite(options: PasskeyStoreSuiteOptions): void {
-  checkSkips('passkey', passkeyCaseIds, options.skip ?? {});
-  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  let counter = 0;
-  describe(`passkey store suite: ${options.name}`, () => {
-    let context: PasskeyCaseContext | undefined;
-    beforeAll(async () => {
+  caseSuite<PasskeyCaseContext>({
+    kind: 'passkey',
+    name: options.name,
+    cases: passkeyCases,
+    skip: options.skip ?? {},
+    async context(unique) {
       const { store, newUserId } = await options.create();
-      context = {
-        store,
-        newUserId,
-        unique: () => `${run}${++counter}`,
-        concurrency: options.concurrency ?? 10,
-      };
-    });
-    for (const c of passkeyCases) {
-      const reason = (options.skip as Readonly<Record<string, string>> | undefined)?.[c.id];
-      if (reason !== undefined) {
-        test.skip(`${c.id} ${c.title} (skipped: ${reason})`, () => undefined);
-        continue;
-      }
-      test(`${c.id} ${c.title}`, async () => {
-        if (context === undefined) throw new Error('the store was not created');
-        await c.run(context);
-      });
-    }
+      return { store, newUserId, unique, concurrency: options.concurrency ?? 10 };
+    },
   });
 }

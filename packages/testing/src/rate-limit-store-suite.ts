@@ -1,7 +1,6 @@
 import type { RateLimitStore } from '@portcullis/core';
-import { beforeAll, describe, test } from 'vitest';
+import { caseSuite } from './case-suite';
 import { type RateLimitCaseContext, rateLimitCases } from './store-cases-rate-limit';
-import { checkSkips } from './suite-skips';
 
 /** Every case id of the rate-limit store suite, e.g. `RATELIMIT-ATTEMPT-004`. */
 export type RateLimitCaseId = (typeof rateLimitCases)[number]['id'];
@@ -36,30 +35,16 @@ export interface RateLimitStoreSuiteOptions {
  * ```
  */
 export function rateLimitStoreSuite(options: RateLimitStoreSuiteOptions): void {
-  checkSkips('rate-limit', rateLimitCaseIds, options.skip ?? {});
-  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  let counter = 0;
-  describe(`rate-limit store suite: ${options.name}`, () => {
-    let context: RateLimitCaseContext | undefined;
-    beforeAll(async () => {
-      const store = await options.create();
-      context = {
-        store,
-        tag: () => `t${run}${++counter}`,
-        now: Date.now(),
-        concurrency: options.concurrency ?? 8,
-      };
-    });
-    for (const c of rateLimitCases) {
-      const reason = (options.skip as Readonly<Record<string, string>> | undefined)?.[c.id];
-      if (reason !== undefined) {
-        test.skip(`${c.id} ${c.title} (skipped: ${reason})`, () => undefined);
-        continue;
-      }
-      test(`${c.id} ${c.title}`, async () => {
-        if (context === undefined) throw new Error('the store was not created');
-        await c.run(context);
-      });
-    }
+  caseSuite<RateLimitCaseContext>({
+    kind: 'rate-limit',
+    name: options.name,
+    cases: rateLimitCases,
+    skip: options.skip ?? {},
+    context: async (unique) => ({
+      store: await options.create(),
+      tag: () => `t${unique()}`,
+      now: Date.now(),
+      concurrency: options.concurrency ?? 8,
+    }),
   });
 }

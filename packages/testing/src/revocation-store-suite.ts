@@ -1,8 +1,8 @@
 import type { TokenRevocationStore, User, UserLookup } from '@portcullis/core';
 import { createJwtStrategy } from '@portcullis/core';
 import { createTokenId } from '@portcullis/core/adapter';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { checkSkips } from './suite-skips';
+import { expect } from 'vitest';
+import { caseSuite } from './case-suite';
 
 interface RevocationCaseContext {
   store: TokenRevocationStore;
@@ -154,28 +154,15 @@ export interface RevocationStoreSuiteOptions {
  * ```
  */
 export function revocationStoreSuite(options: RevocationStoreSuiteOptions): void {
-  checkSkips('revocation', revocationCaseIds, options.skip ?? {});
-  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  let counter = 0;
-  describe(`revocation store suite: ${options.name}`, () => {
-    let context: RevocationCaseContext | undefined;
-    beforeAll(async () => {
-      context = {
-        store: await options.create(),
-        another: () => options.create(),
-        userId: () => `rev-${run}-${++counter}`,
-      };
-    });
-    for (const c of revocationCases) {
-      const reason = (options.skip as Readonly<Record<string, string>> | undefined)?.[c.id];
-      if (reason !== undefined) {
-        test.skip(`${c.id} ${c.title} (skipped: ${reason})`, () => undefined);
-        continue;
-      }
-      test(`${c.id} ${c.title}`, async () => {
-        if (context === undefined) throw new Error('the store was not created');
-        await c.run(context);
-      });
-    }
+  caseSuite<RevocationCaseContext>({
+    kind: 'revocation',
+    name: options.name,
+    cases: revocationCases,
+    skip: options.skip ?? {},
+    context: async (unique) => ({
+      store: await options.create(),
+      another: () => options.create(),
+      userId: () => `rev-${unique()}`,
+    }),
   });
 }

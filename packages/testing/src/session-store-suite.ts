@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionStore, UserId } from '@portcullis/core';
-import { beforeAll, describe, test } from 'vitest';
+import { caseSuite } from './case-suite';
 import { type SessionCaseContext, sessionCases, sessionRace } from './store-cases-sessions';
-import { checkSkips } from './suite-skips';
 
 /** Every case id of the session store suite, e.g. `STORE-SESSION-009`. */
 export type SessionCaseId = (typeof sessionCases)[number]['id'];
@@ -42,29 +41,16 @@ export interface SessionStoreSuiteOptions {
  * ```
  */
 export function sessionStoreSuite(options: SessionStoreSuiteOptions): void {
-  checkSkips('session', sessionCaseIds, options.skip ?? {});
-  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  let counter = 0;
-  describe(`session store suite: ${options.name}`, () => {
-    let context: SessionCaseContext | undefined;
-    beforeAll(async () => {
-      context = {
-        sessions: await options.create(),
-        userId: options.userId ?? (async () => randomUUID()),
-        unique: () => `${run}${++counter}`,
-        concurrency: sessionRace(options.concurrency ?? 20),
-      };
-    });
-    for (const c of sessionCases) {
-      const reason = (options.skip as Readonly<Record<string, string>> | undefined)?.[c.id];
-      if (reason !== undefined) {
-        test.skip(`${c.id} ${c.title} (skipped: ${reason})`, () => undefined);
-        continue;
-      }
-      test(`${c.id} ${c.title}`, async () => {
-        if (context === undefined) throw new Error('the store was not created');
-        await c.run(context);
-      });
-    }
+  caseSuite<SessionCaseContext>({
+    kind: 'session',
+    name: options.name,
+    cases: sessionCases,
+    skip: options.skip ?? {},
+    context: async (unique) => ({
+      sessions: await options.create(),
+      userId: options.userId ?? (async () => randomUUID()),
+      unique,
+      concurrency: sessionRace(options.concurrency ?? 20),
+    }),
   });
 }

@@ -1,20 +1,10 @@
 import type { SessionStore } from '@portcullis/core';
 import { expect } from 'vitest';
+import { MINUTE, oneCallRead, sessionData } from './session-case-data';
 import { defineStoreCase, type StoreSuiteStores } from './store-case';
-import { sessionData } from './store-cases-sessions';
 
-const MINUTE = 60_000;
-
-/** The one-call read by id, or a failure naming the capability it was run for. */
-function byIdRead(sessions: SessionStore): NonNullable<SessionStore['getByIdWithUser']> {
-  const read = sessions.getByIdWithUser;
-  if (typeof read !== 'function') {
-    throw new Error(
-      'capabilities.sessionsByIdWithUser is set, but the store has no getByIdWithUser',
-    );
-  }
-  return read.bind(sessions);
-}
+const byIdRead = (sessions: SessionStore) =>
+  oneCallRead(sessions, 'getByIdWithUser', 'sessionsByIdWithUser');
 
 /**
  * Fails the suite at start-up when `capabilities.sessionsByIdWithUser` does not match the

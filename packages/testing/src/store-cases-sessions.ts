@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { SessionCreateData, SessionRecord, SessionStore, UserId } from '@portcullis/core';
 import { expect } from 'vitest';
-import { defineStoreCase } from './store-case';
+import { expiredData, MINUTE, ms, sessionData } from './session-case-data';
 
 /** What a session case runs with: the store and a source of user ids it accepts. */
 export interface SessionCaseContext {
@@ -31,48 +30,12 @@ function defineSessionCase<const Id extends string>(
 
 /** The race cases fire at least this many calls at once. */
 const RACE = 20;
-const MINUTE = 60_000;
-
-/** A session as a strategy would create it, valid for an hour; `overrides` win. */
-export function sessionData(
-  userId: UserId,
-  unique: string,
-  overrides: Partial<SessionCreateData> = {},
-): SessionCreateData {
-  const now = Date.now();
-  return {
-    id: `sid-${unique}`,
-    user_id: userId,
-    backend: 'session',
-    expires_at: new Date(now + 60 * MINUTE),
-    user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0',
-    ip: '203.0.113.7',
-    auth_time: new Date(now - MINUTE),
-    mfa: false,
-    // A SHA-256 hex digest, as core stores tokens by default.
-    token_key: createHash('sha256').update(`token-${unique}`).digest('hex'),
-    refresh_generation: null,
-    ...overrides,
-  };
-}
-
-const ms = (date: Date | null | undefined): number | null => (date ? date.getTime() : null);
 
 async function live(
   { sessions, userId, unique }: SessionCaseContext,
   overrides: Partial<SessionCreateData> = {},
 ): Promise<SessionRecord> {
   return sessions.create(sessionData(overrides.user_id ?? (await userId()), unique(), overrides));
-}
-
-/** An expired session: created two hours ago, expired a minute ago. */
-function expiredData(userId: UserId, unique: string): SessionCreateData {
-  const now = Date.now();
-  return sessionData(userId, unique, {
-    created_at: new Date(now - 120 * MINUTE),
-    expires_at: new Date(now - MINUTE),
-    refresh_generation: 0,
-  });
 }
 
 /**
@@ -364,132 +327,3 @@ export const sessionCases = [
 export function sessionRace(concurrency: number): number {
   return Math.max(RACE, concurrency);
 }
-
-/** Runs in `storeSuite` only: it needs the user store next to the session store. */
-export const sessionCascadeCase = defineStoreCase(
-  'STORE-SESSION-015',
-  'deleting a user removes its sessions, and only its',
-  async ({ users, sessions, newUser, token }) => {
-    const user = await newUser();
-    const keep = await newUser();
-    const doomed = await sessions.create(sessionData(user.id, token()));
-    const kept = await sessions.create(sessionData(keep.id, token()));
-    await users.delete(user);
-    expect(await sessions.get(doomed.id)).toBeNull();
-    expect(await sessions.getByTokenKey(doomed.token_key as string)).toBeNull();
-    expect(await sessions.listForUser(user.id)).toEqual([]);
-    expect(await sessions.get(kept.id)).toEqual(kept);
-  },
-  'sessions',
-);
-
-/** The one-call read of a session store, or a failure naming the capability it was run for. */
-function withUserRead(sessions: SessionStore): NonNullable<SessionStore['getByTokenKeyWithUser']> {
-  const read = sessions.getByTokenKeyWithUser;
-  if (typeof read !== 'function') {
-    throw new Error(
-      'capabilities.sessionsWithUser is set, but the store has no getByTokenKeyWithUser',
-    );
-  }
-  return read.bind(sessions);
-}
-
-/**
- * The optional `getByTokenKeyWithUser` (docs/sessions-storage.md): the same answer as
- * `getByTokenKey` then the user store's `get`, in one call. Run in `storeSuite` when
- * `capabilities.sessionsWithUser` is set.
- */
-export const sessionWithUserCases = [
-  defineStoreCase(
-    'STORE-SESSION-016',
-    'getByTokenKeyWithUser answers what getByTokenKey then users.get do, custom fields and OAuth accounts included',
-    async ({ users, sessions, newUser, token, customFields }) => {
-      const read = withUserRead(sessions);
-      const created = await newUser({ is_verified: true, ...customFields?.create });
-      const user = await users.addOAuthAccount(created, {
-        oauth_name: 'google',
-        access_token: 'ya29.access-token',
-        expires_at: 1_900_000_000,
-        refresh_token: null,
-        account_id: `g-${token()}`,
-        account_email: 'linked@camelot.bt',
-      });
-      const session = await sessions.create(
-        sessionData(user.id, token(), { mfa: true, created_at: new Date(Date.now() - MINUTE) }),
-      );
-      const key = session.token_key as string;
-      const twoStep = {
-        session: await sessions.getByTokenKey(key),
-        user: await users.get(user.id),
-      };
-      expect(twoStep.session).toEqual(session);
-      expect(await read(key)).toEqual(twoStep);
-      expect(await read(key, new Date(Date.now() - 2 * MINUTE))).toEqual(twoStep);
-      const found = await read(key);
-      if (customFields) expect(found?.user).toMatchObject(customFields.create);
-      expect(found?.user.oauth_accounts).toEqual(user.oauth_accounts);
-      expect(found?.user.is_verified).toBe(true);
-    },
-    'sessionsWithUser',
-  ),
-  defineStoreCase(
-    'STORE-SESSION-017',
-    'getByTokenKeyWithUser is null for an expired, too old, deleted or unknown session',
-    async ({ sessions, newUser, token }) => {
-      const read = withUserRead(sessions);
-      const user = await newUser();
-      const expired = await sessions.create(expiredData(user.id, token()));
-      expect(await read(expired.token_key as string)).toBeNull();
-      const created = await sessions.create(
-        sessionData(user.id, token(), { created_at: new Date(Date.now() - 10 * MINUTE) }),
-      );
-      const key = created.token_key as string;
-      expect(await read(key, new Date(Date.now() - 5 * MINUTE))).toBeNull();
-      expect((await read(key))?.session).toEqual(created);
-      expect(await sessions.delete(created.id)).toBe(true);
-      expect(await read(key)).toBeNull();
-      expect(await read(sessionData(user.id, token()).token_key as string)).toBeNull();
-      expect(await read('')).toBeNull();
-    },
-    'sessionsWithUser',
-  ),
-  defineStoreCase(
-    'STORE-SESSION-018',
-    'getByTokenKeyWithUser returns an inactive user as users.get does, and null once the user is deleted',
-    async ({ users, sessions, newUser, token }) => {
-      const read = withUserRead(sessions);
-      const user = await newUser();
-      const session = await sessions.create(sessionData(user.id, token()));
-      const key = session.token_key as string;
-      const inactive = await users.update(user, { is_active: false });
-      expect(inactive?.is_active).toBe(false);
-      expect(await read(key)).toEqual({ session, user: inactive });
-      await users.delete(user);
-      expect(await users.get(user.id)).toBeNull();
-      expect(await read(key)).toBeNull();
-    },
-    'sessionsWithUser',
-  ),
-  defineStoreCase(
-    'STORE-SESSION-019',
-    'getByTokenKeyWithUser caches nothing: a change to the user or a touch shows on the next call',
-    async ({ users, sessions, newUser, token, customFields }) => {
-      const read = withUserRead(sessions);
-      const user = await newUser({ ...customFields?.create });
-      const session = await sessions.create(sessionData(user.id, token()));
-      const key = session.token_key as string;
-      expect((await read(key))?.user).toEqual(await users.get(user.id));
-      const updated = await users.update(user, {
-        is_superuser: true,
-        ...customFields?.update,
-      });
-      const at = new Date(Date.now() + MINUTE);
-      await sessions.touch(session.id, at);
-      const after = await read(key);
-      expect(after?.user).toEqual(updated);
-      if (customFields) expect(after?.user).toMatchObject(customFields.update);
-      expect(ms(after?.session.last_used_at)).toBe(at.getTime());
-    },
-    'sessionsWithUser',
-  ),
-];

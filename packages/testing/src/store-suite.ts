@@ -11,12 +11,8 @@ import { emailCases } from './store-cases-email';
 import { lifecycleCases, oauthCases, tokenCases } from './store-cases-links';
 import { mfaCases } from './store-cases-mfa';
 import { checkByIdCapability, sessionByIdCases } from './store-cases-session-by-id';
-import {
-  sessionCascadeCase,
-  sessionCases,
-  sessionRace,
-  sessionWithUserCases,
-} from './store-cases-sessions';
+import { sessionCascadeCase, sessionWithUserCases } from './store-cases-session-user';
+import { sessionCases, sessionRace } from './store-cases-sessions';
 import { userCases } from './store-cases-users';
 import { checkSkips } from './suite-skips';
 

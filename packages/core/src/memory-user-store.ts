@@ -1,25 +1,41 @@
-import {
-  type AccessTokenRecord,
-  type AccessTokenStore,
-  ErrorCode,
-  type OAuthAccount,
-  PortcullisError,
-  type User,
-  type UserStore,
-} from '@portcullis/core';
+import { ErrorCode, PortcullisError } from './errors';
+import type {
+  AccessTokenRecord,
+  AccessTokenStore,
+  OAuthAccount,
+  User,
+  UserId,
+  UserStore,
+} from './types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const accountsOf = (user: User): OAuthAccount[] =>
   (user.oauth_accounts as OAuthAccount[] | undefined) ?? [];
 
+export interface MemoryUserStoreOptions {
+  /** Given, deleting a user also deletes its access tokens, as the SQL store's cascade does. */
+  accessTokens?: AccessTokenStore;
+  /** The map the users are kept in, by id as a string: give one to seed or inspect it in tests. */
+  rows?: Map<string, User>;
+}
+
 /**
- * Users in memory, for the runtime apps (no database driver runs on every runtime). Each method
- * reads and writes without awaiting in between, so the unique email is atomic as a database
- * index would make it.
+ * A `UserStore` in memory, with UUID ids: for tests, adapter suites and apps on runtimes no
+ * database driver runs on. Each method reads and writes without awaiting in between, which makes
+ * the unique email and the compare-and-set conditions atomic, as a database index and a
+ * conditional UPDATE would.
+ *
+ * @example
+ * ```ts
+ * const portcullis = createPortcullis({
+ *   userManager: { users: createMemoryUserStore(), resetPasswordToken, verificationToken },
+ *   backends: [jwtBackend],
+ * });
+ * ```
  */
-export function createMemoryUserStore(): UserStore {
-  const rows = new Map<string, User>();
+export function createMemoryUserStore(options: MemoryUserStoreOptions = {}): UserStore {
+  const rows = options.rows ?? new Map<string, User>();
   const byEmail = (email: string): User | undefined => {
     const wanted = email.toLowerCase();
     for (const row of rows.values()) if (row.email.toLowerCase() === wanted) return row;
@@ -32,7 +48,8 @@ export function createMemoryUserStore(): UserStore {
     return row;
   };
   return {
-    parseId: (value) => (UUID.test(value.toLowerCase()) ? value.toLowerCase() : null),
+    parseId: (value: string): UserId | null =>
+      UUID.test(value.toLowerCase()) ? value.toLowerCase() : null,
     get: async (id) => copy(rows.get(String(id))),
     getByEmail: async (email) => copy(byEmail(email)),
     getByOAuthAccount: async (name, accountId) =>
@@ -56,8 +73,14 @@ export function createMemoryUserStore(): UserStore {
     async update(user, data, condition) {
       const row = rows.get(String(user.id));
       if (!row) return null;
-      const expected = condition?.hashedPassword;
-      if (expected !== undefined && row.hashed_password !== expected) return null;
+      // Compare-and-set, checked and applied in one synchronous step like a conditional UPDATE.
+      if (
+        (condition?.hashedPassword !== undefined &&
+          row.hashed_password !== condition.hashedPassword) ||
+        (condition?.isVerified !== undefined && row.is_verified !== condition.isVerified)
+      ) {
+        return null;
+      }
       if (typeof data.email === 'string') {
         const other = byEmail(data.email);
         if (other && other.id !== row.id) throw new PortcullisError(ErrorCode.USER_ALREADY_EXISTS);
@@ -67,6 +90,7 @@ export function createMemoryUserStore(): UserStore {
     },
     async delete(user) {
       rows.delete(String(user.id));
+      await options.accessTokens?.deleteAllForUser(user.id);
     },
     async addOAuthAccount(user, data) {
       const row = stored(user);
@@ -83,7 +107,10 @@ export function createMemoryUserStore(): UserStore {
   };
 }
 
-/** Access tokens in memory, for the cookie backend's database strategy. */
+/**
+ * An `AccessTokenStore` in memory, for the database strategy in tests and adapter suites: the
+ * FastAPI Users-era token table, a token to its user.
+ */
 export function createMemoryAccessTokenStore(): AccessTokenStore {
   const rows = new Map<string, AccessTokenRecord>();
   return {
