@@ -23,6 +23,10 @@ export function vitestConfig(name: string, extra: ViteUserConfig['test'] = {}): 
           replacement: resolve(root, 'packages/core/src/adapter.ts'),
         },
         {
+          find: /^@portcullis\/core\/(openapi|fields)$/,
+          replacement: join(root, 'packages/core/src/$1.ts'),
+        },
+        {
           find: /^@portcullis\/(core|sql|fastify|testing|express|koa|redis|mongodb|oauth|passkeys)$/,
           replacement: join(root, 'packages/$1/src/index.ts'),
         },

@@ -35,6 +35,18 @@ export const packageEntries: PackageEntry[] = [
     types: 'packages/core/dist/adapter.d.ts',
   },
   {
+    name: '@portcullis/core/openapi',
+    source: 'packages/core/src/openapi.ts',
+    dir: 'packages/core',
+    types: 'packages/core/dist/openapi.d.ts',
+  },
+  {
+    name: '@portcullis/core/fields',
+    source: 'packages/core/src/fields.ts',
+    dir: 'packages/core',
+    types: 'packages/core/dist/fields.d.ts',
+  },
+  {
     name: '@portcullis/fastify',
     source: 'packages/fastify/src/index.ts',
     dir: 'packages/fastify',

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createPortcullis, ErrorCode, emailField, isPortcullisError } from '@portcullis/core';
+import { createPortcullis, ErrorCode, isPortcullisError } from '@portcullis/core';
+import { emailField } from '@portcullis/core/fields';
 import { openDatabase } from './database';
 import { validatePassword } from './policy';
 import { readSettings } from './settings';

@@ -1,5 +1,4 @@
 import {
-  buildOpenApi,
   createAuthBackend,
   createBearerTransport,
   createCookieTransport,
@@ -13,6 +12,7 @@ import {
   type Portcullis,
   type PortcullisHandler,
 } from '@portcullis/core';
+import { buildOpenApi } from '@portcullis/core/openapi';
 import { createPasskeys } from '@portcullis/passkeys';
 import { createRedisSessionStore } from '@portcullis/redis';
 import { openDatabase } from './database';

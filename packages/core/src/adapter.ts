@@ -22,6 +22,7 @@ export {
 export { type BodyLimits, DEFAULT_BODY_LIMIT, MAX_JSON_DEPTH } from './http/body';
 export type { MountedRoute, RouteMatch } from './http/handler';
 export type { HttpMethod, Route, RouteContext, RouteDoc } from './http/route';
+export type { LazySchema, Zod } from './internal/lazy-schema';
 
 // The guard's decision (401, 403, 503), the same on every adapter
 export { type GuardOutcome, resolveUser } from './auth/guard';

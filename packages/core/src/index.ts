@@ -107,8 +107,8 @@ export {
   type PasswordPolicyOptions,
 } from './password-policy/password-policy';
 
-// Custom user fields and validation
-export { emailField, type UserSchemas } from './schemas';
+// Custom user fields and validation (`emailField` is in `@portcullis/core/fields`)
+export type { UserSchemas } from './schemas';
 export {
   type DefineUserFieldsOptions,
   defineUserFields,
@@ -154,16 +154,16 @@ export type {
 } from './passkeys/store';
 export type { PasskeyEvent } from './hooks';
 
-// OpenAPI and the interactive docs page
-export {
-  buildOpenApi,
-  type JsonSchema,
-  type OpenApiBackend,
-  type OpenApiDocument,
-  type OpenApiInfo,
-  type OpenApiMediaType,
-  type OpenApiOperation,
-  type OpenApiResponse,
+// OpenAPI and the interactive docs page (`buildOpenApi` is in `@portcullis/core/openapi`,
+// which loads zod when imported: docs/performance.md#import-cost)
+export type {
+  JsonSchema,
+  OpenApiBackend,
+  OpenApiDocument,
+  OpenApiInfo,
+  OpenApiMediaType,
+  OpenApiOperation,
+  OpenApiResponse,
 } from './openapi';
 export { type DocsPageOptions, docsHtml } from './docs-page';
 

@@ -1,7 +1,10 @@
+// @portcullis/core/openapi: the one entry that imports zod when it is imported, since the
+// document is built synchronously from the routes' zod schemas (docs/performance.md#import-cost).
 import { z } from 'zod';
 import type { SecurityScheme } from './auth/transport';
 import type { MountedRoute } from './http/handler';
 import type { ErrorExample, ResponseDoc } from './http/route';
+import type { LazySchema } from './internal/lazy-schema';
 
 /** Defaults: title `Portcullis`, version `0.1.0` (FastAPI's default). */
 export type OpenApiInfo = { title?: string; version?: string; description?: string };
@@ -136,6 +139,8 @@ function withTitles(name: string, schema: JsonSchema): JsonSchema {
  *
  * @example
  * ```ts
+ * import { buildOpenApi } from '@portcullis/core/openapi';
+ *
  * const handler = portcullis.handler(mounts);
  * const document = buildOpenApi(handler.routes, portcullis.backends, { title: 'My app' });
  * app.get('/openapi.json', () => document);
@@ -156,9 +161,10 @@ export function buildOpenApi(
     return { $ref: REF + name };
   };
 
-  const convert = (schema: z.ZodType, io: Io, rename?: string): JsonSchema => {
+  const convert = (schema: LazySchema, io: Io, rename?: string): JsonSchema => {
     const options = { target: 'draft-2020-12', io, unrepresentable: 'any' } as const;
-    const { $schema: _dialect, $defs, ...rest } = z.toJSONSchema(schema, options) as JsonSchema;
+    const json = z.toJSONSchema(schema.with(z), options) as JsonSchema;
+    const { $schema: _dialect, $defs, ...rest } = json;
     const found = { ...($defs as Record<string, JsonSchema> | undefined) };
     // FastAPI names inline bodies `Body_<operationId>`, whatever id the schema carries (a schema
     // with an id comes back as a bare `$ref` to its own `$defs` entry).

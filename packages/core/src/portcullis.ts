@@ -22,6 +22,7 @@ import type { PortcullisRequest } from './http/request';
 import { DEFAULT_BODY_TIMEOUT_MS } from './http/request';
 import type { Router } from './http/route';
 import { checkPortcullisOptions } from './internal/check-options';
+import { preloadZod } from './internal/lazy-schema';
 import { logUnavailable, logUnexpected } from './internal/log-events';
 import type { Logger } from './logger';
 import { UserManager, type UserManagerOptions } from './manager';
@@ -47,7 +48,7 @@ import { createResetPasswordRouter } from './routes/reset-password-router';
 import { createSessionsRouter, type SessionsRouterOptions } from './routes/sessions-router';
 import { createUsersRouter, type UsersRouterOptions } from './routes/users-router';
 import { createVerifyRouter } from './routes/verify-router';
-import { createUserSchemas, type UserSchemas } from './schemas';
+import { createUserSchemas, loadUserSchemas, type UserSchemas } from './schemas';
 import {
   resolveSessionRevocation,
   type SessionRevocationOptions,
@@ -112,7 +113,11 @@ export interface PortcullisOptions<U extends User = User> {
 export interface Portcullis<U extends User = User> {
   readonly userManager: UserManager<U>;
   readonly backends: readonly AuthenticationBackend<U>[];
-  readonly schemas: UserSchemas;
+  /**
+   * The read, create and update zod schemas, extended with `userFields`. zod is loaded on first
+   * use, so this resolves once it is (docs/performance.md#import-cost).
+   */
+  schemas(): Promise<UserSchemas>;
   /** `/login` and `/logout` for the named backend. */
   authRouter(backend: string, options?: AuthRouterOptions): Router;
   registerRouter(): Router;
@@ -205,7 +210,9 @@ export function createPortcullis<U extends User = User>(
   const logger = options.logger;
   assertUniqueBackendNames(backends);
   const schemas = createUserSchemas(options.userFields);
-  const readFields = Object.keys(schemas.read.shape);
+  const readFields = schemas.readFields;
+  // zod loads while the app finishes starting, so the first request that validates finds it.
+  preloadZod();
   const lookup = { findById: (id: string) => manager.findById(id) };
   const trustProxy = options.trustProxy ?? false;
   const abuse = createAbuseProtection({
@@ -278,7 +285,7 @@ export function createPortcullis<U extends User = User>(
   return Object.freeze({
     userManager: manager,
     backends,
-    schemas,
+    schemas: () => loadUserSchemas(schemas),
     authRouter: (name: string, routerOptions?: AuthRouterOptions) =>
       createAuthRouter(deps, backendNamed(name), routerOptions),
     registerRouter: () => createRegisterRouter(deps),

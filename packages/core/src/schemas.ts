@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { validateEmail } from './email';
+import { type LazySchema, lazySchema, type Zod } from './internal/lazy-schema';
 import type { UserFields } from './user-fields';
 import type { PydanticIssueParams } from './validation';
 
@@ -13,23 +14,28 @@ function pydanticIssue(
 
 /**
  * An email field with FastAPI Users' EmailStr semantics (see docs/contract/behaviour.md#email-validation): trimmed, display-name form
- * reduced to the address, domain lower-cased, special-use domains rejected.
+ * reduced to the address, domain lower-cased, special-use domains rejected. Apps use it as
+ * `emailField` from `@portcullis/core/fields`.
  */
-export const emailField: z.ZodType<string, string> = z
-  .string()
-  .transform((value, ctx) => {
-    const result = validateEmail(value);
-    if (result.ok) return result.email;
-    ctx.addIssue({
-      code: 'custom',
-      message: result.reason,
-      params: pydanticIssue('value_error', `value is not a valid email address: ${result.reason}`, {
-        reason: result.reason,
-      }),
-    });
-    return z.NEVER;
-  })
-  .meta({ format: 'email' });
+export const lazyEmailField: LazySchema<z.ZodType<string, string>> = lazySchema((z) =>
+  z
+    .string()
+    .transform((value, ctx) => {
+      const result = validateEmail(value);
+      if (result.ok) return result.email;
+      ctx.addIssue({
+        code: 'custom',
+        message: result.reason,
+        params: pydanticIssue(
+          'value_error',
+          `value is not a valid email address: ${result.reason}`,
+          { reason: result.reason },
+        ),
+      });
+      return z.NEVER;
+    })
+    .meta({ format: 'email' }),
+);
 
 const TRUE_WORDS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
 const FALSE_WORDS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
@@ -47,36 +53,46 @@ function laxBoolean(value: unknown): unknown {
 }
 
 /** A boolean field that accepts what Pydantic's lax mode accepts. */
-export const booleanField: z.ZodType<boolean, boolean> = z.preprocess(
-  laxBoolean,
-  z.boolean(),
-) as never;
+const lazyBooleanField = lazySchema(
+  (z) => z.preprocess(laxBoolean, z.boolean()) as unknown as z.ZodType<boolean, boolean>,
+);
 
-const readShape = {
-  id: z.union([z.string(), z.number()]),
-  email: z.string().meta({ format: 'email' }),
-  is_active: z.boolean().default(true),
-  is_superuser: z.boolean().default(false),
-  is_verified: z.boolean().default(false),
-};
+/** The fields every user has, as responses show them. */
+const READ_FIELDS = ['id', 'email', 'is_active', 'is_superuser', 'is_verified'];
 
-const createShape = {
-  email: emailField,
-  password: z.string(),
-  is_active: booleanField.nullable().optional(),
-  is_superuser: booleanField.nullable().optional(),
-  is_verified: booleanField.nullable().optional(),
-};
+function readShape(z: Zod) {
+  return {
+    id: z.union([z.string(), z.number()]),
+    email: z.string().meta({ format: 'email' }),
+    is_active: z.boolean().default(true),
+    is_superuser: z.boolean().default(false),
+    is_verified: z.boolean().default(false),
+  };
+}
+
+function createShape(z: Zod) {
+  const booleanField = lazyBooleanField.with(z);
+  return {
+    email: lazyEmailField.with(z),
+    password: z.string(),
+    is_active: booleanField.nullable().optional(),
+    is_superuser: booleanField.nullable().optional(),
+    is_verified: booleanField.nullable().optional(),
+  };
+}
 
 // Explicit nulls are refused for fields that cannot hold null (a deliberate fix of upstream
 // docs/contract/quirks.md#explicit-null, which writes them and fails with a 500); `password: null` keeps meaning "unchanged".
-const updateShape = {
-  password: z.string().nullable().optional(),
-  email: emailField.optional(),
-  is_active: booleanField.optional(),
-  is_superuser: booleanField.optional(),
-  is_verified: booleanField.optional(),
-};
+function updateShape(z: Zod) {
+  const booleanField = lazyBooleanField.with(z);
+  return {
+    password: z.string().nullable().optional(),
+    email: lazyEmailField.with(z).optional(),
+    is_active: booleanField.optional(),
+    is_superuser: booleanField.optional(),
+    is_verified: booleanField.optional(),
+  };
+}
 
 /** The three user schemas, extended with the app's own fields. */
 export interface UserSchemas {
@@ -87,6 +103,17 @@ export interface UserSchemas {
   customFields: readonly string[];
 }
 
+/** The user schemas, each built on first use (routes hold these). */
+export interface LazyUserSchemas {
+  read: LazySchema<z.ZodObject>;
+  create: LazySchema<z.ZodObject>;
+  update: LazySchema<z.ZodObject>;
+  /** Names of the app's custom fields, in declaration order. */
+  customFields: readonly string[];
+  /** Fields the read schema shows, in its order (known without building it). */
+  readFields: readonly string[];
+}
+
 /**
  * Builds the read, create and update schemas (see docs/contract/behaviour.md#schemas), extended with the fields of the app's
  * `defineUserFields` declaration.
@@ -94,9 +121,10 @@ export interface UserSchemas {
  * @example
  * ```ts
  * const schemas = createUserSchemas(defineUserFields({ first_name: z.string().nullable() }));
+ * const read = await schemas.read.load();
  * ```
  */
-export function createUserSchemas(fields?: UserFields): UserSchemas {
+export function createUserSchemas(fields?: UserFields): LazyUserSchemas {
   // They are zod schemas: ZodSchemaLike only names the parts core reads.
   const custom = (fields?.schemas ?? {}) as {
     read?: Record<string, z.ZodType>;
@@ -104,14 +132,31 @@ export function createUserSchemas(fields?: UserFields): UserSchemas {
     update?: Record<string, z.ZodType>;
   };
   return {
-    read: z.object({ ...readShape, ...custom.read }).meta({ id: 'UserRead' }),
-    create: z.object({ ...createShape, ...custom.create }).meta({ id: 'UserCreate' }),
-    update: z.object({ ...updateShape, ...custom.update }).meta({ id: 'UserUpdate' }),
+    read: lazySchema((z) => z.object({ ...readShape(z), ...custom.read }).meta({ id: 'UserRead' })),
+    create: lazySchema((z) =>
+      z.object({ ...createShape(z), ...custom.create }).meta({ id: 'UserCreate' }),
+    ),
+    update: lazySchema((z) =>
+      z.object({ ...updateShape(z), ...custom.update }).meta({ id: 'UserUpdate' }),
+    ),
     customFields: fields?.names ?? [],
+    readFields: [...new Set([...READ_FIELDS, ...Object.keys(custom.read ?? {})])],
   };
 }
 
+/** The built schemas of `createUserSchemas`, for `portcullis.schemas()`. */
+export async function loadUserSchemas(schemas: LazyUserSchemas): Promise<UserSchemas> {
+  const [read, create, update] = await Promise.all([
+    schemas.read.load(),
+    schemas.create.load(),
+    schemas.update.load(),
+  ]);
+  return { read, create, update, customFields: schemas.customFields };
+}
+
 /** `{"email"}`: the body of forgot-password and request-verify-token. */
-export const emailRequestBody = z.object({ email: emailField });
-export const resetPasswordBody = z.object({ token: z.string(), password: z.string() });
-export const verifyBody = z.object({ token: z.string() });
+export const emailRequestBody = lazySchema((z) => z.object({ email: lazyEmailField.with(z) }));
+export const resetPasswordBody = lazySchema((z) =>
+  z.object({ token: z.string(), password: z.string() }),
+);
+export const verifyBody = lazySchema((z) => z.object({ token: z.string() }));

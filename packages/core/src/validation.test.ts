@@ -9,9 +9,9 @@ const schemas = createUserSchemas(defineUserFields({ first_name: z.string().opti
 const EMAIL = 'arthur@example.com';
 
 /** The 422 issues a parse throws; fails the test when it does not throw one. */
-function issues(parse: () => unknown): unknown {
+async function issues(parse: () => Promise<unknown>): Promise<unknown> {
   try {
-    parse();
+    await parse();
   } catch (error) {
     expect(error).toMatchObject({ code: ErrorCode.VALIDATION_ERROR, status: 422 });
     return (error as { detail: unknown }).detail;
@@ -29,16 +29,18 @@ const BOOL_PARSING = {
 const BOOL_TYPE = { type: 'bool_type', msg: 'Input should be a valid boolean' };
 
 describe('parseModelBody', () => {
-  test('no body at all is one missing issue at ["body"] with input null', () => {
-    expect(createIssues(undefined)).toEqual([{ ...FIELD_REQUIRED, loc: ['body'], input: null }]);
+  test('no body at all is one missing issue at ["body"] with input null', async () => {
+    expect(await createIssues(undefined)).toEqual([
+      { ...FIELD_REQUIRED, loc: ['body'], input: null },
+    ]);
   });
 
-  test('a JSON null body is missing at ["body"], as no body', () => {
-    expect(createIssues(null)).toEqual([{ ...FIELD_REQUIRED, loc: ['body'], input: null }]);
+  test('a JSON null body is missing at ["body"], as no body', async () => {
+    expect(await createIssues(null)).toEqual([{ ...FIELD_REQUIRED, loc: ['body'], input: null }]);
   });
 
-  test('a body that is not an object is model_attributes_type at ["body"]', () => {
-    expect(createIssues('text')).toEqual([
+  test('a body that is not an object is model_attributes_type at ["body"]', async () => {
+    expect(await createIssues('text')).toEqual([
       {
         type: 'model_attributes_type',
         loc: ['body'],
@@ -48,15 +50,15 @@ describe('parseModelBody', () => {
     ]);
   });
 
-  test('a missing field reports the whole submitted object as its input', () => {
+  test('a missing field reports the whole submitted object as its input', async () => {
     const body = { password: 'x', first_name: 'Arthur' };
-    expect(createIssues(body)).toEqual([
+    expect(await createIssues(body)).toEqual([
       { ...FIELD_REQUIRED, loc: ['body', 'email'], input: body },
     ]);
   });
 
-  test('a non-string is string_type with the offending value as input', () => {
-    expect(createIssues({ email: EMAIL, password: 5 })).toEqual([
+  test('a non-string is string_type with the offending value as input', async () => {
+    expect(await createIssues({ email: EMAIL, password: 5 })).toEqual([
       {
         type: 'string_type',
         loc: ['body', 'password'],
@@ -66,7 +68,7 @@ describe('parseModelBody', () => {
     ]);
   });
 
-  test('an unparsable string or number is bool_parsing; another type is bool_type', () => {
+  test('an unparsable string or number is bool_parsing; another type is bool_type', async () => {
     const body = {
       email: EMAIL,
       password: 'x',
@@ -74,19 +76,25 @@ describe('parseModelBody', () => {
       is_superuser: 2,
       is_verified: [],
     };
-    expect(createIssues(body)).toEqual([
+    expect(await createIssues(body)).toEqual([
       { ...BOOL_PARSING, loc: ['body', 'is_active'], input: 'maybe' },
       { ...BOOL_PARSING, loc: ['body', 'is_superuser'], input: 2 },
       { ...BOOL_TYPE, loc: ['body', 'is_verified'], input: [] },
     ]);
   });
 
-  test('accepts lax booleans: "yes", "0", 1, "OFF", "true"', () => {
+  test('accepts lax booleans: "yes", "0", 1, "OFF", "true"', async () => {
     expect(
-      create({ email: EMAIL, password: 'x', is_active: 'yes', is_superuser: '0', is_verified: 1 }),
+      await create({
+        email: EMAIL,
+        password: 'x',
+        is_active: 'yes',
+        is_superuser: '0',
+        is_verified: 1,
+      }),
     ).toMatchObject({ is_active: true, is_superuser: false, is_verified: true });
     expect(
-      create({
+      await create({
         email: EMAIL,
         password: 'x',
         is_active: 'OFF',
@@ -96,9 +104,9 @@ describe('parseModelBody', () => {
     ).toMatchObject({ is_active: false, is_superuser: true, is_verified: false });
   });
 
-  test('an invalid email is value_error with the reason in msg and ctx', () => {
+  test('an invalid email is value_error with the reason in msg and ctx', async () => {
     const reason = 'An email address must have an @-sign.';
-    expect(createIssues({ email: 'nope', password: 'x' })).toEqual([
+    expect(await createIssues({ email: 'nope', password: 'x' })).toEqual([
       {
         type: 'value_error',
         loc: ['body', 'email'],
@@ -107,19 +115,21 @@ describe('parseModelBody', () => {
         ctx: { reason },
       },
     ]);
-    const special = createIssues({ email: 'arthur@camelot.test', password: 'x' });
+    const special = await createIssues({ email: 'arthur@camelot.test', password: 'x' });
     expect(special).toMatchObject([{ type: 'value_error', ctx: { reason: expect.any(String) } }]);
   });
 
-  test('normalises the email and drops unknown fields', () => {
-    expect(create({ email: ' Arthur@Example.COM ', password: 'x', admin: true })).toEqual({
+  test('normalises the email and drops unknown fields', async () => {
+    expect(await create({ email: ' Arthur@Example.COM ', password: 'x', admin: true })).toEqual({
       email: 'Arthur@example.com',
       password: 'x',
     });
   });
 
-  test('reports every issue, in field order', () => {
-    const reported = createIssues({ is_active: 'maybe', password: 1 }) as { loc: unknown[] }[];
+  test('reports every issue, in field order', async () => {
+    const reported = (await createIssues({ is_active: 'maybe', password: 1 })) as {
+      loc: unknown[];
+    }[];
     expect(reported.map((i) => i.loc)).toEqual([
       ['body', 'email'],
       ['body', 'password'],
@@ -127,9 +137,9 @@ describe('parseModelBody', () => {
     ]);
   });
 
-  test('a NUL in a string that would be stored is string_nul', () => {
+  test('a NUL in a string that would be stored is string_nul', async () => {
     const body = { email: EMAIL, password: 'x', first_name: 'Art\u0000hur' };
-    expect(createIssues(body)).toEqual([
+    expect(await createIssues(body)).toEqual([
       {
         type: 'string_nul',
         loc: ['body', 'first_name'],
@@ -139,47 +149,47 @@ describe('parseModelBody', () => {
     ]);
   });
 
-  test('a NUL in the password is accepted: it is only ever hashed', () => {
-    expect(create({ email: EMAIL, password: 'pass\u0000word' })).toMatchObject({
+  test('a NUL in the password is accepted: it is only ever hashed', async () => {
+    expect(await create({ email: EMAIL, password: 'pass\u0000word' })).toMatchObject({
       password: 'pass\u0000word',
     });
   });
 
-  test('update: explicit null is refused for flags (upstream writes it), allowed for password', () => {
+  test('update: explicit null is refused for flags (upstream writes it), allowed for password', async () => {
     const update = (body: unknown) => parseModelBody(schemas.update, body);
-    expect(update({ password: null })).toEqual({ password: null });
-    expect(update({})).toEqual({});
-    expect(issues(() => update({ is_active: null }))).toEqual([
+    expect(await update({ password: null })).toEqual({ password: null });
+    expect(await update({})).toEqual({});
+    expect(await issues(() => update({ is_active: null }))).toEqual([
       { ...BOOL_TYPE, loc: ['body', 'is_active'], input: null },
     ]);
   });
 });
 
 describe('parseEmbeddedBody', () => {
-  test('a missing field is missing with input null, never the whole body', () => {
-    expect(issues(() => parseEmbeddedBody(resetPasswordBody, { password: 'x' }))).toEqual([
+  test('a missing field is missing with input null, never the whole body', async () => {
+    expect(await issues(() => parseEmbeddedBody(resetPasswordBody, { password: 'x' }))).toEqual([
       { ...FIELD_REQUIRED, loc: ['body', 'token'], input: null },
     ]);
   });
 
-  test('an absent or non-object body reports every field missing with input null', () => {
+  test('an absent or non-object body reports every field missing with input null', async () => {
     const expected = [
       { ...FIELD_REQUIRED, loc: ['body', 'token'], input: null },
       { ...FIELD_REQUIRED, loc: ['body', 'password'], input: null },
     ];
     for (const body of [undefined, null, 'text', [1, 2], 7]) {
-      expect(issues(() => parseEmbeddedBody(resetPasswordBody, body))).toEqual(expected);
+      expect(await issues(() => parseEmbeddedBody(resetPasswordBody, body))).toEqual(expected);
     }
   });
 
-  test('an embedded field set to null is missing, as if absent', () => {
-    expect(issues(() => parseEmbeddedBody(verifyBody, { token: null }))).toEqual([
+  test('an embedded field set to null is missing, as if absent', async () => {
+    expect(await issues(() => parseEmbeddedBody(verifyBody, { token: null }))).toEqual([
       { ...FIELD_REQUIRED, loc: ['body', 'token'], input: null },
     ]);
   });
 
-  test('a wrong type is reported on the field with its value as input', () => {
-    expect(issues(() => parseEmbeddedBody(verifyBody, { token: 42 }))).toEqual([
+  test('a wrong type is reported on the field with its value as input', async () => {
+    expect(await issues(() => parseEmbeddedBody(verifyBody, { token: 42 }))).toEqual([
       {
         type: 'string_type',
         loc: ['body', 'token'],
@@ -189,22 +199,24 @@ describe('parseEmbeddedBody', () => {
     ]);
   });
 
-  test('an invalid email is value_error; a valid one is normalised', () => {
-    expect(issues(() => parseEmbeddedBody(emailRequestBody, { email: 'a@b' }))).toMatchObject([
-      {
-        type: 'value_error',
-        loc: ['body', 'email'],
-        input: 'a@b',
-        ctx: { reason: expect.any(String) },
-      },
-    ]);
-    expect(parseEmbeddedBody(emailRequestBody, { email: 'Arthur@EXAMPLE.com' })).toEqual({
+  test('an invalid email is value_error; a valid one is normalised', async () => {
+    expect(await issues(() => parseEmbeddedBody(emailRequestBody, { email: 'a@b' }))).toMatchObject(
+      [
+        {
+          type: 'value_error',
+          loc: ['body', 'email'],
+          input: 'a@b',
+          ctx: { reason: expect.any(String) },
+        },
+      ],
+    );
+    expect(await parseEmbeddedBody(emailRequestBody, { email: 'Arthur@EXAMPLE.com' })).toEqual({
       email: 'Arthur@example.com',
     });
   });
 
-  test('a NUL in an embedded string is string_nul', () => {
-    expect(issues(() => parseEmbeddedBody(verifyBody, { token: 'a\u0000b' }))).toMatchObject([
+  test('a NUL in an embedded string is string_nul', async () => {
+    expect(await issues(() => parseEmbeddedBody(verifyBody, { token: 'a\u0000b' }))).toMatchObject([
       { type: 'string_nul', loc: ['body', 'token'], input: 'a\u0000b' },
     ]);
   });

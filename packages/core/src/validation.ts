@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ErrorCode, PortcullisError } from './errors';
+import type { LazySchema } from './internal/lazy-schema';
 
 /** One entry of a 422 body, in FastAPI's shape (see docs/contract/routes.md#validation-errors). */
 export interface ValidationIssue {
@@ -146,14 +147,17 @@ function checked<T>(data: T): T {
 }
 
 /**
- * Validates a JSON body against a zod object schema. A body that is absent, or not an object,
+ * Validates a JSON body against a zod object schema (loaded on first use). A body that is absent, or not an object,
  * fails the way FastAPI fails it (docs/contract/routes.md#validation-errors: `loc ["body"]`, `missing` or
  * `model_attributes_type`).
  */
-export function parseModelBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+export async function parseModelBody<S extends z.ZodType>(
+  schema: LazySchema<S>,
+  body: unknown,
+): Promise<z.output<S>> {
   // FastAPI treats a JSON `null` body like no body at all.
   if (body === undefined || body === null) throw validationError([missing(['body'])]);
-  const result = schema.safeParse(body);
+  const result = (await schema.load()).safeParse(body);
   if (!result.success) throw validationError(toValidationIssues(result.error, body, 'model'));
   return checked(result.data);
 }
@@ -162,13 +166,16 @@ export function parseModelBody<S extends z.ZodType>(schema: S, body: unknown): z
  * Validates an "embedded" body (FastAPI `Body(embed=True)`): each field is read on its own, and
  * a body that is absent or not an object reports every field as missing with input null.
  */
-export function parseEmbeddedBody<S extends z.ZodObject>(schema: S, body: unknown): z.output<S> {
+export async function parseEmbeddedBody<S extends z.ZodObject>(
+  schema: LazySchema<S>,
+  body: unknown,
+): Promise<z.output<S>> {
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
   // FastAPI reads embedded fields with `.get()`: a null value is a missing one.
   const source = isObject
     ? Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null))
     : {};
-  const result = schema.safeParse(source);
+  const result = (await schema.load()).safeParse(source);
   if (!result.success) throw validationError(toValidationIssues(result.error, source, 'embedded'));
   return checked(result.data);
 }

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import {
-  buildOpenApi,
   createAuthBackend,
   createBearerTransport,
   createCookieTransport,
@@ -14,6 +13,7 @@ import {
   type PasskeyEvent,
   type PasskeyStore,
 } from '@portcullis/core';
+import { buildOpenApi } from '@portcullis/core/openapi';
 import {
   createSqlAccessTokenStore,
   createSqlUserStore,

@@ -1,5 +1,4 @@
 import {
-  buildOpenApi,
   createAuthBackend,
   createBearerTransport,
   createJwtStrategy,
@@ -7,6 +6,7 @@ import {
   createPortcullis,
   defineUserFields,
 } from '@portcullis/core';
+import { buildOpenApi } from '@portcullis/core/openapi';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { LazySchema } from '../internal/lazy-schema';
 import type { PortcullisRequest } from './request';
 import type { PortcullisResponse } from './response';
 
@@ -14,15 +14,15 @@ export interface ResponseDoc {
   status: number;
   description: string;
   /** JSON body schema; a string names a component defined by the builder (e.g. `ErrorModel`). */
-  schema?: z.ZodType | 'ErrorModel' | 'BearerResponse' | 'null';
+  schema?: LazySchema | 'ErrorModel' | 'BearerResponse' | 'null';
   examples?: Record<string, ErrorExample>;
 }
 
 /** What the OpenAPI builder needs to document a route, next to the route itself. */
 export interface RouteDoc {
-  /** Body schema and how it travels. */
-  body?: { kind: 'json' | 'form'; schema: z.ZodType; embedded?: boolean; required?: boolean };
-  query?: { name: string; schema: z.ZodType; required?: boolean }[];
+  /** Body schema (built on first use, docs/performance.md#import-cost) and how it travels. */
+  body?: { kind: 'json' | 'form'; schema: LazySchema; embedded?: boolean; required?: boolean };
+  query?: { name: string; schema: LazySchema; required?: boolean }[];
   /** Responses in documented order; 422 is appended by the builder when the route takes input. */
   responses: ResponseDoc[];
   /** The route needs the current user: every backend's security scheme is listed. */

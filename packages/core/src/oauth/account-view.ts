@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { lazySchema } from '../internal/lazy-schema';
 import type { User } from '../types';
 
 /**
@@ -8,18 +8,22 @@ import type { User } from '../types';
  *
  * @example
  * ```ts
- * const userFields = defineUserFields({ oauth_accounts: z.array(oauthAccountRead).optional() });
+ * const userFields = defineUserFields({
+ *   oauth_accounts: z.array(oauthAccountRead.with(z)).optional(),
+ * });
  * ```
  */
-export const oauthAccountRead = z
-  .object({
-    id: z.union([z.string(), z.number()]),
-    oauth_name: z.string(),
-    account_id: z.string(),
-    account_email: z.string(),
-    expires_at: z.number().int().nullable(),
-  })
-  .meta({ id: 'OAuthAccountRead' });
+export const oauthAccountRead = lazySchema((z) =>
+  z
+    .object({
+      id: z.union([z.string(), z.number()]),
+      oauth_name: z.string(),
+      account_id: z.string(),
+      account_email: z.string(),
+      expires_at: z.number().int().nullable(),
+    })
+    .meta({ id: 'OAuthAccountRead' }),
+);
 
 /**
  * The public fields of one stored OAuth account, in `oauthAccountRead`'s order.

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { ErrorCode, PortcullisError } from '../errors';
 import type { PortcullisRequest } from '../http/request';
 import { json, type PortcullisResponse } from '../http/response';
 import type { ResponseDoc, RouteDoc } from '../http/route';
+import { lazySchema } from '../internal/lazy-schema';
 import { randomToken } from '../random';
 import type { OAuthClient, OAuthIdentity, OAuthTokens } from './client';
 import { type CsrfCookieOptions, createCsrfCookie } from './csrf-cookie';
@@ -167,19 +167,21 @@ export function createOAuthFlow(client: OAuthClient, options: OAuthFlowOptions):
 }
 
 /** Upstream's `OAuth2AuthorizeResponse` model (see docs/contract/routes.md#openapi). */
-export const authorizeResponse = z
-  .object({ authorization_url: z.string() })
-  .meta({ id: 'OAuth2AuthorizeResponse' });
+export const authorizeResponse = lazySchema((z) =>
+  z.object({ authorization_url: z.string() }).meta({ id: 'OAuth2AuthorizeResponse' }),
+);
 
 /** The `scopes` query parameter (repeatable) of both authorize routes. */
 export const AUTHORIZE_QUERY: RouteDoc['query'] = [
-  { name: 'scopes', schema: z.array(z.string()).default([]) },
+  { name: 'scopes', schema: lazySchema((z) => z.array(z.string()).default([])) },
 ];
+
+const optionalString = lazySchema((z) => z.string().nullable().optional());
 
 /** The callback's query parameters (upstream's, minus `code_verifier`: PKCE is server-side). */
 export const CALLBACK_QUERY: RouteDoc['query'] = ['code', 'state', 'error'].map((name) => ({
   name,
-  schema: z.string().nullable().optional(),
+  schema: optionalString,
 }));
 
 export const AUTHORIZE_OK: ResponseDoc = {

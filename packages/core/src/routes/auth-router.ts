@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import type { AuthenticationBackend } from '../auth/backend';
 import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
 import { type BodyLimits, readFormBody, readJsonBody } from '../http/body';
 import type { PortcullisRequest } from '../http/request';
 import { json, type PortcullisResponse } from '../http/response';
 import type { ResponseDoc, Route, Router } from '../http/route';
+import { lazySchema } from '../internal/lazy-schema';
 import type { User } from '../types';
 import { missing, parseEmbeddedBody, type ValidationIssue, validationError } from '../validation';
 import type { RouteDeps } from './deps';
@@ -17,41 +17,47 @@ export interface AuthRouterOptions {
 }
 
 /** OAuth2 password form (see docs/contract/routes.md#login); documented in OpenAPI, checked by `readLoginForm`. */
-const loginForm = z
-  .object({
-    grant_type: z
-      .string()
-      .regex(/^password$/)
-      .nullable()
-      .optional(),
-    username: z.string(),
-    password: z.string().meta({ format: 'password' }),
-    scope: z.string().default(''),
-    client_id: z.string().nullable().optional(),
-    client_secret: z.string().nullable().optional().meta({ format: 'password' }),
-  })
-  .meta({ id: 'LoginForm' });
+const loginForm = lazySchema((z) =>
+  z
+    .object({
+      grant_type: z
+        .string()
+        .regex(/^password$/)
+        .nullable()
+        .optional(),
+      username: z.string(),
+      password: z.string().meta({ format: 'password' }),
+      scope: z.string().default(''),
+      client_id: z.string().nullable().optional(),
+      client_secret: z.string().nullable().optional().meta({ format: 'password' }),
+    })
+    .meta({ id: 'LoginForm' }),
+);
 
 /** The second login step's body (docs/mfa.md). */
-export const mfaLoginBody = z
-  .object({
-    mfa_token: z.string(),
-    code: z.string().meta({ description: 'A TOTP code or a recovery code.' }),
-  })
-  .meta({ id: 'MfaLoginBody' });
+export const mfaLoginBody = lazySchema((z) =>
+  z
+    .object({
+      mfa_token: z.string(),
+      code: z.string().meta({ description: 'A TOTP code or a recovery code.' }),
+    })
+    .meta({ id: 'MfaLoginBody' }),
+);
 
 /** `{"refresh_token"}`: the bearer refresh route's body. */
-const refreshBody = z.object({ refresh_token: z.string() });
+const refreshBody = lazySchema((z) => z.object({ refresh_token: z.string() }));
 
 /** The bearer login and refresh answer of a backend with refresh tokens (docs/sessions.md). */
-const refreshedBearerResponse = z
-  .object({
-    access_token: z.string(),
-    token_type: z.string(),
-    refresh_token: z.string(),
-    expires_in: z.number().int().nullable(),
-  })
-  .meta({ id: 'BearerRefreshResponse' });
+const refreshedBearerResponse = lazySchema((z) =>
+  z
+    .object({
+      access_token: z.string(),
+      token_type: z.string(),
+      refresh_token: z.string(),
+      expires_in: z.number().int().nullable(),
+    })
+    .meta({ id: 'BearerRefreshResponse' }),
+);
 
 const BAD_REFRESH_DOC: ResponseDoc = errorResponse(400, 'Bad Request', [
   example(
@@ -193,7 +199,7 @@ export function createAuthRouter<U extends User>(
       },
       async handle({ request }) {
         const body = await readJsonBody(request, deps);
-        const { mfa_token, code } = parseEmbeddedBody(mfaLoginBody, body);
+        const { mfa_token, code } = await parseEmbeddedBody(mfaLoginBody, body);
         const user = await gate.redeem(mfa_token, code, backend.name, request);
         if (verified && !user.is_verified) {
           throw new PortcullisError(ErrorCode.LOGIN_USER_NOT_VERIFIED, 'User not verified');
@@ -227,10 +233,8 @@ export function createAuthRouter<U extends User>(
         if (backend.transport.readRefreshToken) {
           presented = backend.transport.readRefreshToken({ cookie: request.header('cookie') });
         } else {
-          presented = parseEmbeddedBody(
-            refreshBody,
-            await readJsonBody(request, deps),
-          ).refresh_token;
+          const body = await readJsonBody(request, deps);
+          presented = (await parseEmbeddedBody(refreshBody, body)).refresh_token;
         }
         const refused = (): PortcullisResponse => {
           // A bad refresh cookie clears both cookies: the client is logged out, not stuck.

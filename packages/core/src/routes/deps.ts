@@ -10,7 +10,7 @@ import type { Route } from '../http/route';
 import type { Logger } from '../logger';
 import type { UserManager } from '../manager';
 import type { MfaGate } from '../mfa/gate';
-import type { UserSchemas } from '../schemas';
+import type { LazyUserSchemas } from '../schemas';
 import { emailRequestBody } from '../schemas';
 import type { ResolvedSessionRevocation } from '../sessions/revocation-policy';
 import type { SessionRegistry } from '../sessions/session-registry';
@@ -21,7 +21,7 @@ import { parseEmbeddedBody } from '../validation';
 export interface RouteDeps<U extends User = User> extends BodyLimits {
   readonly manager: UserManager<U>;
   readonly backends: readonly AuthenticationBackend<U>[];
-  readonly schemas: UserSchemas;
+  readonly schemas: LazyUserSchemas;
   /** The current user or a thrown 401/403, per FastAPI Users' rules (see docs/contract/routes.md#current-user). */
   requireUser(
     request: PortcullisRequest,
@@ -81,7 +81,7 @@ export function emailRequestRoute<U extends User>(
     },
     async handle({ request }) {
       const body = await readJsonBody(request, deps);
-      const { email } = parseEmbeddedBody(emailRequestBody, body);
+      const { email } = await parseEmbeddedBody(emailRequestBody, body);
       const user = await deps.manager.users.getByEmail(email);
       if (user) {
         try {

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { ErrorCode } from '../errors';
 import { readJsonBody } from '../http/body';
 import { empty, json } from '../http/response';
 import type { Route, Router } from '../http/route';
+import { lazySchema } from '../internal/lazy-schema';
 import type { MfaGate } from '../mfa/gate';
 import type { User } from '../types';
 import { parseEmbeddedBody } from '../validation';
@@ -14,17 +14,21 @@ export interface MfaRouterOptions {
   requiresVerification?: boolean;
 }
 
-const codeBody = z
-  .object({ code: z.string().meta({ description: 'A TOTP code (disable: or a recovery code).' }) })
-  .meta({ id: 'MfaCodeBody' });
+const codeBody = lazySchema((z) =>
+  z
+    .object({
+      code: z.string().meta({ description: 'A TOTP code (disable: or a recovery code).' }),
+    })
+    .meta({ id: 'MfaCodeBody' }),
+);
 
-const setupResponse = z
-  .object({ secret: z.string(), otpauth_uri: z.string() })
-  .meta({ id: 'TotpSetupResponse' });
+const setupResponse = lazySchema((z) =>
+  z.object({ secret: z.string(), otpauth_uri: z.string() }).meta({ id: 'TotpSetupResponse' }),
+);
 
-const enableResponse = z
-  .object({ recovery_codes: z.array(z.string()) })
-  .meta({ id: 'TotpEnableResponse' });
+const enableResponse = lazySchema((z) =>
+  z.object({ recovery_codes: z.array(z.string()) }).meta({ id: 'TotpEnableResponse' }),
+);
 
 const ALREADY_ENABLED = example(ErrorCode.MFA_ALREADY_ENABLED, 'TOTP is already enabled.');
 const BAD_CODE = example(ErrorCode.MFA_BAD_CODE, 'Wrong or replayed code.');
@@ -82,7 +86,7 @@ export function createMfaRouter<U extends User>(
     async handle({ request }) {
       const body = await readJsonBody(request, deps);
       const { user } = await deps.requireUser(request, guard);
-      const { code } = parseEmbeddedBody(codeBody, body);
+      const { code } = await parseEmbeddedBody(codeBody, body);
       return json({ recovery_codes: await gate.enable(user, code, request) });
     },
   };
@@ -109,7 +113,7 @@ export function createMfaRouter<U extends User>(
     async handle({ request }) {
       const body = await readJsonBody(request, deps);
       const { user } = await deps.requireUser(request, guard);
-      const { code } = parseEmbeddedBody(codeBody, body);
+      const { code } = await parseEmbeddedBody(codeBody, body);
       await gate.disable(user, code, request);
       return empty(204);
     },

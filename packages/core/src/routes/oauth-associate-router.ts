@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { ErrorCode } from '../errors';
 import { json } from '../http/response';
 import type { ResponseDoc, Route, Router } from '../http/route';
+import { lazySchema } from '../internal/lazy-schema';
 import { oauthAccountRead, publicOAuthAccounts } from '../oauth/account-view';
 import type { OAuthClient } from '../oauth/client';
 import {
@@ -57,9 +57,12 @@ export function createOAuthAssociateRouter<U extends User>(
   const verified = options.requiresVerification === true;
   const guard = { active: true, verified };
   const name = `oauth-associate:${client.name}`;
-  const read = deps.schemas.read
-    .extend({ oauth_accounts: z.array(oauthAccountRead) })
-    .meta({ id: 'UserReadWithOAuthAccounts' });
+  const read = lazySchema((z) =>
+    deps.schemas.read
+      .with(z)
+      .extend({ oauth_accounts: z.array(oauthAccountRead.with(z)) })
+      .meta({ id: 'UserReadWithOAuthAccounts' }),
+  );
   const denied: ResponseDoc[] = verified
     ? [UNAUTHORIZED_DOC, { status: 403, description: 'The user is not verified.' }]
     : [UNAUTHORIZED_DOC];

@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import type { AuthenticationBackend } from '../auth/backend';
 import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
 import { readJsonBody } from '../http/body';
 import { empty, json } from '../http/response';
 import type { ResponseDoc, Route, Router } from '../http/route';
+import { type LazyOutput, lazySchema } from '../internal/lazy-schema';
 import type { Passkeys } from '../passkeys/ceremonies';
 import {
   badResponse,
@@ -25,38 +25,55 @@ import { completeLogin } from './login';
 const DEFAULT_NAME = 'Passkey';
 
 /** A WebAuthn response as @simplewebauthn/browser returns it; checked by the ceremony. */
-const webauthnResponse = z.record(z.string(), z.unknown()).meta({
-  description: 'The JSON of `startRegistration()` / `startAuthentication()`.',
-});
+const webauthnResponse = lazySchema((z) =>
+  z.record(z.string(), z.unknown()).meta({
+    description: 'The JSON of `startRegistration()` / `startAuthentication()`.',
+  }),
+);
 
-const registerBody = z
-  .object({ response: webauthnResponse, name: z.string().min(1).max(100).optional() })
-  .meta({ id: 'PasskeyRegister' });
+const registerBody = lazySchema((z) =>
+  z
+    .object({
+      response: webauthnResponse.with(z),
+      name: z.string().min(1).max(100).optional(),
+    })
+    .meta({ id: 'PasskeyRegister' }),
+);
 
-const loginBody = z.object({ response: webauthnResponse }).meta({ id: 'PasskeyLogin' });
+const loginBody = lazySchema((z) =>
+  z.object({ response: webauthnResponse.with(z) }).meta({ id: 'PasskeyLogin' }),
+);
 
-const passkeyRead = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    created_at: z.string().meta({ format: 'date-time' }),
-    last_used_at: z.string().meta({ format: 'date-time' }).nullable(),
-  })
-  .meta({ id: 'PasskeyRead' });
+const passkeyRead = lazySchema((z) =>
+  z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      created_at: z.string().meta({ format: 'date-time' }),
+      last_used_at: z.string().meta({ format: 'date-time' }).nullable(),
+    })
+    .meta({ id: 'PasskeyRead' }),
+);
 
-const passkeyCreated = passkeyRead.omit({ last_used_at: true }).meta({ id: 'PasskeyCreated' });
+const passkeyCreated = lazySchema((z) =>
+  passkeyRead.with(z).omit({ last_used_at: true }).meta({ id: 'PasskeyCreated' }),
+);
+
+const passkeyList = lazySchema((z) => z.array(passkeyRead.with(z)));
+
+const ceremonyOptions = lazySchema((z) => z.record(z.string(), z.unknown()));
 
 const optionsDoc = (description: string): ResponseDoc => ({
   status: 200,
   description,
-  schema: z.record(z.string(), z.unknown()),
+  schema: ceremonyOptions,
 });
 
 const BAD_RESPONSE_DOC: ResponseDoc = errorResponse(400, 'Bad Request', [
   example(ErrorCode.PASSKEY_BAD_RESPONSE, 'The WebAuthn response did not verify.'),
 ]);
 
-function view(passkey: PasskeyCredential): z.output<typeof passkeyRead> {
+function view(passkey: PasskeyCredential): LazyOutput<typeof passkeyRead> {
   return {
     id: passkey.id,
     name: passkey.name,
@@ -131,7 +148,7 @@ export function createPasskeyRegisterRouter<U extends User>(
     async handle({ request }) {
       const body = await readJsonBody(request, deps);
       const { user } = await deps.requireUser(request, activeUser);
-      const input = parseModelBody(registerBody, body);
+      const input = await parseModelBody(registerBody, body);
       const challenge = await takeChallenge(passkeys, request, 'register', user.id);
       const credential = await verified(() =>
         passkeys.ceremonies.verifyRegistration({ response: input.response, challenge }),
@@ -186,7 +203,7 @@ export function createUserPasskeysRouter<U extends User>(
     doc: {
       secured: true,
       responses: [
-        { status: 200, description: 'Successful Response', schema: z.array(passkeyRead) },
+        { status: 200, description: 'Successful Response', schema: passkeyList },
         UNAUTHORIZED_DOC,
       ],
     },
@@ -270,7 +287,7 @@ export function createPasskeyLoginRouter<U extends User>(
       ],
     },
     async handle({ request }) {
-      const { response } = parseModelBody(loginBody, await readJsonBody(request, deps));
+      const { response } = await parseModelBody(loginBody, await readJsonBody(request, deps));
       const challenge = await takeChallenge(passkeys, request, 'login', null);
       const credentialId = typeof response.id === 'string' ? response.id : null;
       const credential =

@@ -35,7 +35,10 @@ export function createRegisterRouter<U extends User>(deps: RouteDeps<U>): Router
         },
         async handle({ request }) {
           const body = await readJsonBody(request, deps);
-          const input = parseModelBody(deps.schemas.create, body) as Record<string, unknown>;
+          const input = (await parseModelBody(deps.schemas.create, body)) as Record<
+            string,
+            unknown
+          >;
           try {
             const user = await deps.manager.create(input, { safe: true, request });
             return json(deps.serialize(user), 201);

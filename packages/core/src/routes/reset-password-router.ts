@@ -41,7 +41,7 @@ export function createResetPasswordRouter<U extends User>(deps: RouteDeps<U>): R
         },
         async handle({ request }) {
           const body = await readJsonBody(request, deps);
-          const { token, password } = parseEmbeddedBody(resetPasswordBody, body);
+          const { token, password } = await parseEmbeddedBody(resetPasswordBody, body);
           let user: U;
           try {
             user = await deps.manager.resetPassword(token, password, { request });

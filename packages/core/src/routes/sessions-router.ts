@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { empty, json } from '../http/response';
 import type { ResponseDoc, Route, Router } from '../http/route';
+import { type LazyOutput, lazySchema } from '../internal/lazy-schema';
 import type { StoredSession } from '../sessions/session-registry';
 import type { User } from '../types';
 import type { RouteDeps } from './deps';
@@ -13,23 +13,25 @@ export interface SessionsRouterOptions {
 }
 
 /** A session as listings show it: never a token, never a token key. */
-const sessionView = z
-  .object({
-    id: z.string(),
-    backend: z.string(),
-    created_at: z.string().meta({ format: 'date-time' }),
-    last_used_at: z.string().meta({ format: 'date-time' }),
-    expires_at: z.string().meta({ format: 'date-time' }).nullable(),
-    user_agent: z.string().nullable(),
-    ip: z.string().nullable(),
-    current: z.boolean(),
-  })
-  .meta({ id: 'Session' });
+const sessionView = lazySchema((z) =>
+  z
+    .object({
+      id: z.string(),
+      backend: z.string(),
+      created_at: z.string().meta({ format: 'date-time' }),
+      last_used_at: z.string().meta({ format: 'date-time' }),
+      expires_at: z.string().meta({ format: 'date-time' }).nullable(),
+      user_agent: z.string().nullable(),
+      ip: z.string().nullable(),
+      current: z.boolean(),
+    })
+    .meta({ id: 'Session' }),
+);
 
 const LIST_DOC: ResponseDoc = {
   status: 200,
   description: 'Successful Response',
-  schema: z.array(sessionView),
+  schema: lazySchema((z) => z.array(sessionView.with(z))),
 };
 const ENDED_DOC: ResponseDoc = { status: 204, description: 'Successful Response' };
 const SESSION_NOT_FOUND_DOC: ResponseDoc = {
@@ -38,7 +40,7 @@ const SESSION_NOT_FOUND_DOC: ResponseDoc = {
 };
 const USER_NOT_FOUND_DOC: ResponseDoc = { status: 404, description: 'The user does not exist.' };
 
-function view({ session }: StoredSession, current: string | null): z.infer<typeof sessionView> {
+function view({ session }: StoredSession, current: string | null): LazyOutput<typeof sessionView> {
   return {
     id: session.id,
     backend: session.backend,

@@ -54,7 +54,7 @@ export function createUsersRouter<U extends User>(
     user: U,
     safe: boolean,
   ): Promise<{ updated: U; input: Record<string, unknown> }> => {
-    const input = parseModelBody(deps.schemas.update, body) as Record<string, unknown>;
+    const input = (await parseModelBody(deps.schemas.update, body)) as Record<string, unknown>;
     try {
       return { updated: await deps.manager.update(input, user, { safe, request }), input };
     } catch (error) {

@@ -39,7 +39,7 @@ export function createVerifyRouter<U extends User>(deps: RouteDeps<U>): Router {
         },
         async handle({ request }) {
           const body = await readJsonBody(request, deps);
-          const { token } = parseEmbeddedBody(verifyBody, body);
+          const { token } = await parseEmbeddedBody(verifyBody, body);
           const user = await deps.manager.verify(token, { request });
           return json(deps.serialize(user), 200);
         },
