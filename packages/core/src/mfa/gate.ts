@@ -6,7 +6,7 @@ import type { UserManager } from '../manager';
 import { randomToken } from '../random';
 import type { MfaStore, User } from '../types';
 import type { MfaFailureReason } from './events';
-import { deriveMfaKeyring, type MfaKeyring, openWithKeyring } from './mfa-keys';
+import { deriveMfaKeyring, type MfaKeyring, type MfaKeys, openWithKeyring } from './mfa-keys';
 import { generateRecoveryCodes, normalizeRecoveryCode } from './recovery-codes';
 import { base32Decode, base32Encode, matchTotp, otpauthUri } from './totp';
 
@@ -130,18 +130,20 @@ export function createMfaGate<U extends User>(
   };
   // One codec per key: the current one signs, and a token verifies under the first that takes it.
   let codecsPromise: ReturnType<typeof makeCodecs> | undefined;
-  const makeCodecs = async () =>
-    (await keys()).all.map((k) =>
-      createJwtCodec({ secret: k.tokenKey, verifiedTokenCacheSize: 0 }),
-    );
+  const makeCodecs = async () => {
+    const ring = await keys();
+    const codecOf = (k: MfaKeys) =>
+      createJwtCodec({ secret: k.tokenKey, verifiedTokenCacheSize: 0 });
+    return { current: codecOf(ring.current), retired: ring.retired.map(codecOf) };
+  };
   const codecs = () => {
     codecsPromise ??= makeCodecs();
     return codecsPromise;
   };
   const verifyToken = async (token: string): Promise<Readonly<Record<string, unknown>>> => {
-    const [current, ...retired] = await codecs();
+    const { current, retired } = await codecs();
     try {
-      return await (current as NonNullable<typeof current>).verify(token, AUDIENCE);
+      return await current.verify(token, AUDIENCE);
     } catch (error) {
       for (const codec of retired) {
         try {
@@ -205,8 +207,7 @@ export function createMfaGate<U extends User>(
     },
 
     async challenge(user: U, backend: string): Promise<PortcullisError> {
-      const [current] = await codecs();
-      const token = await (current as NonNullable<typeof current>).sign(
+      const token = await (await codecs()).current.sign(
         { sub: String(user.id), aud: AUDIENCE, jti: randomToken(16), backend },
         MFA_TOKEN_LIFETIME,
       );
