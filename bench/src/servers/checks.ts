@@ -33,7 +33,7 @@ export function bareCheck(fixture: Fixture): Check {
 
 /**
  * The baseline of the PostgreSQL rows: the same user row read from PostgreSQL through the
- * same store (a pool of 10, as the PostgreSQL strategies use), no authentication.
+ * same store, opened as the PostgreSQL strategies' (`postgresDb`), no authentication.
  */
 export function barePgCheck(fixture: Fixture): Check {
   if (!fixture.postgres) throw new Error('PostgreSQL is not reachable; this scenario cannot run');

@@ -2,12 +2,12 @@ import type { User, UserStore } from '@portcullis/core';
 import {
   createSqlSessionStore,
   createSqlUserStore,
+  openPostgres,
   openSqlite,
   type PortcullisDatabase,
   type SqlSessionStore,
 } from '@portcullis/sql';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 
 /** Portcullis' stores on one database, and how to close it. */
 export interface Stores {
@@ -35,12 +35,14 @@ export function sqliteStores(path: string): Stores {
 }
 
 /**
- * A Kysely instance on the run's PostgreSQL schema: `search_path` is set per connection, so the
- * stores' queries are the ones an app on the default schema runs.
+ * A Kysely instance on the run's PostgreSQL schema, opened as docs/guides/sql.md tells an app to
+ * (`openPostgres`: a pool of 10, bounded queries, the per-request reads prepared): `search_path`
+ * is set per connection, so the stores' queries are the ones an app on the default schema runs.
  */
 export function postgresDb(url: string, schema: string): Kysely<PortcullisDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema}` });
-  return new Kysely<PortcullisDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const withSchema = new URL(url);
+  withSchema.searchParams.set('options', `-c search_path=${schema}`);
+  return openPostgres(withSchema.toString());
 }
 
 export function postgresStores(url: string, schema: string): Stores {

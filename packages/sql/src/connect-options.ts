@@ -29,6 +29,13 @@ export interface SqlConnectOptions {
   statementTimeoutMs?: number | null;
   /** Most connections the pool opens. Default 10. */
   poolSize?: number;
+  /**
+   * PostgreSQL only: run the stores' per-request reads (a session check, a user by id) as named
+   * prepared statements, so the server parses and plans each once per connection instead of on
+   * every request (docs/performance.md#postgresql-prepared-reads). Default true. `false` for
+   * PgBouncer in transaction mode before 1.21, which cannot keep a prepared statement.
+   */
+  preparedStatements?: boolean;
 }
 
 /** Options after validation. */
@@ -37,6 +44,7 @@ export interface ResolvedConnectOptions {
   readonly queryTimeoutMs: number;
   readonly statementTimeoutMs: number | null;
   readonly poolSize: number;
+  readonly preparedStatements: boolean;
 }
 
 /** A value as an error message may show it: numbers as they are, anything else by its type. */
@@ -60,6 +68,13 @@ export function resolveConnectOptions(
     caller,
   );
   const poolSize = options.poolSize ?? 10;
+  const preparedStatements = options.preparedStatements ?? true;
+  if (typeof preparedStatements !== 'boolean') {
+    throw new PortcullisError(
+      ErrorCode.CONFIGURATION,
+      `${caller}: preparedStatements must be true or false (got ${shown(preparedStatements)})`,
+    );
+  }
   if (typeof poolSize !== 'number' || !Number.isSafeInteger(poolSize) || poolSize <= 0) {
     throw new PortcullisError(
       ErrorCode.CONFIGURATION,
@@ -79,6 +94,7 @@ export function resolveConnectOptions(
         ? null
         : timeoutOption(options.statementTimeoutMs, queryTimeoutMs, 'statementTimeoutMs', caller),
     poolSize,
+    preparedStatements,
   });
 }
 

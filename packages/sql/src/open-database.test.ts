@@ -55,12 +55,20 @@ describe('openSqlDatabase', () => {
       queryTimeoutMs: 5000,
       statementTimeoutMs: 5000,
       poolSize: 10,
+      preparedStatements: true,
     });
-    expect(resolveConnectOptions({ queryTimeoutMs: 800, statementTimeoutMs: null })).toEqual({
+    expect(
+      resolveConnectOptions({
+        queryTimeoutMs: 800,
+        statementTimeoutMs: null,
+        preparedStatements: false,
+      }),
+    ).toEqual({
       connectTimeoutMs: 5000,
       queryTimeoutMs: 800,
       statementTimeoutMs: null,
       poolSize: 10,
+      preparedStatements: false,
     });
     expect(resolveConnectOptions({ queryTimeoutMs: 800 }).statementTimeoutMs).toBe(800);
   });

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type { SqlConnectOptions } from './connect-options';
 import { loadDriver, resolveConnectOptions } from './connect-options';
-import { closeTimedOutClients } from './internal/pg-pool';
+import { wrapPostgresPool } from './internal/pg-pool';
 import type { PortcullisDatabase } from './schema';
 
 /**
@@ -10,7 +10,9 @@ import type { PortcullisDatabase } from './schema';
  * query after `queryTimeoutMs` (5 s each by default; the connection is then closed), and the
  * server stops a statement after `statementTimeoutMs`, so a database that refuses or stops
  * answering gives the stores' SERVICE_UNAVAILABLE (503) instead of a hang, and the pool
- * reconnects by itself once the database is back. Connection-string parameters reach
+ * reconnects by itself once the database is back. The stores' per-request reads run as named
+ * prepared statements (`preparedStatements: false` turns that off, e.g. behind PgBouncer in
+ * transaction mode before 1.21). Connection-string parameters reach
  * node-postgres as they are (`?sslmode=require`, `?options=-c%20search_path%3Dauth`). Call
  * `db.destroy()` to close it.
  *
@@ -52,7 +54,7 @@ export function openPostgres<DB = PortcullisDatabase>(
         // the broken client on release, so both listeners only keep the process alive.
         pool.on('error', () => undefined);
         pool.on('connect', (client) => client.on('error', () => undefined));
-        return closeTimedOutClients(pool);
+        return wrapPostgresPool(pool, { prepareReads: resolved.preparedStatements });
       },
     }),
   });

@@ -30,9 +30,14 @@ export type TokenStorage = 'hashed' | 'plain';
 const encoder = new TextEncoder();
 
 /** The part of `node:crypto` used here, typed structurally. */
-interface NodeHash {
+interface NodeCrypto {
   createHash(algorithm: 'sha256'): { update(data: string): { digest(encoding: 'hex'): string } };
+  /** One-shot hash (Node 20.12+, 21.7+): no hash object, about three times faster. */
+  hash?(algorithm: 'sha256', data: string, encoding: 'hex'): string;
 }
+
+/** A token's SHA-256 in hex, synchronously. */
+type NodeHash = (token: string) => string;
 
 /**
  * Node's synchronous SHA-256 where the runtime has it (Node, Bun, Deno): Web Crypto's `digest`
@@ -44,8 +49,14 @@ let nodeHashFound: NodeHash | null | undefined;
 /** Looked up on the first session check, never at import (importing core does no work). */
 function nodeHash(): NodeHash | null {
   if (nodeHashFound === undefined) {
-    const crypto = builtinModule('node:crypto') as Partial<NodeHash> | undefined;
-    nodeHashFound = typeof crypto?.createHash === 'function' ? (crypto as NodeHash) : null;
+    const crypto = builtinModule('node:crypto') as Partial<NodeCrypto> | undefined;
+    const { hash, createHash } = crypto ?? {};
+    nodeHashFound =
+      typeof hash === 'function'
+        ? (token) => hash('sha256', token, 'hex')
+        : typeof createHash === 'function'
+          ? (token) => createHash('sha256').update(token).digest('hex')
+          : null;
   }
   return nodeHashFound;
 }
@@ -58,7 +69,7 @@ function nodeHash(): NodeHash | null {
 export async function tokenKeyOf(token: string, storage: TokenStorage): Promise<string> {
   if (storage === 'plain') return token;
   const node = nodeHash();
-  if (node) return node.createHash('sha256').update(token).digest('hex');
+  if (node) return node(token);
   return webCryptoTokenKey(token);
 }
 

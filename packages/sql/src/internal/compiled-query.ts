@@ -1,4 +1,5 @@
 import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
+import { markPreparedRead } from './prepared-reads';
 
 /** Where a value of the request goes in a query compiled once: the index of that value. */
 class Slot {
@@ -22,7 +23,9 @@ export type CompiledRun<R> = (values: readonly unknown[]) => Promise<QueryResult
  * compiling, which cost more than the statement itself on SQLite (docs/performance.md). The
  * SQL text is the same on every call, so drivers that cache statements by text (the SQLite
  * statement cache) reuse them. The Kysely instance's plugins transform the query once, at the
- * compile, and its results on every run, as they do for a query built each time.
+ * compile, and its results on every run, as they do for a query built each time. On PostgreSQL
+ * opened with `openPostgres`, the text is run as a named prepared statement (`markPreparedRead`),
+ * so the server parses and plans it once per connection, not on every request.
  *
  * @example
  * ```ts
@@ -41,6 +44,7 @@ export function compileOnce<R>(
   return (values) => {
     if (template === undefined) {
       template = build().compile(db);
+      markPreparedRead(template.sql);
       slots = template.parameters.map((p) => (p instanceof Slot ? p.index : -1));
     }
     const fixed = template.parameters;

@@ -1,7 +1,19 @@
-import type { PostgresCursor, PostgresPool, PostgresPoolClient } from 'kysely';
+import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { preparedReadName } from './prepared-reads';
 
-/** The node-postgres client calls the wrapper makes: Kysely's, plus `end`. */
-interface RawClient extends PostgresPoolClient {
+/** A query as node-postgres takes it to run a named prepared statement. */
+interface NamedQuery {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
+/** The node-postgres client calls the wrapper makes: Kysely's, a named query, and `end`. */
+interface RawClient {
+  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query<R>(query: NamedQuery): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  release(destroy?: boolean): void;
   end(): Promise<void>;
 }
 
@@ -11,6 +23,12 @@ interface RawPool {
   end(): Promise<void>;
 }
 
+/** How `openPostgres` wraps its pool. */
+export interface PoolWrapOptions {
+  /** Run the stores' per-request reads as named prepared statements (docs/performance.md). */
+  prepareReads: boolean;
+}
+
 /** node-postgres' message for a query past `query_timeout` (pg lib/client.js). */
 const READ_TIMEOUT = 'Query read timeout';
 
@@ -18,35 +36,62 @@ const isReadTimeout = (error: unknown): boolean =>
   error instanceof Error && error.message === READ_TIMEOUT;
 
 /**
- * node-postgres answers a query past `query_timeout` with an error but keeps its connection,
- * the unanswered query still pending on it. Reused, that connection makes every later query
- * wait behind it (and time out in turn); on a network path that died without a reset it never
- * recovers. So a connection whose query timed out is closed at once (later statements on it,
- * such as Kysely's ROLLBACK, fail at once instead of waiting out their own timeout) and released
- * as broken, and the pool opens a fresh one when it needs one. One wrapper per client, so
- * Kysely's per-connection state keeps working.
+ * PostgreSQL's answer when a prepared statement's result columns changed under it ("cached plan
+ * must not change result type"), e.g. `select *` after a migration added a column while the app
+ * ran. The statement did nothing; run as an unnamed statement, it works.
  */
-export function closeTimedOutClients(pool: RawPool): PostgresPool {
+const isStalePlan = (error: unknown): boolean =>
+  (error as { code?: unknown } | null)?.code === '0A000';
+
+/**
+ * Wraps `openPostgres`'s node-postgres pool, one wrapper per client so that Kysely's
+ * per-connection state keeps working:
+ *
+ * - node-postgres answers a query past `query_timeout` with an error but keeps its connection,
+ *   the unanswered query still pending on it. Reused, that connection makes every later query
+ *   wait behind it (and time out in turn); on a network path that died without a reset it never
+ *   recovers. So a connection whose query timed out is closed at once (later statements on it,
+ *   such as Kysely's ROLLBACK, fail at once instead of waiting out their own timeout) and
+ *   released as broken, and the pool opens a fresh one when it needs one.
+ * - With `prepareReads`, the stores' per-request reads run as named prepared statements: the
+ *   server parses and plans each once per connection instead of on every request. A read whose
+ *   prepared plan went stale (its table changed shape) is run unnamed on that connection from
+ *   then on.
+ */
+export function wrapPostgresPool(pool: RawPool, options: PoolWrapOptions): PostgresPool {
   const wrappers = new WeakMap<RawClient, PostgresPoolClient>();
   const wrap = (raw: RawClient): PostgresPoolClient => {
     let wrapper = wrappers.get(raw);
     if (wrapper !== undefined) return wrapper;
     let broken = false;
-    const query = (sql: string, parameters: ReadonlyArray<unknown>) =>
-      raw.query(sql, parameters).catch((error: unknown) => {
-        if (isReadTimeout(error) && !broken) {
-          broken = true;
-          raw.end().catch(() => undefined);
-        }
-        throw error;
+    /** Reads whose prepared plan went stale on this connection. */
+    let stale: Set<string> | undefined;
+    const onError = (error: unknown): never => {
+      if (isReadTimeout(error) && !broken) {
+        broken = true;
+        raw.end().catch(() => undefined);
+      }
+      throw error;
+    };
+    const run = (sql: string, parameters: ReadonlyArray<unknown>) => {
+      const name = options.prepareReads ? preparedReadName(sql) : undefined;
+      if (name === undefined || stale?.has(sql)) {
+        return raw.query(sql, parameters).catch(onError);
+      }
+      return raw.query({ name, text: sql, values: [...parameters] }).catch((error: unknown) => {
+        if (!isStalePlan(error)) return onError(error);
+        stale ??= new Set();
+        stale.add(sql);
+        return raw.query(sql, parameters).catch(onError);
       });
+    };
     wrapper = {
       query: ((
         sqlOrCursor: string | PostgresCursor<unknown>,
         parameters: ReadonlyArray<unknown>,
       ) =>
         typeof sqlOrCursor === 'string'
-          ? query(sqlOrCursor, parameters)
+          ? run(sqlOrCursor, parameters)
           : raw.query(sqlOrCursor)) as PostgresPoolClient['query'],
       release: (destroy?: boolean) => raw.release(destroy === true || broken),
     };

@@ -9,6 +9,19 @@ describe('SQLite timestamps', () => {
     );
   });
 
+  it('gives each instant its own text when calls alternate, and refuses an invalid date', () => {
+    const a = new Date('2024-05-01T12:34:56.789Z');
+    const b = new Date('2024-05-01T12:34:56.790Z');
+    expect([a, a, b, a, b].map(toSqlTimestamp)).toEqual([
+      '2024-05-01 12:34:56.789000',
+      '2024-05-01 12:34:56.789000',
+      '2024-05-01 12:34:56.790000',
+      '2024-05-01 12:34:56.789000',
+      '2024-05-01 12:34:56.790000',
+    ]);
+    expect(() => toSqlTimestamp(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
   it('round-trips a Date', () => {
     const now = new Date();
     expect(fromSqlTimestamp(toSqlTimestamp(now))).toEqual(now);

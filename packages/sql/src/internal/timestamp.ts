@@ -5,9 +5,18 @@
  * uses the index. JavaScript dates have millisecond precision; the last three digits are 0.
  */
 export function toSqlTimestamp(date: Date): string {
-  // toISOString() is always UTC: 2024-05-01T12:34:56.789Z
-  return `${date.toISOString().slice(0, 23).replace('T', ' ')}000`;
+  const time = date.getTime();
+  // Every session check stamps "now": requests within the same millisecond share the text.
+  if (time === lastTime) return lastText;
+  // toISOString() is always UTC (and throws on an invalid date): 2024-05-01T12:34:56.789Z
+  const text = `${date.toISOString().slice(0, 23).replace('T', ' ')}000`;
+  lastTime = time;
+  lastText = text;
+  return text;
 }
+
+let lastTime = Number.NaN;
+let lastText = '';
 
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { ErrorCode } from '@portcullis/core';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { PortcullisDatabase } from '../src/index';
+import {
+  createSqlSessionStore,
+  createSqlUserStore,
+  migrateToLatest,
+  openPostgres,
+} from '../src/index';
+import { createTestDatabase, type TestDatabase } from './databases';
+
+const TOKEN_KEY = createHash('sha256').update('prepared-reads-token').digest('hex');
+
+/** The statements prepared on the connection the query runs on (a pool of one: the only one). */
+async function preparedTexts(db: Kysely<PortcullisDatabase>): Promise<string[]> {
+  const { rows } = await sql<{
+    statement: string;
+  }>`select statement from pg_prepared_statements where name like 'portcullis_read_%'`.execute(db);
+  return rows.map((row) => row.statement);
+}
+
+describe('openPostgres: the per-request reads are prepared statements', () => {
+  let database: TestDatabase;
+  let setup: Kysely<PortcullisDatabase>;
+  let userId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    setup = database.open();
+    await migrateToLatest(setup);
+    const user = await createSqlUserStore(setup).create({
+      email: 'prepared@example.com',
+      hashed_password: 'x',
+    });
+    userId = String(user.id);
+    const now = new Date();
+    await createSqlSessionStore(setup).create({
+      id: 'prepared-session',
+      user_id: user.id,
+      backend: 'cookie',
+      created_at: now,
+      expires_at: null,
+      user_agent: null,
+      ip: null,
+      auth_time: now,
+      mfa: false,
+      token_key: TOKEN_KEY,
+      refresh_generation: null,
+    });
+  });
+  afterAll(() => database.drop());
+
+  /** The stores over a pool of one connection, so the catalog query sees what they prepared. */
+  const storesOn = (preparedStatements?: boolean) => {
+    const db = openPostgres(database.url, { poolSize: 1, preparedStatements });
+    const users = createSqlUserStore(db);
+    return { db, users, sessions: createSqlSessionStore(db, { users }) };
+  };
+
+  test('a session check and a user read are prepared once and give the same answers', async () => {
+    const { db, users, sessions } = storesOn();
+    try {
+      expect(await preparedTexts(db)).toEqual([]);
+      for (let i = 0; i < 3; i++) {
+        const found = await sessions.getByTokenKeyWithUser?.(TOKEN_KEY);
+        expect(found?.user.email).toBe('prepared@example.com');
+        expect(found?.session.id).toBe('prepared-session');
+        expect((await users.get(userId))?.email).toBe('prepared@example.com');
+      }
+      expect(await sessions.getByTokenKeyWithUser?.('f'.repeat(64))).toBeNull();
+      const texts = await preparedTexts(db);
+      expect(texts).toHaveLength(2);
+      expect(texts.some((text) => /inner join/.test(text))).toBe(true);
+      expect(texts.some((text) => /^select \* from "user" where "id" = \$1$/.test(text))).toBe(
+        true,
+      );
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  test('the app’s own queries through the same instance are not prepared', async () => {
+    const { db } = storesOn();
+    try {
+      await db.selectFrom('user').selectAll().where('email', '=', 'prepared@example.com').execute();
+      await sql`select ${1}::int as one`.execute(db);
+      expect(await preparedTexts(db)).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  test('preparedStatements: false runs every read unnamed', async () => {
+    const { db, users, sessions } = storesOn(false);
+    try {
+      expect((await sessions.getByTokenKeyWithUser?.(TOKEN_KEY))?.user.id).toBe(userId);
+      expect((await users.get(userId))?.id).toBe(userId);
+      expect(await preparedTexts(db)).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  test('a read whose table changed shape under its prepared plan still answers', async () => {
+    const { db, users } = storesOn();
+    try {
+      expect((await users.get(userId))?.email).toBe('prepared@example.com');
+      expect(await preparedTexts(db)).toHaveLength(1);
+      // `select *` now returns one more column: PostgreSQL refuses the cached plan (0A000).
+      await sql`alter table "user" add column nickname text`.execute(setup);
+      try {
+        for (let i = 0; i < 2; i++) {
+          expect((await users.get(userId))?.email).toBe('prepared@example.com');
+        }
+      } finally {
+        await sql`alter table "user" drop column nickname`.execute(setup);
+      }
+      expect((await users.get(userId))?.email).toBe('prepared@example.com');
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  test('preparedStatements must be a boolean', () => {
+    expect(() =>
+      openPostgres(database.url, { preparedStatements: 'yes' as unknown as boolean }),
+    ).toThrow(expect.objectContaining({ code: ErrorCode.CONFIGURATION }));
+    expect(() =>
+      openPostgres(database.url, { preparedStatements: 'yes' as unknown as boolean }),
+    ).toThrow(/preparedStatements must be true or false/);
+  });
+});
