@@ -20,6 +20,7 @@ import { FRAMEWORKS, type Framework } from './config';
 import { renderMarkdown } from './report/markdown';
 import { renderSvg } from './report/svg';
 import { type BenchOptions, type BenchResult, runBenchmark } from './runner/bench';
+import { staleBuilds } from './runner/build-check';
 import { gateRefusal } from './runner/gate';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -118,6 +119,14 @@ async function main(): Promise<void> {
   const run = options(process.argv.slice(2));
   const { bench, out, render } = run;
   refuseBusyMachine(run);
+  const stale = render ? [] : staleBuilds(resolve(BENCH_DIR, '..', 'packages'));
+  if (stale.length > 0) {
+    process.stderr.write(
+      `bench: not started: the servers run the compiled packages, and ${stale.join(', ')} ` +
+        'must be built first: pnpm exec turbo run build --filter=./packages/*\n',
+    );
+    process.exit(2);
+  }
   // --render: the tables and chart again from a run's JSON (after editing results/notes.md).
   const result = render
     ? (JSON.parse(await readFile(render, 'utf8')) as BenchResult)

@@ -103,7 +103,8 @@ function start(
   const [command, ...args] = core === null ? node : ['taskset', '-c', String(core), ...node];
   return spawn(command as string, args, {
     cwd: BENCH_DIR,
-    env: { ...process.env, TSX_TSCONFIG_PATH: `${BENCH_DIR}tsconfig.json`, ...env },
+    // No `paths` for the servers: Portcullis from its compiled `dist`, as an app runs it.
+    env: { ...process.env, TSX_TSCONFIG_PATH: `${BENCH_DIR}tsconfig.servers.json`, ...env },
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     // A session of its own: with autogroup scheduling, Linux shares a core between sessions,
     // and splits one session's share across the cores its processes use. In the runner's

@@ -41,4 +41,41 @@ describe('withDeadline', () => {
       message: 'MongoDB did not answer within 20 ms',
     });
   });
+
+  const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+  test('waits at least its bound, and calls that start together share a timer', async () => {
+    const before = timers();
+    const never = new Promise<never>(() => undefined);
+    const started = Date.now();
+    const calls = Array.from({ length: 100 }, () =>
+      withDeadline(never, 40, 'Redis').then(
+        () => 'answered',
+        (error: unknown) => error,
+      ),
+    );
+    expect(timers() - before).toBeLessThanOrEqual(2);
+    const outcomes = await Promise.all(calls);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(40);
+    for (const outcome of outcomes) {
+      expect(outcome).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
+    }
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  test('a call that settles in time is not failed by its neighbours, and leaves no timer', async () => {
+    const before = timers();
+    let answer: (value: string) => void = () => undefined;
+    const late = new Promise<string>((resolve) => {
+      answer = resolve;
+    });
+    const never = new Promise<never>(() => undefined);
+    const failing = withDeadline(never, 30, 'MongoDB').catch((error: unknown) => error);
+    const answered = withDeadline(late, 30, 'MongoDB');
+    answer('ok');
+    expect(await answered).toBe('ok');
+    expect(await failing).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
+    expect(await withDeadline(Promise.resolve(1), 30, 'MongoDB')).toBe(1);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
 });

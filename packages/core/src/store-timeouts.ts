@@ -45,10 +45,75 @@ export function timeoutOption(
   return resolved;
 }
 
+/** How many time slices a deadline window is cut into: a call fails within 1/8 past its bound. */
+const SLICES = 8;
+
+/** The calls that started in one slice of time; they all fail together, when the last may. */
+interface Slice {
+  readonly closesAt: number;
+  readonly waiting: Set<() => void>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
 /**
- * Waits for `work` at most `timeoutMs`, then fails with SERVICE_UNAVAILABLE (503): the bound a
- * store puts on a server that accepted a call and stopped answering, whatever its client's own
- * options. The call itself is not cancelled; a late answer or error is ignored.
+ * The deadlines of every call bounded by one `timeoutMs`: one timer per slice of time with
+ * calls still waiting, instead of a timer per call (a timer per Redis command was a measurable
+ * share of a session check; docs/performance.md#store-call-deadlines). A call that started in
+ * a slice fails when the slice closes plus `timeoutMs`: after at least `timeoutMs`, at most
+ * `timeoutMs / 8` later. A slice's timer is cleared as soon as no call in it waits, so an idle
+ * process is never kept alive by a deadline.
+ */
+class Deadlines {
+  readonly #timeoutMs: number;
+  readonly #sliceMs: number;
+  #current: Slice | undefined;
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+    this.#sliceMs = Math.max(1, timeoutMs / SLICES);
+  }
+
+  /** Starts waiting; `expire` runs unless `leave` is called first. */
+  enter(expire: () => void): Slice {
+    const now = Date.now();
+    let slice = this.#current;
+    if (slice === undefined || now >= slice.closesAt) {
+      slice = { closesAt: now + this.#sliceMs, waiting: new Set(), timer: undefined };
+      this.#current = slice;
+    }
+    slice.waiting.add(expire);
+    if (slice.timer === undefined) {
+      const armed = slice;
+      armed.timer = setTimeout(
+        () => {
+          armed.timer = undefined;
+          const expired = [...armed.waiting];
+          armed.waiting.clear();
+          for (const fail of expired) fail();
+        },
+        Math.min(armed.closesAt + this.#timeoutMs - now, MAX_TIMEOUT_MS),
+      );
+    }
+    return slice;
+  }
+
+  /** Stops waiting: the call settled. */
+  leave(slice: Slice, expire: () => void): void {
+    slice.waiting.delete(expire);
+    if (slice.waiting.size === 0 && slice.timer !== undefined) {
+      clearTimeout(slice.timer);
+      slice.timer = undefined;
+    }
+  }
+}
+
+const deadlines = new Map<number, Deadlines>();
+
+/**
+ * Waits for `work` at most `timeoutMs` (up to an eighth more), then fails with
+ * SERVICE_UNAVAILABLE (503): the bound a store puts on a server that accepted a call and stopped
+ * answering, whatever its client's own options. The call itself is not cancelled; a late answer
+ * or error is ignored.
  *
  * @example
  * ```ts
@@ -56,21 +121,28 @@ export function timeoutOption(
  * // no answer within 5 s: SERVICE_UNAVAILABLE, "Redis did not answer within 5000 ms"
  * ```
  */
-export async function withDeadline<T>(
-  work: Promise<T>,
-  timeoutMs: number,
-  server: string,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+export function withDeadline<T>(work: Promise<T>, timeoutMs: number, server: string): Promise<T> {
+  let bound = deadlines.get(timeoutMs);
+  if (bound === undefined) {
+    bound = new Deadlines(timeoutMs);
+    deadlines.set(timeoutMs, bound);
+  }
+  const waits = bound;
+  return new Promise<T>((resolve, reject) => {
+    const expire = () => {
       const message = `${server} did not answer within ${timeoutMs} ms`;
       reject(new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, message));
-    }, timeoutMs);
+    };
+    const slice = waits.enter(expire);
+    work.then(
+      (value) => {
+        waits.leave(slice, expire);
+        resolve(value);
+      },
+      (error: unknown) => {
+        waits.leave(slice, expire);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
