@@ -35,6 +35,10 @@ const ABSOLUTE_FORM_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i;
  * router and Express do.
  */
 function pathBelow(target: string, prefix: string): string {
+  // The usual target: origin-form, no query, no fragment.
+  if (target.charCodeAt(0) === 47 && !target.includes('?') && !target.includes('#')) {
+    return target.slice(prefix.length);
+  }
   const end = target.search(QUERY_OR_FRAGMENT);
   const path = end === -1 ? target : target.slice(0, end);
   // An origin-form target (the usual one) starts with `/`: no scheme to strip.

@@ -120,11 +120,28 @@ export function createHandler(mounts: Mounts, options: HandlerOptions = {}): Por
     }
   }
   const routes = compiled.map((c) => c.route);
+  // A path without parameters is found by one lookup, unless an earlier route of the same method
+  // with parameters also matches it (the scan below gives the earlier route; earlier routes win).
+  const exact = new Map<string, RouteMatch>();
+  compiled.forEach((entry, index) => {
+    const { method, fullPath } = entry.route;
+    const key = `${method} ${fullPath}`;
+    if (fullPath.includes('{') || exact.has(key)) return;
+    const shadowed = compiled
+      .slice(0, index)
+      .some(
+        (earlier) =>
+          earlier.route.method === method && matchSegments(earlier.segments, entry.segments),
+      );
+    if (!shadowed) exact.set(key, Object.freeze({ route: entry.route, params: Object.freeze({}) }));
+  });
 
   const match = (method: string, pathname: string): RouteMatch | null => {
-    const actual = splitPath(pathname);
     // Starlette answers HEAD wherever it answers GET (the body is dropped by the server).
     const wanted = method === 'HEAD' ? 'GET' : method;
+    const found = exact.get(`${wanted} ${pathname}`);
+    if (found !== undefined) return found;
+    const actual = splitPath(pathname);
     for (const entry of compiled) {
       if (entry.route.method !== wanted) continue;
       const params = matchSegments(entry.segments, actual);

@@ -30,13 +30,11 @@ export const RETRY_AFTER_SECONDS = 5;
 export function json(
   body: unknown,
   status = 200,
-  headers: [string, string][] = [],
+  headers?: [string, string][],
 ): PortcullisResponse {
-  return {
-    status,
-    headers: [['content-type', 'application/json'], ...headers],
-    body: JSON.stringify(body),
-  };
+  const all: [string, string][] = [['content-type', 'application/json']];
+  if (headers !== undefined) for (const header of headers) all.push(header);
+  return { status, headers: all, body: JSON.stringify(body) };
 }
 
 /** A response without a body (204 and friends). */
