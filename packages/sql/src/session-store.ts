@@ -27,7 +27,7 @@ import {
   usableKey,
   usableMaxAge,
 } from './internal/session-rows';
-import { toSqlTimestamp } from './internal/timestamp';
+import { lastStampCache, toSqlTimestamp } from './internal/timestamp';
 import { type SqlUserReader, userReaderOf } from './internal/user-readers';
 import type { PortcullisDatabase, SqlSchemaOptions } from './schema';
 import { asPortcullisDb, resolveSchema } from './schema';
@@ -133,6 +133,10 @@ export function createSqlSessionStore<DB>(
   // zone and better-sqlite3 cannot bind one: both get UTC text.
   const stamp = (date: Date): string | Date =>
     dialect === 'postgres' ? date : toSqlTimestamp(date);
+  // The per-request reads bind instants as text: ISO 8601 in UTC on PostgreSQL (the columns are
+  // timestamptz), formatted once per millisecond instead of by the driver on every call.
+  const readStamp = (date: Date): string =>
+    dialect === 'postgres' ? date.toISOString() : toSqlTimestamp(date);
   // mysql2 reads DATETIME into a Date in the client's time zone; as text it is read as UTC.
   const timestamps = SESSION_TIMESTAMPS.map((name) =>
     dialect === 'mysql'
@@ -167,7 +171,8 @@ export function createSqlSessionStore<DB>(
       .where(liveAt(slot(1)))
       .where('created_at', '>=', slot(2)),
   );
-  const byKeyRead = readByKey(byKey, byKeySince, stamp);
+  const byKeyRead = readByKey(byKey, byKeySince, readStamp);
+  const idNow = lastStampCache(readStamp);
   const toRecord = sessionRecordMapper(codec, adoptedBackend);
 
   async function guard<T>(work: () => Promise<T>): Promise<T> {
@@ -281,7 +286,7 @@ export function createSqlSessionStore<DB>(
     get(id: string): Promise<SessionRecord | null> {
       if (!usableId(id)) return Promise.resolve(null);
       return guard(async () => {
-        const [row] = (await byId([id, stamp(new Date())])).rows;
+        const [row] = (await byId([id, idNow(new Date())])).rows;
         return row === undefined ? null : toRecord(row, id);
       });
     },
@@ -365,6 +370,6 @@ export function createSqlSessionStore<DB>(
     purgeExpired,
     ...(reader === undefined
       ? {}
-      : joinedReads(reader, { db, table, dialect, stamp, guard, record })),
+      : joinedReads(reader, { db, table, dialect, stamp: readStamp, guard, record })),
   });
 }

@@ -11,6 +11,7 @@ import {
   usableKey,
   usableMaxAge,
 } from './internal/session-rows';
+import { lastStampCache } from './internal/timestamp';
 import type { SqlUserReader } from './internal/user-readers';
 import type { PortcullisDatabase } from './schema';
 
@@ -23,8 +24,8 @@ export interface JoinedReadContext {
   /** The access-token table's name. */
   readonly table: string;
   readonly dialect: SqlDialectName;
-  /** A date as the dialect's driver binds it. */
-  stamp(date: Date): string | Date;
+  /** A date as the reads bind it (docs/performance.md#postgresql-prepared-reads). */
+  stamp(date: Date): string;
   /** Runs a read, its driver errors mapped as the store's. */
   guard<T>(work: () => Promise<T>): Promise<T>;
   /** A row as the store's record (a FastAPI Users row gets its id); null when unreadable. */
@@ -44,13 +45,13 @@ export interface JoinedReads {
 export function readByKey<R>(
   byKey: CompiledRun<R>,
   byKeySince: CompiledRun<R>,
-  stamp: (date: Date) => string | Date,
+  stamp: (date: Date) => string,
 ): (tokenKey: string, maxAge: Date | undefined) => Promise<QueryResult<R>> {
+  const now = lastStampCache(stamp);
+  const since = lastStampCache(stamp);
   return (tokenKey, maxAge) => {
-    const now = stamp(new Date());
-    return maxAge === undefined
-      ? byKey([tokenKey, now])
-      : byKeySince([tokenKey, now, stamp(maxAge)]);
+    const at = now(new Date());
+    return maxAge === undefined ? byKey([tokenKey, at]) : byKeySince([tokenKey, at, since(maxAge)]);
   };
 }
 
@@ -93,6 +94,7 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
   );
   const byId = compileOnce(asDb, () => select(sql`${own('id')} = ${slot(0)}`));
   const byKeyRead = readByKey(byKey, byKeySince, stamp);
+  const idNow = lastStampCache(stamp);
 
   async function answer(rows: readonly Record<string, unknown>[]): Promise<SessionWithUser | null> {
     const row = rows[0];
@@ -113,7 +115,7 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
     },
     getByIdWithUser(id) {
       if (!usableId(id)) return Promise.resolve(null);
-      return guard(async () => answer((await byId([id, stamp(new Date())])).rows));
+      return guard(async () => answer((await byId([id, idNow(new Date())])).rows));
     },
   };
 }

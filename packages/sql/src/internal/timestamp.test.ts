@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromSqlTimestamp, toSqlTimestamp } from './timestamp';
+import { fromSqlTimestamp, lastStampCache, toSqlTimestamp } from './timestamp';
 
 describe('SQLite timestamps', () => {
   it('writes UTC in SQLAlchemy layout with microsecond width', () => {
@@ -9,17 +9,25 @@ describe('SQLite timestamps', () => {
     );
   });
 
-  it('gives each instant its own text when calls alternate, and refuses an invalid date', () => {
+  it('lastStampCache formats each new instant, and refuses an invalid date every time', () => {
+    const formatted: string[] = [];
+    const stamp = lastStampCache((date: Date) => {
+      const text = toSqlTimestamp(date);
+      formatted.push(text);
+      return text;
+    });
     const a = new Date('2024-05-01T12:34:56.789Z');
     const b = new Date('2024-05-01T12:34:56.790Z');
-    expect([a, a, b, a, b].map(toSqlTimestamp)).toEqual([
+    expect([a, a, b, new Date(a), b].map(stamp)).toEqual([
       '2024-05-01 12:34:56.789000',
       '2024-05-01 12:34:56.789000',
       '2024-05-01 12:34:56.790000',
       '2024-05-01 12:34:56.789000',
       '2024-05-01 12:34:56.790000',
     ]);
-    expect(() => toSqlTimestamp(new Date(Number.NaN))).toThrow(RangeError);
+    expect(formatted).toHaveLength(4);
+    expect(() => stamp(new Date(Number.NaN))).toThrow(RangeError);
+    expect(() => stamp(new Date(Number.NaN))).toThrow(RangeError);
   });
 
   it('round-trips a Date', () => {

@@ -5,18 +5,34 @@
  * uses the index. JavaScript dates have millisecond precision; the last three digits are 0.
  */
 export function toSqlTimestamp(date: Date): string {
-  const time = date.getTime();
-  // Every session check stamps "now": requests within the same millisecond share the text.
-  if (time === lastTime) return lastText;
-  // toISOString() is always UTC (and throws on an invalid date): 2024-05-01T12:34:56.789Z
-  const text = `${date.toISOString().slice(0, 23).replace('T', ' ')}000`;
-  lastTime = time;
-  lastText = text;
-  return text;
+  // toISOString() is always UTC: 2024-05-01T12:34:56.789Z
+  return `${date.toISOString().slice(0, 23).replace('T', ' ')}000`;
 }
 
-let lastTime = Number.NaN;
-let lastText = '';
+/**
+ * `format` with a memory of its last instant: a session check stamps "now" (and its oldest
+ * accepted creation time) on every request, and requests within the same millisecond share the
+ * text. Give each kind of instant its own cache, or they evict each other on every call.
+ *
+ * @example
+ * ```ts
+ * const now = lastStampCache(toSqlTimestamp);
+ * now(new Date()); // formatted once per millisecond
+ * ```
+ */
+export function lastStampCache<T>(format: (date: Date) => T): (date: Date) => T {
+  let lastTime = Number.NaN;
+  let last: T | undefined;
+  return (date) => {
+    const time = date.getTime();
+    if (time !== lastTime || last === undefined) {
+      // An invalid date has a NaN time: never remembered, so `format` refuses it every time.
+      last = format(date);
+      lastTime = time;
+    }
+    return last;
+  };
+}
 
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
