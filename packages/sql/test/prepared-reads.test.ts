@@ -124,6 +124,28 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
     }
   });
 
+  test('a read whose prepared statement the session lost runs again unnamed', async () => {
+    const { db, users } = storesOn();
+    try {
+      expect((await users.get(userId))?.email).toBe('prepared@example.com');
+      const { rows } = await sql<{
+        name: string;
+      }>`select name from pg_prepared_statements`.execute(db);
+      // Named after the text, so that no two texts share a name in any process.
+      expect(rows.map((row) => row.name)).toEqual([
+        expect.stringMatching(/^portcullis_read_[0-9a-f]{32}$/),
+      ]);
+      // node-postgres still believes the statement is there: PostgreSQL answers 26000.
+      await sql`deallocate all`.execute(db);
+      for (let i = 0; i < 2; i++) {
+        expect((await users.get(userId))?.email).toBe('prepared@example.com');
+      }
+      expect(await preparedTexts(db)).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   test('preparedStatements must be a boolean', () => {
     expect(() =>
       openPostgres(database.url, { preparedStatements: 'yes' as unknown as boolean }),

@@ -36,12 +36,19 @@ const isReadTimeout = (error: unknown): boolean =>
   error instanceof Error && error.message === READ_TIMEOUT;
 
 /**
- * PostgreSQL's answer when a prepared statement's result columns changed under it ("cached plan
- * must not change result type"), e.g. `select *` after a migration added a column while the app
- * ran. The statement did nothing; run as an unnamed statement, it works.
+ * PostgreSQL's answers when a prepared statement cannot run as prepared, though the same text
+ * unnamed can; the statement did nothing:
+ * - 0A000 "cached plan must not change result type": its result columns changed under it, e.g.
+ *   `select *` after a migration added a column while the app ran;
+ * - 26000 "prepared statement … does not exist": the session lost it (`DISCARD ALL`, or a
+ *   pooler in transaction mode that moved the connection to another server session);
+ * - 42P05 "prepared statement … already exists": the same, the other way round.
  */
-const isStalePlan = (error: unknown): boolean =>
-  (error as { code?: unknown } | null)?.code === '0A000';
+const STALE_PLAN = new Set(['0A000', '26000', '42P05']);
+const isStalePlan = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && STALE_PLAN.has(code);
+};
 
 /**
  * Wraps `openPostgres`'s node-postgres pool, one wrapper per client so that Kysely's
@@ -54,9 +61,9 @@ const isStalePlan = (error: unknown): boolean =>
  *   such as Kysely's ROLLBACK, fail at once instead of waiting out their own timeout) and
  *   released as broken, and the pool opens a fresh one when it needs one.
  * - With `prepareReads`, the stores' per-request reads run as named prepared statements: the
- *   server parses and plans each once per connection instead of on every request. A read whose
- *   prepared plan went stale (its table changed shape) is run unnamed on that connection from
- *   then on.
+ *   server parses and plans each once per connection instead of on every request. A read that
+ *   cannot run as prepared (its table changed shape, the session lost the statement) is run
+ *   again unnamed, and unnamed on that connection from then on.
  */
 export function wrapPostgresPool(pool: RawPool, options: PoolWrapOptions): PostgresPool {
   const wrappers = new WeakMap<RawClient, PostgresPoolClient>();
