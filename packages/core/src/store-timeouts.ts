@@ -109,6 +109,16 @@ class Deadlines {
 
 const deadlines = new Map<number, Deadlines>();
 
+/** The deadlines of every call bounded by `timeoutMs`, made on first use. */
+function deadlinesOf(timeoutMs: number): Deadlines {
+  let bound = deadlines.get(timeoutMs);
+  if (bound === undefined) {
+    bound = new Deadlines(timeoutMs);
+    deadlines.set(timeoutMs, bound);
+  }
+  return bound;
+}
+
 /**
  * Waits for `work` at most `timeoutMs` (up to an eighth more), then fails with
  * SERVICE_UNAVAILABLE (503): the bound a store puts on a server that accepted a call and stopped
@@ -122,12 +132,7 @@ const deadlines = new Map<number, Deadlines>();
  * ```
  */
 export function withDeadline<T>(work: Promise<T>, timeoutMs: number, server: string): Promise<T> {
-  let bound = deadlines.get(timeoutMs);
-  if (bound === undefined) {
-    bound = new Deadlines(timeoutMs);
-    deadlines.set(timeoutMs, bound);
-  }
-  const waits = bound;
+  const waits = deadlinesOf(timeoutMs);
   return new Promise<T>((resolve, reject) => {
     const expire = () => {
       const message = `${server} did not answer within ${timeoutMs} ms`;

@@ -27,11 +27,11 @@ import {
   usableKey,
   usableMaxAge,
 } from './internal/session-rows';
-import { lastStampCache, toSqlTimestamp } from './internal/timestamp';
+import { toSqlTimestamp } from './internal/timestamp';
 import { type SqlUserReader, userReaderOf } from './internal/user-readers';
 import type { PortcullisDatabase, SqlSchemaOptions } from './schema';
 import { asPortcullisDb, resolveSchema } from './schema';
-import { joinedReads, readByKey } from './session-with-user';
+import { joinedReads, readById, readByKey } from './session-with-user';
 
 export interface SqlSessionStoreOptions extends SqlSchemaOptions {
   /**
@@ -172,7 +172,7 @@ export function createSqlSessionStore<DB>(
       .where('created_at', '>=', slot(2)),
   );
   const byKeyRead = readByKey(byKey, byKeySince, readStamp);
-  const idNow = lastStampCache(readStamp);
+  const byIdRead = readById(byId, readStamp);
   const toRecord = sessionRecordMapper(codec, adoptedBackend);
 
   async function guard<T>(work: () => Promise<T>): Promise<T> {
@@ -286,7 +286,7 @@ export function createSqlSessionStore<DB>(
     get(id: string): Promise<SessionRecord | null> {
       if (!usableId(id)) return Promise.resolve(null);
       return guard(async () => {
-        const [row] = (await byId([id, idNow(new Date())])).rows;
+        const [row] = (await byIdRead(id)).rows;
         return row === undefined ? null : toRecord(row, id);
       });
     },

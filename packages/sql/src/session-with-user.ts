@@ -55,6 +55,15 @@ export function readByKey<R>(
   };
 }
 
+/** A read by session id (values 0 the id, 1 now), as one function of the id. */
+export function readById<R>(
+  byId: CompiledRun<R>,
+  stamp: (date: Date) => string,
+): (id: string) => Promise<QueryResult<R>> {
+  const now = lastStampCache(stamp);
+  return (id) => byId([id, now(new Date())]);
+}
+
 /**
  * The live session of a token key, or of a session id, and its user in one statement, each
  * compiled once per store (`compileOnce`): the session's columns under their own names, the
@@ -92,9 +101,11 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
         SessionRow & Record<string, unknown>
       >`${select(sql`${own('token')} = ${slot(0)}`)}${since}`,
   );
-  const byId = compileOnce(asDb, () => select(sql`${own('id')} = ${slot(0)}`));
+  const byIdRead = readById(
+    compileOnce(asDb, () => select(sql`${own('id')} = ${slot(0)}`)),
+    stamp,
+  );
   const byKeyRead = readByKey(byKey, byKeySince, stamp);
-  const idNow = lastStampCache(stamp);
 
   async function answer(rows: readonly Record<string, unknown>[]): Promise<SessionWithUser | null> {
     const row = rows[0];
@@ -115,7 +126,7 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
     },
     getByIdWithUser(id) {
       if (!usableId(id)) return Promise.resolve(null);
-      return guard(async () => answer((await byId([id, idNow(new Date())])).rows));
+      return guard(async () => answer((await byIdRead(id)).rows));
     },
   };
 }

@@ -71,7 +71,7 @@ export function wrapPostgresPool(pool: RawPool, options: PoolWrapOptions): Postg
     let wrapper = wrappers.get(raw);
     if (wrapper !== undefined) return wrapper;
     let broken = false;
-    /** Reads whose prepared plan went stale on this connection. */
+    /** Reads that could not run as prepared on this connection: run unnamed from then on. */
     let stale: Set<string> | undefined;
     const onError = (error: unknown): never => {
       if (isReadTimeout(error) && !broken) {

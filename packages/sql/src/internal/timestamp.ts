@@ -22,11 +22,12 @@ export function toSqlTimestamp(date: Date): string {
  */
 export function lastStampCache<T>(format: (date: Date) => T): (date: Date) => T {
   let lastTime = Number.NaN;
-  let last: T | undefined;
+  let last: T;
   return (date) => {
     const time = date.getTime();
-    if (time !== lastTime || last === undefined) {
-      // An invalid date has a NaN time: never remembered, so `format` refuses it every time.
+    // NaN equals nothing: the first call formats, and an invalid date (a NaN time) is never
+    // taken for the last one, so `format` refuses it every time.
+    if (time !== lastTime) {
       last = format(date);
       lastTime = time;
     }
