@@ -1,11 +1,8 @@
 import type { JWK, JWTPayload } from 'jose';
-// jose's subpath entries, not its index: the index loads every module of jose (46), these
-// load the 19 core uses, a measurable share of importing core (docs/performance.md).
+// jose's subpath entries, not its index: the index loads every module of jose (46). Only what
+// the synchronous HMAC path needs is imported with core (its errors here, the decoders in
+// ./internal/hmac-jws.ts); the rest loads on first use (`loadJose`, docs/performance.md#imports).
 import * as errors from 'jose/errors';
-import { SignJWT } from 'jose/jwt/sign';
-import { jwtVerify } from 'jose/jwt/verify';
-import { exportJWK } from 'jose/key/export';
-import { importJWK, importPKCS8, importSPKI } from 'jose/key/import';
 import { ErrorCode, isPortcullisError, PortcullisError } from './errors';
 import { createHmacSigner, createHmacVerifier, type HmacVerifier } from './internal/hmac-jws';
 import { createSyncHmac } from './internal/sync-hmac';
@@ -165,6 +162,22 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/**
+ * jose's signing, verification and key modules, loaded on the first call that needs them: an
+ * asymmetric key, a runtime without a synchronous HMAC, or a token the fast path leaves to jose.
+ * The usual codec (HS* on Node) never loads them, and they were most of core's import cost.
+ */
+const loadJose = once(async () => {
+  const [{ SignJWT }, { jwtVerify }, { exportJWK }, { importJWK, importPKCS8, importSPKI }] =
+    await Promise.all([
+      import('jose/jwt/sign'),
+      import('jose/jwt/verify'),
+      import('jose/key/export'),
+      import('jose/key/import'),
+    ]);
+  return { SignJWT, jwtVerify, exportJWK, importJWK, importPKCS8, importSPKI };
+});
+
 interface KeyLoaders {
   signKey: () => Promise<CryptoKey>;
   verifyKey: () => Promise<CryptoKey>;
@@ -207,6 +220,7 @@ function hmacKeys(hash: string, options: JwtCodecOptions): KeyLoaders {
 }
 
 async function derivePublicKey(privateKey: CryptoKey, algorithm: string): Promise<CryptoKey> {
+  const { exportJWK, importJWK } = await loadJose();
   const jwk = await exportJWK(privateKey);
   const publicJwk: JWK = {};
   for (const member of PUBLIC_JWK_MEMBERS) {
@@ -236,16 +250,16 @@ function asymmetricKeys(algorithm: string, options: JwtCodecOptions): KeyLoaders
   }
 
   const signKey = once(async () =>
-    typeof secret === 'string' ? importPKCS8(secret, algorithm) : secret,
+    typeof secret === 'string' ? (await loadJose()).importPKCS8(secret, algorithm) : secret,
   );
   const verifyKey = once(async () => {
-    if (typeof publicKey === 'string') return importSPKI(publicKey, algorithm);
+    if (typeof publicKey === 'string') return (await loadJose()).importSPKI(publicKey, algorithm);
     if (publicKey !== undefined) return publicKey;
     // Upstream verifies with `public_key or secret`; Web Crypto cannot verify with a private key,
     // so the public half is derived instead (once; the extractable copy is dropped right away).
     const extractable =
       typeof secret === 'string'
-        ? await importPKCS8(secret, algorithm, { extractable: true })
+        ? await (await loadJose()).importPKCS8(secret, algorithm, { extractable: true })
         : secret;
     return derivePublicKey(extractable, algorithm);
   });
@@ -304,6 +318,7 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
         payload.exp = Math.floor(Date.now() / 1000 + lifetimeSeconds);
       }
       if (fastSign) return fastSign(payload);
+      const { SignJWT } = await loadJose();
       return new SignJWT(payload)
         .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
         .sign(await signKey());
@@ -335,6 +350,7 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
       if (payload === undefined) {
         // Outside the try: a key that fails to import is a configuration error, not a bad token.
         const key = await verifyKey();
+        const { jwtVerify } = await loadJose();
         try {
           ({ payload } = await jwtVerify(token, key, { algorithms, audience: accepted }));
         } catch (error) {
