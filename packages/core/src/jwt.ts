@@ -1,7 +1,7 @@
 import type { JWK, JWTPayload } from 'jose';
 // jose's subpath entries, not its index: the index loads every module of jose (46). Only what
 // the synchronous HMAC path needs is imported with core (its errors here, the decoders in
-// ./internal/hmac-jws.ts); the rest loads on first use (`loadJose`, docs/performance.md#imports).
+// ./internal/hmac-jws.ts); the rest loads on first use (`loadJose`, docs/performance.md#import-cost).
 import * as errors from 'jose/errors';
 import { ErrorCode, isPortcullisError, PortcullisError } from './errors';
 import { createHmacSigner, createHmacVerifier, type HmacVerifier } from './internal/hmac-jws';
@@ -165,7 +165,7 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 /**
  * jose's signing, verification and key modules, loaded on the first call that needs them: an
  * asymmetric key, a runtime without a synchronous HMAC, or a token the fast path leaves to jose.
- * The usual codec (HS* on Node) never loads them, and they were most of core's import cost.
+ * The usual codec (HS* on Node) never loads them; they were about a quarter of importing core.
  */
 const loadJose = once(async () => {
   const [{ SignJWT }, { jwtVerify }, { exportJWK }, { importJWK, importPKCS8, importSPKI }] =
