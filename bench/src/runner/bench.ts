@@ -141,7 +141,7 @@ async function measure(
     scenario.stack,
     fixture,
     pinning.server,
-    options.cpuProfileDir,
+    options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {},
   );
   try {
     const config = scenario.load(fixture, server.origin);

@@ -98,8 +98,9 @@ function start(
   core: number | null,
   env: Record<string, string>,
   nodeFlags: readonly string[] = [],
+  prefix: readonly string[] = [],
 ): ChildProcess {
-  const node = [process.execPath, ...nodeFlags, '--import', 'tsx/esm', file];
+  const node = [...prefix, process.execPath, ...nodeFlags, '--import', 'tsx/esm', file];
   const [command, ...args] = core === null ? node : ['taskset', '-c', String(core), ...node];
   return spawn(command as string, args, {
     cwd: BENCH_DIR,
@@ -175,40 +176,55 @@ const isType =
 
 export interface RunningServer {
   origin: string;
+  /** The server's process id (valgrind's, when started under it: the same process). */
+  pid: number;
   /** Starts counting the server's CPU time (and its event-loop delay, when asked). */
   startMeasuring(loopDelay: boolean): void;
   stopMeasuring(): Promise<MeasuredMessage>;
   stop(): Promise<void>;
 }
 
-/**
- * Starts a server for the scenario; with `cpuProfileDir`, under `node --cpu-prof` (the profile
- * is written there when the server stops).
- */
+/** How a server is started besides the scenario: profiled, or under another program. */
+export interface ServerLaunch {
+  /** Runs the server under `node --cpu-prof`: the profile is written there when it stops. */
+  cpuProfileDir?: string;
+  /** A command the server runs under, e.g. `['valgrind', '--tool=callgrind']`. */
+  prefix?: readonly string[];
+  /** More flags for node, e.g. `--perf-basic-prof`. */
+  nodeFlags?: readonly string[];
+  /** How long it may take to say it is listening. Default 60 s. */
+  readyTimeoutMs?: number;
+}
+
+/** Starts a server for the scenario. */
 export async function startServer(
   framework: Framework,
   stack: Stack,
   fixture: Fixture,
   core: number | null,
-  cpuProfileDir?: string,
+  launch: ServerLaunch = {},
 ): Promise<RunningServer> {
+  const { cpuProfileDir, prefix = [], nodeFlags = [], readyTimeoutMs = 60_000 } = launch;
   // A folder per server: the main thread and tsx's loader thread each write a profile.
   const flags = cpuProfileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}/${framework}-${stack}-${Date.now()}`]
     : [];
+  flags.push(...nodeFlags);
   const env = {
     BENCH_FRAMEWORK: framework,
     BENCH_STACK: stack,
     // The refresh tokens are the load generator's, and an environment string has a size limit.
     BENCH_FIXTURE: JSON.stringify({ ...fixture, refreshTokens: [] }),
   };
-  const child = start(SERVER, core, env, flags);
+  const child = start(SERVER, core, env, flags, prefix);
   const stderr = captureStderr(child);
   try {
     const what = `server ${framework}/${stack}`;
-    const ready = await nextMessage(child, isType<ReadyMessage>('ready'), what, 60_000, stderr);
+    const isReady = isType<ReadyMessage>('ready');
+    const ready = await nextMessage(child, isReady, what, readyTimeoutMs, stderr);
     return {
       origin: `http://127.0.0.1:${ready.port}`,
+      pid: child.pid as number,
       startMeasuring: (loopDelay) => child.send({ type: 'measure-start', loopDelay }),
       stopMeasuring() {
         const isMeasured = isType<MeasuredMessage>('measured');
