@@ -95,6 +95,10 @@ describe('verified-token cache', () => {
     const [header, payload] = token.split('.');
     const forged = `${header}.${payload}.${'A'.repeat(43)}`;
     expect((await rejection(codec.verify(forged, AUD))).code).toBe('TOKEN_INVALID');
+    // The remembered token's signature on other claims: the cache finds it by that signature's
+    // tail, and must still check it, since the whole token differs.
+    const altered = `${header}.${Buffer.from('{"sub":"1","aud":["portcullis:auth"]}').toString('base64url')}.${token.split('.')[2]}`;
+    expect((await rejection(codec.verify(altered, AUD))).code).toBe('TOKEN_INVALID');
     const other = createJwtCodec({ secret: 'another-secret-another-secret-1234' });
     const foreign = await other.sign({ sub: '42', aud: [AUD] }, 60);
     expect((await rejection(codec.verify(foreign, AUD))).code).toBe('TOKEN_INVALID');

@@ -112,10 +112,17 @@ export class UserManager<U extends User = User> extends UserManagerEvents<U> {
     return user;
   }
 
-  /** Like `get`, but null instead of an error. */
-  async findById(id: string): Promise<U | null> {
-    const parsed = this.users.parseId(id);
-    return parsed === null ? null : this.users.get(parsed);
+  /**
+   * Like `get`, but null instead of an error. Not `async`: every guarded request comes through
+   * here, and the store's promise is returned as it is, without wrapping it in another.
+   */
+  findById(id: string): Promise<U | null> {
+    try {
+      const parsed = this.users.parseId(id);
+      return parsed === null ? Promise.resolve(null) : this.users.get(parsed);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Case-insensitive lookup (the store's job; docs/contract/behaviour.md#stores). Throws USER_NOT_EXISTS. */

@@ -12,6 +12,9 @@ describe('parseUuid', () => {
     'urn:uuid:6fa459ea-ee8a-3ca4-894e-db77e160355e',
     '{urn:uuid:6FA459EAEE8A3CA4894EDB77E160355E}',
     'uuid:6fa459ea-ee8a-3ca4-894e-db77e160355e',
+    // 36 characters, as the canonical form, with the hyphens elsewhere: Python drops them all.
+    '6fa459eaee8a-3ca4-894e-db77-e160355e',
+    '6FA459EA-EE8A-3CA4-894E-DB77E160355e',
   ])('accepts %s as Python uuid.UUID() does, canonicalised', (input) => {
     expect(parseUuid(input)).toBe(CANONICAL);
   });

@@ -17,6 +17,8 @@ export interface IdCodec {
 // Longer inputs are never ids; bail out before any string work on attacker-sized values.
 const MAX_UUID_INPUT = 64;
 const HEX32 = /^[0-9a-fA-F]{32}$/;
+/** The form ids are stored, signed into tokens and sent back in: nothing to rewrite. */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Parses a UUID the way Python's `uuid.UUID(hex)` does (CPython `uuid.py`): drop `urn:` and
@@ -33,6 +35,9 @@ const HEX32 = /^[0-9a-fA-F]{32}$/;
  * ```
  */
 export function parseUuid(value: string): string | null {
+  // Every guarded request parses its user's id two or three times (token, lookup, row), almost
+  // always in canonical form: one test instead of five rewrites (docs/performance.md).
+  if (value.length === 36 && CANONICAL_UUID.test(value)) return value;
   if (value.length > MAX_UUID_INPUT) return null;
   const hex = value
     .replaceAll('urn:', '')

@@ -40,14 +40,15 @@ export async function resolveCurrentUser<U extends User>(
   headers: CredentialHeaders,
   options: CurrentUserOptions,
 ): Promise<AuthResult<U>> {
-  let found: { user: U; token: string; backend: AuthenticationBackend<U> } | null = null;
+  // The answer itself: built once, returned as is (no copy on the hot path).
+  let found: { ok: true; user: U; token: string; backend: AuthenticationBackend<U> } | null = null;
   for (const backend of backends) {
     if (options.backends && !options.backends.includes(backend.name)) continue;
     const token = backend.transport.readToken(headers);
     if (token === null) continue;
     const user = await backend.strategy.readToken(token, users);
     if (user) {
-      found = { user, token, backend };
+      found = { ok: true, user, token, backend };
       break;
     }
   }
@@ -59,7 +60,7 @@ export async function resolveCurrentUser<U extends User>(
   ) {
     status = 403;
   }
-  if (status === null && found) return { ok: true, ...found };
+  if (status === null && found) return found;
   if (options.optional) return { ok: true, user: null, token: null, backend: null };
   return { ok: false, status: status ?? 401 };
 }

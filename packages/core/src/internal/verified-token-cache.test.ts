@@ -38,6 +38,24 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('t49')?.claims.sub).toBe('49');
   });
 
+  it('answers only for the whole token, though it looks tokens up by their tail', () => {
+    const cache = new VerifiedTokenCache(4);
+    const tail = 's'.repeat(32);
+    cache.add(`header.payload.${tail}`, claims(1));
+    expect(cache.get(`header.payload.${tail}`)?.claims.sub).toBe('1');
+    // Another token with the same signature tail: a miss, and deleting it leaves the first.
+    expect(cache.get(`header.other.${tail}`)).toBeUndefined();
+    cache.delete(`header.other.${tail}`);
+    expect(cache.get(`header.payload.${tail}`)?.claims.sub).toBe('1');
+    // Stored, it takes the slot over: one entry per tail, never two answers for one lookup.
+    cache.add(`header.other.${tail}`, claims(2));
+    expect(cache.size).toBe(1);
+    expect(cache.get(`header.payload.${tail}`)).toBeUndefined();
+    expect(cache.get(`header.other.${tail}`)?.claims.sub).toBe('2');
+    cache.delete(`header.other.${tail}`);
+    expect(cache.size).toBe(0);
+  });
+
   it('stores nothing with size 0, yet freezes the claims it hands back', () => {
     const cache = new VerifiedTokenCache(0);
     const entry = cache.add('t', { aud: 'a', nested: { x: 1 } });

@@ -9,6 +9,8 @@
 
 /** Claims as they were verified, deep-frozen so no caller can change what the next one sees. */
 export interface VerifiedToken {
+  /** The whole token: a lookup by its tail is a hit only when the whole token is this one. */
+  readonly token: string;
   readonly claims: Readonly<Record<string, unknown>>;
   /** The token's audiences (`aud` as a string or an array), checked per use. */
   readonly audiences: readonly string[];
@@ -31,13 +33,25 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /**
- * A bounded map from the full token string to its verified claims, first in, first out. The
+ * A bounded map from a token (by its tail, the whole token compared) to its verified claims,
+ * first in, first out. The
  * insertion order lives in a ring of keys: evicting "the Map's first key" instead would make
  * every eviction walk the deleted slots V8 keeps at the front of the table until it rehashes
  * (about 10 µs per insert at 10 000 entries, measured with the bench's cold path). A hot token
  * pushed out by a flood of new ones is simply verified again once, which keeps a hit free of
  * any bookkeeping (no re-insertion per use).
  */
+/**
+ * Tokens are looked up by their last characters, the end of the signature: hashing the whole
+ * token for the Map was the largest single cost a cache hit added to a guarded request
+ * (docs/performance.md#instruction-counts). 32 base64url characters are 192 bits of the MAC or
+ * signature; a hit still requires the whole token to be equal, so a token sharing the tail of
+ * a remembered one (a forgery that kept its signature) is a miss, and is verified.
+ */
+const KEY_LENGTH = 32;
+const keyOf = (token: string): string =>
+  token.length > KEY_LENGTH ? token.slice(-KEY_LENGTH) : token;
+
 export class VerifiedTokenCache {
   readonly #max: number;
   readonly #entries = new Map<string, VerifiedToken>();
@@ -54,32 +68,37 @@ export class VerifiedTokenCache {
   }
 
   get(token: string): VerifiedToken | undefined {
-    return this.#entries.get(token);
+    const entry = this.#entries.get(keyOf(token));
+    return entry !== undefined && entry.token === token ? entry : undefined;
   }
 
   /** Stores claims that just passed every check; they are frozen in place. */
   add(token: string, claims: Record<string, unknown>): VerifiedToken {
     const { aud, exp } = claims;
     const entry: VerifiedToken = {
+      token,
       claims: deepFreeze(claims),
       audiences: typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter(isString) : [],
       expiresAt: typeof exp === 'number' ? exp : undefined,
     };
     if (this.#max <= 0) return entry;
-    if (!this.#entries.has(token)) {
+    const key = keyOf(token);
+    if (!this.#entries.has(key)) {
       this.#ring ??= new Array<string | undefined>(this.#max);
       // A key deleted early (expired) may still hold its slot; evicting it then is harmless.
       const oldest = this.#ring[this.#next];
       if (oldest !== undefined) this.#entries.delete(oldest);
-      this.#ring[this.#next] = token;
+      this.#ring[this.#next] = key;
       this.#next = (this.#next + 1) % this.#max;
     }
-    this.#entries.set(token, entry);
+    this.#entries.set(key, entry);
     return entry;
   }
 
+  /** Forgets `token`; another token that shares its tail stays. */
   delete(token: string): void {
-    this.#entries.delete(token);
+    const key = keyOf(token);
+    if (this.#entries.get(key)?.token === token) this.#entries.delete(key);
   }
 }
 

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
 import { type Generated, Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { markPreparedRead } from './prepared-reads';
 import { withStatementCache } from './statement-cache';
 
 /** A real in-memory better-sqlite3 database that counts the statements it compiles. */
@@ -61,6 +62,48 @@ describe('withStatementCache', () => {
     expect(cached.prepare(select).all([])).toEqual([{ id: 1, name: 'a' }]);
     database.exec("ALTER TABLE item ADD COLUMN colour TEXT NOT NULL DEFAULT 'red'");
     expect(cached.prepare(select).all([])).toEqual([{ id: 1, name: 'a', colour: 'red' }]);
+  });
+
+  it('runs a marked read naming its columns in array mode, rows still objects by name', () => {
+    const { database } = setup();
+    const toggled: string[] = [];
+    const cached = withStatementCache({
+      close: () => database.close(),
+      prepare: (text) => {
+        const statement = database.prepare(text);
+        const raw = statement.raw.bind(statement);
+        return Object.assign(statement, {
+          raw: (on?: boolean) => {
+            toggled.push(text);
+            return raw(on);
+          },
+        });
+      },
+    });
+    cached.prepare('INSERT INTO item (name) VALUES (?)').run(['a']);
+    cached.prepare('INSERT INTO item (name) VALUES (?)').run(['b']);
+    const select = 'SELECT id, name, id + 1 AS "next" FROM item WHERE id >= ? ORDER BY id';
+    const unmarked = 'SELECT id, name FROM item WHERE id = ?';
+    markPreparedRead(select);
+    const rows = cached.prepare(select).all([1]);
+    expect(rows).toEqual([
+      { id: 1, name: 'a', next: 2 },
+      { id: 2, name: 'b', next: 3 },
+    ]);
+    expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+    expect(cached.prepare(select).all([3])).toEqual([]);
+    expect(cached.prepare(unmarked).all([2])).toEqual([{ id: 2, name: 'b' }]);
+    expect(toggled).toEqual([select]);
+  });
+
+  it('leaves a marked read with `*` in object mode, so it sees a column added later', () => {
+    const { cached, database } = setup();
+    const select = 'SELECT * FROM item WHERE id = ?';
+    markPreparedRead(select);
+    cached.prepare('INSERT INTO item (name) VALUES (?)').run(['a']);
+    expect(cached.prepare(select).all([1])).toEqual([{ id: 1, name: 'a' }]);
+    database.exec("ALTER TABLE item ADD COLUMN colour TEXT NOT NULL DEFAULT 'red'");
+    expect(cached.prepare(select).all([1])).toEqual([{ id: 1, name: 'a', colour: 'red' }]);
   });
 
   it('iterates on a statement of its own, so a cached one can run meanwhile', () => {

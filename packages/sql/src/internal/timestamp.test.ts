@@ -30,6 +30,37 @@ describe('SQLite timestamps', () => {
     expect(() => stamp(new Date(Number.NaN))).toThrow(RangeError);
   });
 
+  it('writes what toISOString gives, for any instant, and its layout outside years 1–9999', () => {
+    const iso = (date: Date): string => `${date.toISOString().slice(0, 23).replace('T', ' ')}000`;
+    const dates = [
+      new Date(0),
+      new Date('0001-01-01T00:00:00.000Z'),
+      new Date('0999-12-31T23:59:59.999Z'),
+      new Date('9999-12-31T23:59:59.999Z'),
+      new Date('+010000-01-01T00:00:00.000Z'),
+      new Date('-000001-06-01T00:00:00.000Z'),
+    ];
+    for (let i = 0; i < 2000; i++) dates.push(new Date(Math.floor(Math.random() * 2 ** 45)));
+    for (const date of dates) expect(toSqlTimestamp(date)).toBe(iso(date));
+  });
+
+  it('reads its own layout as the general pattern does, digits checked', () => {
+    for (let i = 0; i < 2000; i++) {
+      const date = new Date(Math.floor(Math.random() * 253_402_300_799_999));
+      expect(fromSqlTimestamp(toSqlTimestamp(date))?.getTime()).toBe(date.getTime());
+    }
+    // 26 characters, separators in place, a non-digit inside: not a timestamp.
+    expect(fromSqlTimestamp('2024-05-01 12:34:56.78x000')).toBeNull();
+    expect(fromSqlTimestamp('2024-05-01 12:3a:56.789000')).toBeNull();
+    expect(fromSqlTimestamp('2024-05-01T12:34:56.789000')?.toISOString()).toBe(
+      '2024-05-01T12:34:56.789Z',
+    );
+    // Out-of-range fields roll over, as Date.UTC does for the general pattern.
+    expect(fromSqlTimestamp('2024-13-01 00:00:00.000000')?.toISOString()).toBe(
+      '2025-01-01T00:00:00.000Z',
+    );
+  });
+
   it('round-trips a Date', () => {
     const now = new Date();
     expect(fromSqlTimestamp(toSqlTimestamp(now))).toEqual(now);
