@@ -81,7 +81,10 @@ async function count(
       ],
       // With --keep, V8 writes where it put each JIT-compiled function (/tmp/perf-<pid>.map), so
       // the dump's bare addresses can be named (src/tools/instructions-annotate.ts).
-      nodeFlags: keep ? ['--perf-basic-prof'] : [],
+      // (V8 then also opens its log, in the working folder unless told where.)
+      nodeFlags: keep
+        ? ['--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${join(dir, 'v8.log')}`]
+        : [],
       // tsx compiles the server's TypeScript under valgrind.
       readyTimeoutMs: 300_000,
     },
