@@ -33,15 +33,6 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /**
- * A bounded map from a token (by its tail, the whole token compared) to its verified claims,
- * first in, first out. The
- * insertion order lives in a ring of keys: evicting "the Map's first key" instead would make
- * every eviction walk the deleted slots V8 keeps at the front of the table until it rehashes
- * (about 10 µs per insert at 10 000 entries, measured with the bench's cold path). A hot token
- * pushed out by a flood of new ones is simply verified again once, which keeps a hit free of
- * any bookkeeping (no re-insertion per use).
- */
-/**
  * Tokens are looked up by their last characters, the end of the signature: hashing the whole
  * token for the Map was the largest single cost a cache hit added to a guarded request
  * (docs/performance.md#instruction-counts). 32 base64url characters are 192 bits of the MAC or
@@ -52,6 +43,14 @@ const KEY_LENGTH = 32;
 const keyOf = (token: string): string =>
   token.length > KEY_LENGTH ? token.slice(-KEY_LENGTH) : token;
 
+/**
+ * A bounded map from a token (by its tail, the whole token compared) to its verified claims,
+ * first in, first out. The insertion order lives in a ring of keys: evicting "the Map's first
+ * key" instead would make every eviction walk the deleted slots V8 keeps at the front of the
+ * table until it rehashes (about 10 µs per insert at 10 000 entries, measured with the bench's
+ * cold path). A hot token pushed out by a flood of new ones is simply verified again once,
+ * which keeps a hit free of any bookkeeping (no re-insertion per use).
+ */
 export class VerifiedTokenCache {
   readonly #max: number;
   readonly #entries = new Map<string, VerifiedToken>();
