@@ -10,6 +10,18 @@ export const AUDIENCE = 'portcullis:auth';
 /** Password of every bench user. */
 export const PASSWORD = 'correct horse battery staple';
 
+/**
+ * The PostgreSQL and Redis a run uses: `TEST_POSTGRES_URL` and `TEST_REDIS_URL`, or this
+ * machine's (scripts/services.sh starts them).
+ */
+export function serviceUrls(): { postgresUrl: string; redisUrl: string } {
+  return {
+    postgresUrl:
+      process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/test',
+    redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  };
+}
+
 export type Framework = 'fastify' | 'express' | 'koa';
 export const FRAMEWORKS: readonly Framework[] = ['fastify', 'koa', 'express'];
 

@@ -17,7 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FRAMEWORKS, type Framework } from './config';
+import { FRAMEWORKS, type Framework, serviceUrls } from './config';
 import { renderMarkdown } from './report/markdown';
 import { renderSvg } from './report/svg';
 import { type BenchOptions, type BenchResult, runBenchmark } from './runner/bench';
@@ -97,9 +97,7 @@ function options(argv: string[]): RunOptions {
               : { rounds: number(values['import-rounds'], 7), starts: 5, warm: true },
           }),
       ...(values.force ? { forced: true } : {}),
-      postgresUrl:
-        process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/test',
-      redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      ...serviceUrls(),
       log: (line) => process.stderr.write(`${line}\n`),
     },
   };

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { serviceUrls } from '../src/config';
 import { renderMarkdown } from '../src/report/markdown';
 import { renderSvg } from '../src/report/svg';
 import { type BenchResult, runBenchmark } from '../src/runner/bench';
@@ -26,9 +27,7 @@ describe('benchmark smoke run', () => {
         parallel: 3,
         demos: false,
         imports: { rounds: 1, starts: 1, warm: false },
-        postgresUrl:
-          process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/test',
-        redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        ...serviceUrls(),
         log: () => undefined,
       });
       // Every scenario is expected here: PostgreSQL and Redis run on this machine (scripts/services.sh starts them).

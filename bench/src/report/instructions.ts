@@ -15,10 +15,10 @@ export interface Counted {
 }
 
 /**
- * The instructions a callgrind dump counted: its `totals:` line, summed over the dumps given. A
- * dump asked for with `callgrind_control --dump`
- * also has a `summary:` line, which counts nothing when instrumentation was switched on late
- * (`--instr-atstart=no`): only `totals:` is read.
+ * The instructions a callgrind dump counted: its `totals:` line, summed over the dumps given.
+ * A dump asked for with `callgrind_control --dump` also has a `summary:` line, which counts
+ * nothing when instrumentation was switched on late (`--instr-atstart=no`): only `totals:` is
+ * read.
  */
 export function dumpedInstructions(dumps: readonly string[]): number {
   if (dumps.length === 0) throw new Error('callgrind wrote no dump');
