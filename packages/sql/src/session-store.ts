@@ -27,7 +27,7 @@ import {
   usableKey,
   usableMaxAge,
 } from './internal/session-rows';
-import { toSqlTimestamp } from './internal/timestamp';
+import { toIsoTimestamp, toSqlTimestamp } from './internal/timestamp';
 import { type SqlUserReader, userReaderOf } from './internal/user-readers';
 import type { PortcullisDatabase, SqlSchemaOptions } from './schema';
 import { asPortcullisDb, resolveSchema } from './schema';
@@ -136,7 +136,7 @@ export function createSqlSessionStore<DB>(
   // The per-request reads bind instants as text: ISO 8601 in UTC on PostgreSQL (the columns are
   // timestamptz), formatted once per millisecond instead of by the driver on every call.
   const readStamp = (date: Date): string =>
-    dialect === 'postgres' ? date.toISOString() : toSqlTimestamp(date);
+    dialect === 'postgres' ? toIsoTimestamp(date) : toSqlTimestamp(date);
   // mysql2 reads DATETIME into a Date in the client's time zone; as text it is read as UTC.
   const timestamps = SESSION_TIMESTAMPS.map((name) =>
     dialect === 'mysql'

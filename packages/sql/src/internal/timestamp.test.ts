@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromSqlTimestamp, lastStampCache, toSqlTimestamp } from './timestamp';
+import { fromSqlTimestamp, lastStampCache, toIsoTimestamp, toSqlTimestamp } from './timestamp';
 
 describe('SQLite timestamps', () => {
   it('writes UTC in SQLAlchemy layout with microsecond width', () => {
@@ -41,7 +41,11 @@ describe('SQLite timestamps', () => {
       new Date('-000001-06-01T00:00:00.000Z'),
     ];
     for (let i = 0; i < 2000; i++) dates.push(new Date(Math.floor(Math.random() * 2 ** 45)));
-    for (const date of dates) expect(toSqlTimestamp(date)).toBe(iso(date));
+    for (const date of dates) {
+      expect(toSqlTimestamp(date)).toBe(iso(date));
+      expect(toIsoTimestamp(date)).toBe(date.toISOString());
+    }
+    expect(() => toIsoTimestamp(new Date(Number.NaN))).toThrow(RangeError);
   });
 
   it('reads its own layout as the general pattern does, digits checked', () => {

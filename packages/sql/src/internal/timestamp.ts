@@ -5,15 +5,29 @@
  * uses the index. JavaScript dates have millisecond precision; the last three digits are 0.
  */
 export function toSqlTimestamp(date: Date): string {
-  const year = date.getUTCFullYear();
   // Outside years 1–9999, and for an invalid date (NaN: RangeError), toISOString's own layout
   // and errors: 2024-05-01T12:34:56.789Z is always UTC.
-  if (!(year >= 1 && year <= 9999)) {
-    return `${date.toISOString().slice(0, 23).replace('T', ' ')}000`;
-  }
-  // By arithmetic: V8 formats toISOString through snprintf, about 7,000 instructions, and a
-  // session check stamps "now" on every request (docs/performance.md#instruction-counts).
-  return `${digits(year, 4)}-${digits(date.getUTCMonth() + 1, 2)}-${digits(date.getUTCDate(), 2)} ${digits(date.getUTCHours(), 2)}:${digits(date.getUTCMinutes(), 2)}:${digits(date.getUTCSeconds(), 2)}.${digits(date.getUTCMilliseconds(), 3)}000`;
+  return utcText(date, ' ', '000') ?? `${date.toISOString().slice(0, 23).replace('T', ' ')}000`;
+}
+
+/**
+ * `date.toISOString()` (`2024-05-01T12:34:56.789Z`), as PostgreSQL's per-request reads bind
+ * "now": the same text, by arithmetic.
+ */
+export function toIsoTimestamp(date: Date): string {
+  return utcText(date, 'T', 'Z') ?? date.toISOString();
+}
+
+/**
+ * `YYYY-MM-DD<between>HH:MM:SS.mmm<end>` in UTC, by arithmetic: V8 formats toISOString through
+ * snprintf, about 7,000 instructions, and a session check stamps "now" on every request
+ * (docs/performance.md#instruction-counts). Null outside years 1–9999 and for an invalid date,
+ * where toISOString's own layout (or its RangeError) applies.
+ */
+function utcText(date: Date, between: string, end: string): string | null {
+  const year = date.getUTCFullYear();
+  if (!(year >= 1 && year <= 9999)) return null;
+  return `${digits(year, 4)}-${digits(date.getUTCMonth() + 1, 2)}-${digits(date.getUTCDate(), 2)}${between}${digits(date.getUTCHours(), 2)}:${digits(date.getUTCMinutes(), 2)}:${digits(date.getUTCSeconds(), 2)}.${digits(date.getUTCMilliseconds(), 3)}${end}`;
 }
 
 /** `value` (a whole number ≥ 0) in at least `width` digits, zero-padded. */
