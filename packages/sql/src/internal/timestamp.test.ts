@@ -70,6 +70,21 @@ describe('SQLite timestamps', () => {
     expect(fromSqlTimestamp(toSqlTimestamp(now))).toEqual(now);
   });
 
+  it('reads years 0–99 as written, not as 1900–1999', () => {
+    for (const iso of [
+      '0000-01-01T00:00:00.000Z',
+      '0001-02-03T04:05:06.007Z',
+      '0004-02-29T12:00:00.000Z',
+      '0050-06-15T23:59:59.999Z',
+      '0099-12-31T23:59:59.999Z',
+      '0100-01-01T00:00:00.000Z',
+    ]) {
+      const date = new Date(iso);
+      expect(fromSqlTimestamp(toSqlTimestamp(date))?.toISOString()).toBe(iso);
+      expect(fromSqlTimestamp(iso)?.toISOString()).toBe(iso);
+    }
+  });
+
   it('sorts as text in time order', () => {
     const a = toSqlTimestamp(new Date('2024-05-01T09:59:59.999Z'));
     const b = toSqlTimestamp(new Date('2024-05-01T10:00:00.000Z'));

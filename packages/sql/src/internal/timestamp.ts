@@ -83,7 +83,7 @@ export function fromSqlTimestamp(value: unknown): Date | null {
   if (m === null) return null;
   const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = m;
   const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
-  let time = Date.UTC(
+  let time = utcTime(
     Number(year),
     Number(month) - 1,
     Number(day),
@@ -128,8 +128,28 @@ function readOwnLayout(value: string): Date | null | undefined {
   if ((year | month | day | hour | minute | second | ms | number(value, 23, 26)) < 0) {
     return undefined;
   }
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const time = utcTime(year, month - 1, day, hour, minute, second, ms);
   return Number.isNaN(time) ? null : new Date(time);
+}
+
+/** Milliseconds in 400 Gregorian years (146,097 days): the calendar repeats after them. */
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
+
+/**
+ * `Date.UTC` for every year: `Date.UTC` reads years 0–99 as 1900–1999, so those are taken 400
+ * years later, where the calendar is the same, and moved back.
+ */
+function utcTime(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+): number {
+  if (year >= 100) return Date.UTC(year, month, day, hour, minute, second, ms);
+  return Date.UTC(year + 400, month, day, hour, minute, second, ms) - FOUR_CENTURIES_MS;
 }
 
 /** The decimal number in `text[start, end)`, or -1 when a character there is not a digit. */
