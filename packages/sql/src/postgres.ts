@@ -54,7 +54,10 @@ export function openPostgres<DB = PortcullisDatabase>(
         // the broken client on release, so both listeners only keep the process alive.
         pool.on('error', () => undefined);
         pool.on('connect', (client) => client.on('error', () => undefined));
-        return wrapPostgresPool(pool, { prepareReads: resolved.preparedStatements });
+        return wrapPostgresPool(pool, {
+          prepareReads: resolved.preparedStatements,
+          types: pg.types,
+        });
       },
     }),
   });

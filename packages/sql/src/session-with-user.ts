@@ -76,6 +76,8 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
   const { db, table, dialect, stamp, guard, record } = context;
   const userTable = users.schema.tables.user;
   const userColumns = ['id', ...users.columns];
+  // The user's columns under their aliases, named once (not built per request).
+  const aliases = userColumns.map((_, i) => `u${i}`);
   const own = (name: string) => sql.ref(`${table}.${name}`);
   const selections = [
     ...SESSION_COLUMNS.map((name) => sql`${own(name)} as ${sql.ref(name)}`),
@@ -84,7 +86,9 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
         ? sql`cast(${own(name)} as char) as ${sql.ref(name)}`
         : sql`${own(name)} as ${sql.ref(name)}`,
     ),
-    ...userColumns.map((name, i) => sql`${sql.ref(`${userTable}.${name}`)} as ${sql.ref(`u${i}`)}`),
+    ...userColumns.map(
+      (name, i) => sql`${sql.ref(`${userTable}.${name}`)} as ${sql.ref(aliases[i] as string)}`,
+    ),
   ];
   // Values: 0 the key or id, 1 now, 2 the oldest creation time accepted (maxAge).
   const select = (match: RawBuilder<unknown>) =>
@@ -114,7 +118,7 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
     if (session === null) return null;
     const userRow: Record<string, unknown> = {};
     for (let i = 0; i < userColumns.length; i++) {
-      userRow[userColumns[i] as string] = row[`u${i}`];
+      userRow[userColumns[i] as string] = row[aliases[i] as string];
     }
     return { session, user: await users.toUser(userRow) };
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode } from '@portcullis/core';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PortcullisDatabase } from '../src/index';
 import {
@@ -10,6 +11,7 @@ import {
   migrateToLatest,
   openPostgres,
 } from '../src/index';
+import { readPostgresTimestamp } from '../src/internal/timestamp';
 import { createTestDatabase, type TestDatabase } from './databases';
 
 const TOKEN_KEY = createHash('sha256').update('prepared-reads-token').digest('hex');
@@ -52,6 +54,14 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
     });
   });
   afterAll(() => database.drop());
+
+  /** The test session's creation time, read by the setup connection (the driver's parser). */
+  const createdAt = async (): Promise<number> => {
+    const { rows } = await sql<{
+      created_at: Date;
+    }>`select created_at from accesstoken where id = 'prepared-session'`.execute(setup);
+    return (rows[0] as { created_at: Date }).created_at.getTime();
+  };
 
   /** The stores over a pool of one connection, so the catalog query sees what they prepared. */
   const storesOn = (preparedStatements?: boolean) => {
@@ -142,6 +152,45 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
       }
       expect(await preparedTexts(db)).toEqual([]);
     } finally {
+      await db.destroy();
+    }
+  });
+
+  test('timestamps read fast give the driver’s instants, in any time zone of the session', async () => {
+    const driver = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
+    const { db, sessions } = storesOn();
+    try {
+      const stored = await createdAt();
+      for (const zone of ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Kiritimati']) {
+        await sql`select set_config('TimeZone', ${zone}, false)`.execute(db);
+        // What the server sends for instants across the years, as text, read both ways.
+        const { rows } = await sql<{ text: string }>`
+          select (timestamptz '1901-01-01 00:00:00.123456+00' + n * interval '1234567.891 seconds')::text as text
+          from generate_series(0, 3000) as n`.execute(db);
+        for (const { text } of rows) {
+          expect(readPostgresTimestamp(text)?.getTime(), text).toBe(driver(text).getTime());
+        }
+        // And through a prepared read, on the same connection.
+        const found = await sessions.getByTokenKeyWithUser?.(TOKEN_KEY);
+        expect(found?.session.created_at.getTime()).toBe(stored);
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  test('an app’s own timestamptz parser is kept for the prepared reads', async () => {
+    const stored = await createdAt();
+    const original = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
+    // Not the driver's instants: the stores must not read past it.
+    pg.types.setTypeParser(1184, 'text', (text: string) => new Date(original(text).getTime() + 1));
+    const { db, sessions } = storesOn();
+    try {
+      const found = await sessions.getByTokenKeyWithUser?.(TOKEN_KEY);
+      expect(found?.session.created_at.getTime()).toBe(stored + 1);
+      expect(await preparedTexts(db)).toHaveLength(1);
+    } finally {
+      pg.types.setTypeParser(1184, 'text', original);
       await db.destroy();
     }
   });

@@ -1,11 +1,18 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import { preparedReadName } from './prepared-reads';
+import { readPostgresTimestamp } from './timestamp';
 
 /** A query as node-postgres takes it to run a named prepared statement. */
 interface NamedQuery {
   name: string;
   text: string;
   values: unknown[];
+  types: TypeParsers | undefined;
+}
+
+/** node-postgres' type parsers (`pg.types`), as a query's `types` option takes them. */
+export interface TypeParsers {
+  getTypeParser(oid: number, format?: string): (value: string) => unknown;
 }
 
 /** The node-postgres client calls the wrapper makes: Kysely's, a named query, and `end`. */
@@ -27,6 +34,47 @@ interface RawPool {
 export interface PoolWrapOptions {
   /** Run the stores' per-request reads as named prepared statements (docs/performance.md). */
   prepareReads: boolean;
+  /** The driver's type parsers (`pg.types`); given, the prepared reads read `timestamptz` fast. */
+  types?: TypeParsers;
+}
+
+/** The type id of `timestamptz`. */
+const TIMESTAMPTZ = 1184;
+
+/** Texts the driver's `timestamptz` parser must read as `readPostgresTimestamp` does. */
+const PROBES = [
+  '2024-05-01 12:34:56.789123+00',
+  '2024-02-29 23:59:59+05:30',
+  '1999-12-31 00:00:00.5-03',
+  '1900-01-01 00:00:00+00:09:21',
+];
+
+/**
+ * The driver's type parsers, but `timestamptz` read by `readPostgresTimestamp` (texts it does
+ * not take still go to the driver's parser). Only while the driver's parser gives the same
+ * instants, as Dates: an app that registered its own (strings, another date library) keeps it.
+ * Checked again whenever the registered parser changes.
+ */
+function fastTimestamps(types: TypeParsers): TypeParsers {
+  let checked: ((value: string) => unknown) | undefined;
+  let fast: ((value: string) => unknown) | undefined;
+  return {
+    getTypeParser(oid, format = 'text') {
+      const parser = types.getTypeParser(oid, format);
+      if (oid !== TIMESTAMPTZ || format !== 'text') return parser;
+      if (parser !== checked) {
+        checked = parser;
+        const agrees = PROBES.every((text) => {
+          const theirs = parser(text);
+          return (
+            theirs instanceof Date && theirs.getTime() === readPostgresTimestamp(text)?.getTime()
+          );
+        });
+        fast = agrees ? (text) => readPostgresTimestamp(text) ?? parser(text) : undefined;
+      }
+      return fast ?? parser;
+    },
+  };
 }
 
 /** node-postgres' message for a query past `query_timeout` (pg lib/client.js). */
@@ -64,9 +112,12 @@ const isStalePlan = (error: unknown): boolean => {
  *   server parses and plans each once per connection instead of on every request. A read that
  *   cannot run as prepared (its table changed shape, the session lost the statement) is run
  *   again unnamed, and unnamed on that connection from then on.
+ * - Given the driver's `types`, those reads read `timestamptz` columns by character codes
+ *   (`readPostgresTimestamp`) while the driver's own parser is the one that gives the same Dates.
  */
 export function wrapPostgresPool(pool: RawPool, options: PoolWrapOptions): PostgresPool {
   const wrappers = new WeakMap<RawClient, PostgresPoolClient>();
+  const types = options.types === undefined ? undefined : fastTimestamps(options.types);
   const wrap = (raw: RawClient): PostgresPoolClient => {
     let wrapper = wrappers.get(raw);
     if (wrapper !== undefined) return wrapper;
@@ -85,7 +136,8 @@ export function wrapPostgresPool(pool: RawPool, options: PoolWrapOptions): Postg
       if (name === undefined || stale?.has(sql)) {
         return raw.query(sql, parameters).catch(onError);
       }
-      return raw.query({ name, text: sql, values: [...parameters] }).catch((error: unknown) => {
+      const query: NamedQuery = { name, text: sql, values: [...parameters], types };
+      return raw.query(query).catch((error: unknown) => {
         if (!isStalePlan(error)) return onError(error);
         stale ??= new Set();
         stale.add(sql);

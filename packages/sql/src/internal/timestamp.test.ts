@@ -1,5 +1,12 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { fromSqlTimestamp, lastStampCache, toIsoTimestamp, toSqlTimestamp } from './timestamp';
+import {
+  fromSqlTimestamp,
+  lastStampCache,
+  readPostgresTimestamp,
+  toIsoTimestamp,
+  toSqlTimestamp,
+} from './timestamp';
 
 describe('SQLite timestamps', () => {
   it('writes UTC in SQLAlchemy layout with microsecond width', () => {
@@ -114,4 +121,56 @@ describe('SQLite timestamps', () => {
       expect(fromSqlTimestamp(input)).toBeNull();
     },
   );
+});
+
+describe('PostgreSQL timestamptz text', () => {
+  const driver = pg.types.getTypeParser(1184, 'text') as (text: string) => unknown;
+
+  it('gives the instant node-postgres’ own parser gives', () => {
+    const texts = [
+      '2026-12-05 14:06:10.468123+00',
+      '2026-12-05 14:06:10+00',
+      '2026-12-05 14:06:10.4+00',
+      '2026-12-05 14:06:10.46+00',
+      '2026-12-05 14:06:10.999999+00',
+      '2026-12-05 14:06:10.000001+00',
+      '2026-12-05 19:36:10.468+05:30',
+      '2026-12-05 11:06:10.468-03',
+      '1883-11-18 12:03:58+00:09:21',
+      '1883-11-18 11:51:37-00:12:23',
+      '2024-02-29 00:00:00+14',
+      '1970-01-01 00:00:00+00',
+      '1969-12-31 23:59:59.999+00',
+      '0050-06-15 12:00:00+00',
+      '9999-12-31 23:59:59.999999+00',
+    ];
+    for (let i = 0; i < 1000; i++) {
+      // Every millisecond digit triple, with a microsecond tail.
+      texts.push(
+        `2025-07-0${1 + (i % 9)} 08:0${i % 10}:3${i % 6}.${String(i).padStart(3, '0')}${i % 7}${i % 5}${i % 3}+00`,
+      );
+    }
+    for (const text of texts) {
+      const theirs = driver(text) as Date;
+      expect(readPostgresTimestamp(text)?.getTime(), text).toBe(theirs.getTime());
+    }
+  });
+
+  it.each([
+    ['infinity'],
+    ['-infinity'],
+    ['0044-03-15 12:00:00+00 BC'],
+    ['12024-01-01 00:00:00+00'],
+    ['2024-01-01 00:00:00'],
+    ['2024-01-01T00:00:00Z'],
+    ['2024-01-01 00:00:00.+00'],
+    ['2024-01-01 00:00:00.1234567+00'],
+    ['2024-01-01 00:00:00+0'],
+    ['2024-01-01 00:00:00+00:3'],
+    ['2024-01-01 00:00:00+00;30'],
+    ['2024-01-01 00:00:00+00:30:00:00'],
+    ['2024-01-01 0a:00:00+00'],
+  ])('leaves %s to the driver', (text) => {
+    expect(readPostgresTimestamp(text)).toBeUndefined();
+  });
 });
