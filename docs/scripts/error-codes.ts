@@ -186,6 +186,12 @@ const MEANINGS: Record<ErrorCode, Meaning> = {
     wire: '`{"detail":"Request Timeout"}`',
     alsoFrom: 'every route that reads a body',
   },
+  CLIENT_CLOSED_REQUEST: {
+    kind: 'internal',
+    text: "The client closed its connection while its login waited for a password-hash slot: the hash is skipped and the answer (nginx's 499) reaches nobody. Not logged and not an `onLoginFailed` event; the throttle still counts the attempt ([performance](../performance.md#logins-whose-client-went-away)).",
+    wire: '`{"detail":"CLIENT_CLOSED_REQUEST"}` (never read)',
+    alsoFrom: '`POST /auth/{backend}/login`',
+  },
   TOKEN_EXPIRED: {
     kind: 'internal',
     text: 'The JWT codec refused an expired token. The routes answer their own code (for an OAuth state, `ACCESS_TOKEN_ALREADY_EXPIRED`); a strategy treats the token as no user (401).',

@@ -50,6 +50,7 @@ export const ErrorCode = {
   BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   BAD_REQUEST: 'BAD_REQUEST',
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  CLIENT_CLOSED_REQUEST: 'CLIENT_CLOSED_REQUEST',
   VALIDATION_ERROR: 'VALIDATION_ERROR',
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   TOKEN_INVALID: 'TOKEN_INVALID',
@@ -68,6 +69,8 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   BODY_TOO_LARGE: 413,
   REQUEST_TIMEOUT: 408,
+  // nginx's status for a client that closed the connection before the answer: nobody reads it.
+  CLIENT_CLOSED_REQUEST: 499,
   VALIDATION_ERROR: 422,
   CONFIGURATION: 500,
 };

@@ -115,7 +115,7 @@ describe('UserManager.authenticate', () => {
     const credentials = { username: 'nobody@example.com', password: PASSWORD };
     expect(await manager.authenticate(credentials)).toBeNull();
     expect(hash).toHaveBeenCalledTimes(1);
-    expect(hash).toHaveBeenCalledWith(PASSWORD);
+    expect(hash).toHaveBeenCalledWith(PASSWORD, undefined);
   });
 
   test('returns null for a wrong password', async () => {
@@ -133,7 +133,7 @@ describe('UserManager.authenticate', () => {
     const credentials = { username: `${EMAIL}\u0000`, password: PASSWORD };
     expect(await manager.authenticate(credentials)).toBeNull();
     expect(lookup).not.toHaveBeenCalled();
-    expect(hash).toHaveBeenCalledWith(PASSWORD);
+    expect(hash).toHaveBeenCalledWith(PASSWORD, undefined);
   });
 
   test('logs a legacy bcrypt user in and rehashes the password to argon2id', async () => {

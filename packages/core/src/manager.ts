@@ -11,7 +11,12 @@ import {
   type OAuthCallbackData,
   type OAuthCallbackOptions,
 } from './oauth/account-link';
-import { createPasswordHasher, type PasswordHasher, verifyAndUpdate } from './password';
+import {
+  createPasswordHasher,
+  type HashCallOptions,
+  type PasswordHasher,
+  verifyAndUpdate,
+} from './password';
 import { base64url, timingSafeEqual } from './random';
 import type { User, UserCreateData, UserStore, UserUpdateData } from './types';
 
@@ -229,20 +234,25 @@ export class UserManager<U extends User = User> extends UserManagerEvents<U> {
   /**
    * Checks credentials (see docs/contract/behaviour.md#authenticate). Unknown emails still pay for one hash, so response time does
    * not reveal which emails exist; a stored hash of an older kind or cost is upgraded.
-   * Activity is the caller's concern.
+   * Activity is the caller's concern. `options` go to the hasher's calls (`skipIf`: a hash
+   * dropped before it started rejects with `CLIENT_CLOSED_REQUEST`).
    */
-  async authenticate(credentials: { username: string; password: string }): Promise<U | null> {
+  async authenticate(
+    credentials: { username: string; password: string },
+    options?: HashCallOptions,
+  ): Promise<U | null> {
     const { username, password } = credentials;
     // A NUL can never be in a stored email; treat it as an unknown user (see docs/contract/decisions.md#no-nul).
     const user = username.includes('\u0000') ? null : await this.users.getByEmail(username);
     if (!user) {
-      await this.passwordHasher.hash(password);
+      await this.passwordHasher.hash(password, options);
       return null;
     }
     const { valid, newHash } = await verifyAndUpdate(
       this.passwordHasher,
       password,
       user.hashed_password,
+      options,
     );
     if (!valid) return null;
     if (newHash) {

@@ -1,3 +1,4 @@
+import { ErrorCode, isPortcullisError, PortcullisError } from './errors';
 import { builtinModule } from './internal/builtin';
 import { type ConcurrencyLimit, concurrencyLimit } from './internal/concurrency-limit';
 import { loadArgon2, loadBcrypt } from './internal/native-hashers';
@@ -17,13 +18,32 @@ import { randomToken } from './random';
  * ```
  */
 export interface PasswordHasher {
-  hash(password: string): Promise<string>;
+  hash(password: string, options?: HashCallOptions): Promise<string>;
   /** false for a wrong password AND for a hash format it does not know (never throws on junk). */
-  verify(password: string, hash: string): Promise<boolean>;
+  verify(password: string, hash: string, options?: HashCallOptions): Promise<boolean>;
   /** true when the stored hash should be replaced on next successful login. */
   needsRehash(hash: string): boolean;
   /** A random, unusable-by-humans password (32 random bytes base64url). */
   generate(): string;
+}
+
+/**
+ * One `hash` or `verify` call's options. A hasher may ignore them (a custom hasher written
+ * before them does).
+ */
+export interface HashCallOptions {
+  /**
+   * Asked before the work starts, when the call's turn comes (the default hasher runs at most
+   * `maxConcurrent` at once): true drops the call, which rejects with `CLIENT_CLOSED_REQUEST`.
+   * The login route passes "has the client gone away", so a login flood whose clients gave up
+   * does not keep the cores busy (docs/performance.md#logins-whose-client-went-away).
+   */
+  skipIf?: () => boolean;
+}
+
+/** What a dropped hash call rejects with: nobody waits for its answer any more. */
+export function clientClosed(): PortcullisError {
+  return new PortcullisError(ErrorCode.CLIENT_CLOSED_REQUEST, 'The client closed the request');
 }
 
 /**
@@ -79,7 +99,7 @@ const limits = new Map<number, ConcurrencyLimit>();
 function sharedLimit(maxConcurrent: number): ConcurrencyLimit {
   let limit = limits.get(maxConcurrent);
   if (limit === undefined) {
-    limit = concurrencyLimit(maxConcurrent);
+    limit = concurrencyLimit(maxConcurrent, clientClosed);
     limits.set(maxConcurrent, limit);
   }
   return limit;
@@ -153,7 +173,9 @@ function parseArgon2(hash: string): Argon2Params | null {
 async function settle(verification: Promise<boolean>): Promise<boolean> {
   try {
     return await verification;
-  } catch {
+  } catch (error) {
+    // A dropped call was never checked: it is not a wrong password.
+    if (isPortcullisError(error) && error.code === ErrorCode.CLIENT_CLOSED_REQUEST) throw error;
     return false;
   }
 }
@@ -223,26 +245,27 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   const limited = sharedLimit(maxConcurrent);
 
   return Object.freeze({
-    async hash(password: string): Promise<string> {
+    async hash(password: string, options?: HashCallOptions): Promise<string> {
       const argon2 = await loadArgon2();
-      return limited(() => argon2.hash(password, hashOptions));
+      return limited(() => argon2.hash(password, hashOptions), options?.skipIf);
     },
 
-    async verify(password: string, hash: string): Promise<boolean> {
+    async verify(password: string, hash: string, options?: HashCallOptions): Promise<boolean> {
       if (typeof password !== 'string' || typeof hash !== 'string') return false;
+      const skipIf = options?.skipIf;
       // Each addon loads before `settle`: a runtime without it is a configuration error to
       // report, never a wrong password.
       if (ARGON2_PHC.test(hash)) {
         const argon2 = await loadArgon2();
-        return settle(limited(() => argon2.verify(hash, password)));
+        return settle(limited(() => argon2.verify(hash, password), skipIf));
       }
       if (BCRYPT.test(hash)) {
         if (encoder.encode(password).length > BCRYPT_MAX_BYTES) return false;
         const bcrypt = await loadBcrypt();
-        return settle(limited(() => bcrypt.verify(password, hash)));
+        return settle(limited(() => bcrypt.verify(password, hash), skipIf));
       }
       if (pbkdf2Iterations(hash) !== null) {
-        return settle(limited(() => verifyPbkdf2(password, hash)));
+        return settle(limited(() => verifyPbkdf2(password, hash), skipIf));
       }
       return false;
     },
@@ -285,8 +308,9 @@ export async function verifyAndUpdate(
   hasher: PasswordHasher,
   password: string,
   hash: string,
+  options?: HashCallOptions,
 ): Promise<{ valid: boolean; newHash: string | null }> {
-  const valid = await hasher.verify(password, hash);
+  const valid = await hasher.verify(password, hash, options);
   if (!valid) return { valid: false, newHash: null };
   const newHash = hasher.needsRehash(hash) ? await hasher.hash(password) : null;
   return { valid: true, newHash };

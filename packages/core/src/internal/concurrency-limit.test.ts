@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { concurrencyLimit } from './concurrency-limit';
+import { concurrencyLimit as limitOf } from './concurrency-limit';
+
+const concurrencyLimit = (limit: number) => limitOf(limit, () => new Error('skipped'));
 
 /** A task that stays running until `finish` is called, recording how many ran at once. */
 function gate() {
@@ -89,5 +91,54 @@ describe('concurrencyLimit', () => {
     expect(g.started).toEqual([1, 2, 3]);
     for (const id of [1, 2, 3]) g.finish(id);
     expect(await Promise.all(results)).toEqual([1, 2, 3]);
+  });
+
+  it('drops a waiting task whose skip check says so when its turn comes, and passes the turn on', async () => {
+    const g = gate();
+    const limited = concurrencyLimit(1);
+    let gone = false;
+    const first = limited(g.task(1));
+    const second = limited(g.task(2), () => gone);
+    const third = limited(g.task(3));
+    await g.settle();
+    gone = true;
+    g.finish(1);
+    await expect(second).rejects.toThrow('skipped');
+    await g.settle();
+    expect(g.started).toEqual([1, 3]);
+    g.finish(3);
+    expect(await Promise.all([first, third])).toEqual([1, 3]);
+    // The slot was passed on, not lost: the next task starts at once.
+    const fourth = limited(g.task(4));
+    await g.settle();
+    expect(g.started).toEqual([1, 3, 4]);
+    g.finish(4);
+    expect(await fourth).toBe(4);
+    expect(g.peak()).toBe(1);
+  });
+
+  it('drops a task whose skip check is already true before it takes a slot', async () => {
+    for (const limit of [1, Number.POSITIVE_INFINITY]) {
+      const g = gate();
+      const limited = concurrencyLimit(limit);
+      await expect(limited(g.task(1), () => true)).rejects.toThrow('skipped');
+      expect(g.started).toEqual([]);
+      const next = limited(g.task(2));
+      await g.settle();
+      expect(g.started).toEqual([2]);
+      g.finish(2);
+      expect(await next).toBe(2);
+    }
+  });
+
+  it('never drops a task that has started', async () => {
+    const g = gate();
+    const limited = concurrencyLimit(1);
+    let gone = false;
+    const first = limited(g.task(1), () => gone);
+    await g.settle();
+    gone = true;
+    g.finish(1);
+    expect(await first).toBe(1);
   });
 });

@@ -5,13 +5,24 @@
  * hash on every pool thread leaves the event loop fighting those threads for the CPU (and
  * queues every other pool job — file reads, DNS — behind them).
  */
-export type ConcurrencyLimit = <T>(task: () => Promise<T>) => Promise<T>;
+export type ConcurrencyLimit = <T>(task: () => Promise<T>, skip?: SkipCheck) => Promise<T>;
+
+/**
+ * Asked when a task's turn comes: true drops it (it rejects with `skipped()`'s error and its
+ * turn passes to the next). A login whose client has gone away no longer needs its hash.
+ */
+export type SkipCheck = () => boolean;
+
+/** Made by the caller: what a dropped task rejects with. */
+export type Skipped = () => Error;
 
 /** What a handed-over queue slot holds, so the queue keeps no waiter alive. */
 const HANDED_OVER = (): void => {};
 
-export function concurrencyLimit(limit: number): ConcurrencyLimit {
-  if (limit === Number.POSITIVE_INFINITY) return (task) => task();
+export function concurrencyLimit(limit: number, skipped: Skipped): ConcurrencyLimit {
+  if (limit === Number.POSITIVE_INFINITY) {
+    return (task, skip) => (skip?.() ? Promise.reject(skipped()) : task());
+  }
   let running = 0;
   // A queue read from `head`, compacted when drained: shift() is O(n) on a long queue.
   let waiting: (() => void)[] = [];
@@ -32,10 +43,17 @@ export function concurrencyLimit(limit: number): ConcurrencyLimit {
     running -= 1;
   };
 
-  return async <T>(task: () => Promise<T>): Promise<T> => {
+  return async <T>(task: () => Promise<T>, skip?: SkipCheck): Promise<T> => {
+    if (skip?.()) throw skipped();
     if (running < limit) running += 1;
-    // The slot is handed over by `release` without decrementing `running`.
-    else await new Promise<void>((resolve) => waiting.push(resolve));
+    else {
+      // The slot is handed over by `release` without decrementing `running`.
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      if (skip?.()) {
+        release();
+        throw skipped();
+      }
+    }
     try {
       return await task();
     } finally {

@@ -150,6 +150,13 @@ class NodeRequest implements PortcullisRequest {
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
+  clientGone(): boolean {
+    // The connection, not the request stream: that one ends (and is destroyed) once its body
+    // has been read, while a keep-alive connection lives on.
+    const socket = this.#req.socket as { destroyed?: boolean } | null | undefined;
+    return socket?.destroyed === true;
+  }
+
   readBody(limit: number, timeoutMs = DEFAULT_BODY_TIMEOUT_MS): Promise<Uint8Array> {
     const raw = this.#options.rawBody;
     if (raw) return raw.byteLength > limit ? Promise.reject(bodyTooLarge()) : Promise.resolve(raw);

@@ -128,7 +128,11 @@ export function createAuthRouter<U extends User>(
       // Throttling decides before any hash is computed (docs/abuse-protection.md).
       const attempt = await deps.abuse.login.begin(request, credentials.username);
       if (attempt.refused) return attempt.refused;
-      const user = await deps.manager.authenticate(credentials);
+      // A login whose client went away while its hash waited is dropped (499, never sent): the
+      // attempt stays counted, and nothing says whether the password was right.
+      const user = await deps.manager.authenticate(credentials, {
+        skipIf: request.clientGone ? () => request.clientGone?.() === true : undefined,
+      });
       // Inactive users get the same code as bad credentials: no hint either way (see docs/contract/quirks.md#inactive-login).
       if (!user?.is_active) {
         await attempt.failed(user ? 'inactive' : 'bad_credentials', user);
