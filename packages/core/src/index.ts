@@ -65,6 +65,7 @@ export type { UserManagerHooks, ValidatePassword } from './hooks';
 export {
   type Argon2Options,
   createPasswordHasher,
+  type HashCallOptions,
   type PasswordHasher,
   type PasswordHasherOptions,
 } from './password';

@@ -42,7 +42,7 @@ export interface HashCallOptions {
 }
 
 /** What a dropped hash call rejects with: nobody waits for its answer any more. */
-export function clientClosed(): PortcullisError {
+function clientClosed(): PortcullisError {
   return new PortcullisError(ErrorCode.CLIENT_CLOSED_REQUEST, 'The client closed the request');
 }
 
