@@ -107,14 +107,25 @@ export function fromSqlTimestamp(value: unknown): Date | null {
  * pattern gives; undefined when `value` is not in exactly this layout, for that pattern to read.
  */
 function readOwnLayout(value: string): Date | null | undefined {
+  if (value.length !== 26 || value.charCodeAt(19) !== 46) return undefined; // .
+  const ms = number(value, 20, 23);
+  if ((ms | number(value, 23, 26)) < 0) return undefined;
+  const time = readDateTime(value);
+  if (time === undefined) return undefined;
+  return Number.isNaN(time) ? null : new Date(time + ms);
+}
+
+/**
+ * `YYYY-MM-DD HH:MM:SS` at the start of `value`, read by character codes, as UTC milliseconds;
+ * undefined when the text starts otherwise.
+ */
+function readDateTime(value: string): number | undefined {
   if (
-    value.length !== 26 ||
     value.charCodeAt(4) !== 45 || // -
     value.charCodeAt(7) !== 45 ||
     value.charCodeAt(10) !== 32 || // space
     value.charCodeAt(13) !== 58 || // :
-    value.charCodeAt(16) !== 58 ||
-    value.charCodeAt(19) !== 46 // .
+    value.charCodeAt(16) !== 58
   ) {
     return undefined;
   }
@@ -124,12 +135,8 @@ function readOwnLayout(value: string): Date | null | undefined {
   const hour = number(value, 11, 13);
   const minute = number(value, 14, 16);
   const second = number(value, 17, 19);
-  const ms = number(value, 20, 23);
-  if ((year | month | day | hour | minute | second | ms | number(value, 23, 26)) < 0) {
-    return undefined;
-  }
-  const time = utcTime(year, month - 1, day, hour, minute, second, ms);
-  return Number.isNaN(time) ? null : new Date(time);
+  if ((year | month | day | hour | minute | second) < 0) return undefined;
+  return utcTime(year, month - 1, day, hour, minute, second, 0);
 }
 
 /** Milliseconds in 400 Gregorian years (146,097 days): the calendar repeats after them. */
@@ -167,31 +174,17 @@ function number(text: string, start: number, end: number): number {
  * A `timestamptz` as PostgreSQL sends it in text (DateStyle ISO, its default):
  * `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]]`, read by character codes into the instant
  * node-postgres' own parser gives (fractions below a millisecond dropped). A session check reads
- * five of them per request, and the regular expression and `parseInt` calls of the driver's
- * parser cost about 1,500 instructions each (docs/performance.md#fewer-instructions-per-request).
+ * up to five of them per request, and the regular expressions and `parseInt` calls of the
+ * driver's parser cost about 3,500 instructions each
+ * (docs/performance.md#fewer-instructions-per-request).
  *
  * @returns the instant, or undefined for any other text (BC, infinity, years past 9999, other
  *   date styles): the driver's parser reads those.
  */
 export function readPostgresTimestamp(value: string): Date | undefined {
   const length = value.length;
-  if (
-    length < 22 ||
-    value.charCodeAt(4) !== 45 || // -
-    value.charCodeAt(7) !== 45 ||
-    value.charCodeAt(10) !== 32 || // space
-    value.charCodeAt(13) !== 58 || // :
-    value.charCodeAt(16) !== 58
-  ) {
-    return undefined;
-  }
-  const year = number(value, 0, 4);
-  const month = number(value, 5, 7);
-  const day = number(value, 8, 10);
-  const hour = number(value, 11, 13);
-  const minute = number(value, 14, 16);
-  const second = number(value, 17, 19);
-  if ((year | month | day | hour | minute | second) < 0) return undefined;
+  const base = length < 22 ? undefined : readDateTime(value);
+  if (base === undefined) return undefined;
   let at = 19;
   let ms = 0;
   if (value.charCodeAt(at) === 46) {
@@ -217,9 +210,8 @@ export function readPostgresTimestamp(value: string): Date | undefined {
     offset += digits * unit;
     at = start + 2;
   }
-  if (at !== length) return undefined;
-  const time = utcTime(year, month - 1, day, hour, minute, second, ms);
-  if (Number.isNaN(time)) return undefined;
+  if (at !== length || Number.isNaN(base)) return undefined;
+  const time = base + ms;
   return new Date(sign === 43 ? time - offset : time + offset);
 }
 
