@@ -1,4 +1,4 @@
-import { ErrorCode, isPortcullisError, PortcullisError } from './errors';
+import { ErrorCode, PortcullisError } from './errors';
 import { builtinModule } from './internal/builtin';
 import { type ConcurrencyLimit, concurrencyLimit } from './internal/concurrency-limit';
 import { loadArgon2, loadBcrypt } from './internal/native-hashers';
@@ -168,14 +168,13 @@ function parseArgon2(hash: string): Argon2Params | null {
 
 /**
  * The native verifiers throw on malformed salts or digests that pass the shape check; a corrupt
- * stored hash is a failed login, not a 500.
+ * stored hash is a failed login, not a 500. Run inside the call's turn, so a turn dropped by
+ * `skipIf` still rejects: that call was never checked, it is not a wrong password.
  */
-async function settle(verification: Promise<boolean>): Promise<boolean> {
+async function settle(verification: () => Promise<boolean>): Promise<boolean> {
   try {
-    return await verification;
-  } catch (error) {
-    // A dropped call was never checked: it is not a wrong password.
-    if (isPortcullisError(error) && error.code === ErrorCode.CLIENT_CLOSED_REQUEST) throw error;
+    return await verification();
+  } catch {
     return false;
   }
 }
@@ -252,20 +251,21 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 
     async verify(password: string, hash: string, options?: HashCallOptions): Promise<boolean> {
       if (typeof password !== 'string' || typeof hash !== 'string') return false;
-      const skipIf = options?.skipIf;
+      const check = (verification: () => Promise<boolean>) =>
+        limited(() => settle(verification), options?.skipIf);
       // Each addon loads before `settle`: a runtime without it is a configuration error to
       // report, never a wrong password.
       if (ARGON2_PHC.test(hash)) {
         const argon2 = await loadArgon2();
-        return settle(limited(() => argon2.verify(hash, password), skipIf));
+        return check(() => argon2.verify(hash, password));
       }
       if (BCRYPT.test(hash)) {
         if (encoder.encode(password).length > BCRYPT_MAX_BYTES) return false;
         const bcrypt = await loadBcrypt();
-        return settle(limited(() => bcrypt.verify(password, hash), skipIf));
+        return check(() => bcrypt.verify(password, hash));
       }
       if (pbkdf2Iterations(hash) !== null) {
-        return settle(limited(() => verifyPbkdf2(password, hash), skipIf));
+        return check(() => verifyPbkdf2(password, hash));
       }
       return false;
     },

@@ -131,7 +131,7 @@ export function createAuthRouter<U extends User>(
       // A login whose client went away while its hash waited is dropped (499, never sent): the
       // attempt stays counted, and nothing says whether the password was right.
       const user = await deps.manager.authenticate(credentials, {
-        skipIf: request.clientGone ? () => request.clientGone?.() === true : undefined,
+        skipIf: request.clientGone?.bind(request),
       });
       // Inactive users get the same code as bad credentials: no hint either way (see docs/contract/quirks.md#inactive-login).
       if (!user?.is_active) {
