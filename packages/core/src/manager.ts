@@ -2,7 +2,7 @@ import { ErrorCode, PortcullisError } from './errors';
 import type { UserManagerHooks, ValidatePassword } from './hooks';
 import type { PortcullisRequest } from './http/request';
 import { checkManagerOptions } from './internal/check-options';
-import { createJwtCodec, isTokenError, type JwtCodec } from './jwt';
+import { decodeSignedToken, type SignedToken, signedToken } from './internal/signed-token';
 import { UserManagerEvents } from './manager-events';
 import {
   type AccountLinkDeps,
@@ -49,20 +49,6 @@ export interface WriteContext extends ActionContext {
 
 const PRIVILEGED = ['id', 'is_active', 'is_superuser', 'is_verified', 'oauth_accounts'];
 const UPDATE_ORDER = ['password', 'email', 'is_active', 'is_superuser', 'is_verified'];
-
-interface SignedToken {
-  codec: JwtCodec;
-  lifetime: number;
-  audience: string;
-}
-
-function signedToken(settings: TokenSettings, fallbackAudience: string): SignedToken {
-  return {
-    codec: createJwtCodec({ secret: settings.secret, algorithm: 'HS256' }),
-    lifetime: settings.lifetimeSeconds ?? 3600,
-    audience: settings.audience ?? fallbackAudience,
-  };
-}
 
 const encoder = new TextEncoder();
 
@@ -284,7 +270,7 @@ export class UserManager<U extends User = User> extends UserManagerEvents<U> {
   async verify(token: string, context: ActionContext = {}): Promise<U> {
     const bad = (): PortcullisError =>
       new PortcullisError(ErrorCode.VERIFY_USER_BAD_TOKEN, 'Invalid verification token');
-    const claims = await this.#decode(this.#verify, token, bad);
+    const claims = await decodeSignedToken(this.#verify, token, bad);
     if (typeof claims.sub !== 'string' || typeof claims.email !== 'string') throw bad();
     const user = await this.users.getByEmail(claims.email);
     const id = this.users.parseId(claims.sub);
@@ -323,7 +309,7 @@ export class UserManager<U extends User = User> extends UserManagerEvents<U> {
   async resetPassword(token: string, password: string, context: ActionContext = {}): Promise<U> {
     const bad = (): PortcullisError =>
       new PortcullisError(ErrorCode.RESET_PASSWORD_BAD_TOKEN, 'Invalid reset token');
-    const claims = await this.#decode(this.#reset, token, bad);
+    const claims = await decodeSignedToken(this.#reset, token, bad);
     if (typeof claims.sub !== 'string' || typeof claims.password_fgpt !== 'string') throw bad();
     const user = await this.findById(claims.sub);
     if (!user) throw bad();
@@ -366,19 +352,6 @@ export class UserManager<U extends User = User> extends UserManagerEvents<U> {
 
   #linkDeps(): AccountLinkDeps<U> {
     return { users: this.users, passwordHasher: this.passwordHasher, hooks: this.hooks };
-  }
-
-  async #decode(
-    settings: SignedToken,
-    token: string,
-    bad: () => PortcullisError,
-  ): Promise<Record<string, unknown>> {
-    try {
-      return await settings.codec.verify(token, settings.audience);
-    } catch (error) {
-      if (isTokenError(error)) throw bad();
-      throw error;
-    }
   }
 
   /**
