@@ -32,6 +32,7 @@ export const FRAMEWORKS: readonly Framework[] = ['fastify', 'koa', 'express'];
 export type Stack =
   | 'bare'
   | 'bare-pg'
+  | 'bare-redis'
   | 'jwt'
   | 'jwt-before'
   | 'jwt-cold'

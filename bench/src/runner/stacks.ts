@@ -117,6 +117,14 @@ export const STACKS: Readonly<Record<Stack, StackSpec>> = {
     needs: PG,
     load: get(() => ({})),
   },
+  'bare-redis': {
+    label:
+      'bare route + the Redis strategy’s GET, user row from SQLite (reference of the Redis row)',
+    kind: 'baseline',
+    baseline: 'bare',
+    needs: ['redis'],
+    load: get(() => ({})),
+  },
   jwt: {
     label: 'Portcullis JWT bearer, token reused (steady state)',
     kind: 'portcullis',

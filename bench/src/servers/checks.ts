@@ -42,6 +42,33 @@ export function barePgCheck(fixture: Fixture): Check {
 }
 
 /**
+ * The reference of the Redis row: the same `GET` of the bench token's key as the Redis
+ * strategy's read (same ioredis client options), then the same user row from SQLite by the id
+ * Redis answered; no authentication. The Redis row's "× bare" stays against the plain bare
+ * route (the target's baseline); this row shows what one Redis round trip costs by itself.
+ */
+export async function bareRedisCheck(fixture: Fixture): Promise<Check> {
+  if (!fixture.redis || !fixture.redisToken) {
+    throw new Error('Redis is not reachable; this scenario cannot run');
+  }
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(fixture.redis.url, { maxRetriesPerRequest: 1 });
+  const key = `${fixture.redis.prefix}${fixture.redisToken}`;
+  const stores = sqliteStores(fixture.sqlitePath);
+  return withClose(
+    async () => {
+      const id = await redis.get(key);
+      const user = id === null ? null : await stores.users.get(id);
+      return user ? publicUser(user) : null;
+    },
+    async () => {
+      redis.disconnect();
+      await stores.close();
+    },
+  );
+}
+
+/**
  * jose's `jwtVerify` with the HMAC key imported once (what a careful hand-rolled JWT guard
  * does), then the same user lookup: the reference for Portcullis' cold path.
  */

@@ -32,6 +32,7 @@ type Builder<T> = (fixture: Fixture) => Promise<T>;
 const CHECKS: Partial<Record<Stack, Builder<Check>>> = {
   bare: async (fixture) => (await import('./checks')).bareCheck(fixture),
   'bare-pg': async (fixture) => (await import('./checks')).barePgCheck(fixture),
+  'bare-redis': async (fixture) => (await import('./checks')).bareRedisCheck(fixture),
   'jose-cold': async (fixture) => (await import('./checks')).joseCheck(fixture),
   'better-auth': async (fixture) => (await import('./better-auth-check')).betterAuthCheck(fixture),
 };
