@@ -81,6 +81,19 @@ describe('checkTargets', () => {
     expect(pg?.cpu?.shown).toBe('0.89×');
   });
 
+  it('judges the Redis strategy against the bare route, and (proposed) against bare-redis', () => {
+    const result = run([
+      scenario('fastify', 'bare', 2000, 50),
+      scenario('fastify', 'bare-redis', 1400, 70),
+      scenario('fastify', 'cookie-redis', 1300, 75),
+    ]);
+    const plain = find(result, /^cookie \+ Redis strategy ≥ 0.85× bare$/, 'fastify');
+    expect(plain?.rps).toEqual({ shown: '0.65×', status: 'missed' });
+    const proposed = find(result, /^proposed: cookie \+ Redis/, 'fastify');
+    expect(proposed?.rps).toEqual({ shown: '0.93×', status: 'met' });
+    expect(proposed?.cpu).toEqual({ shown: '0.93×', status: 'met' });
+  });
+
   it('needs Portcullis at 3× each peer, and says "not measured" for a row that did not run', () => {
     const result = run([
       scenario('express', 'bare-pg', 1000, 400),
