@@ -1,7 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { jwtVerify } from 'jose';
 import { AUDIENCE, type Fixture, SECRET } from '../config';
-import { type PublicUser, postgresStores, publicUser, type Stores, sqliteStores } from './stores';
+import {
+  type PublicUser,
+  postgresStores,
+  publicUser,
+  redisClient,
+  type Stores,
+  sqliteStores,
+} from './stores';
 
 /**
  * Authentication that is not Portcullis, as a function of the request headers: the user to
@@ -51,8 +58,7 @@ export async function bareRedisCheck(fixture: Fixture): Promise<Check> {
   if (!fixture.redis || !fixture.redisToken) {
     throw new Error('Redis is not reachable; this scenario cannot run');
   }
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(fixture.redis.url, { maxRetriesPerRequest: 1 });
+  const redis = await redisClient(fixture.redis.url);
   const key = `${fixture.redis.prefix}${fixture.redisToken}`;
   const stores = sqliteStores(fixture.sqlitePath);
   return withClose(

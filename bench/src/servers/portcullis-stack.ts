@@ -15,9 +15,8 @@ import {
   type UserManagerOptions,
 } from '@portcullis/core';
 import { createJwtCodec, isTokenError } from '@portcullis/core/adapter';
-import type { Redis } from 'ioredis';
 import { AUDIENCE, type Fixture, SECRET, type Stack } from '../config';
-import { postgresStores, type Stores, sqliteStores } from './stores';
+import { postgresStores, redisClient, type Stores, sqliteStores } from './stores';
 
 /** Portcullis configured for one scenario: what `/user` is guarded with, and what is mounted. */
 export interface PortcullisStack {
@@ -138,11 +137,10 @@ const databaseGuard =
 const redisGuard = async (fixture: Fixture): Promise<Guard> => {
   const { url, prefix } = requireService(fixture.redis, 'Redis');
   // Imported here so the other rows' servers never load a Redis client.
-  const [{ createRedisStrategy }, { Redis: RedisClient }] = await Promise.all([
+  const [{ createRedisStrategy }, redis] = await Promise.all([
     import('@portcullis/redis'),
-    import('ioredis'),
+    redisClient(url),
   ]);
-  const redis: Redis = new RedisClient(url, { maxRetriesPerRequest: 1 });
   return {
     stores: sqliteStores(fixture.sqlitePath),
     strategy: createRedisStrategy({ redis, lifetimeSeconds: LIFETIME, keyPrefix: prefix }),

@@ -7,6 +7,7 @@ import {
   type PortcullisDatabase,
   type SqlSessionStore,
 } from '@portcullis/sql';
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 
 /** Portcullis' stores on one database, and how to close it. */
@@ -52,6 +53,16 @@ export function postgresStores(url: string, schema: string): Stores {
     ...sqlStores(db),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * The ioredis client of the rows that read Redis (the Redis strategy's and its bare reference),
+ * opened in one place so both rows measure the same client. ioredis is imported on first use:
+ * the other rows' servers never load it.
+ */
+export async function redisClient(url: string): Promise<Redis> {
+  const { Redis: RedisClient } = await import('ioredis');
+  return new RedisClient(url, { maxRetriesPerRequest: 1 });
 }
 
 /** The body every `GET /user` answers: the user row without its password hash. */
