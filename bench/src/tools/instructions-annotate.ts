@@ -1,7 +1,8 @@
 /**
  * Where a server's counted instructions went, per request and by function, JavaScript named
  * through V8's map of its compiled code; given two servers, what the first spends that the
- * second does not. Reads the folders `src/tools/instructions.ts --keep DIR` leaves.
+ * second does not. Reads the folders `src/tools/instructions.ts --keep DIR` leaves. Ends with the
+ * V8 runtime calls of each, which tell a JIT state of one process from the code's own cost.
  *
  *   node --import tsx/esm src/tools/instructions-annotate.ts DIR/koa-jwt [DIR/koa-bare] [--top 40]
  */
@@ -60,12 +61,12 @@ function nameOf(symbols: readonly Symbol[], address: number): string | undefined
   return undefined;
 }
 
-/** Instructions per request by function (self cost), from the main thread's dump. */
-function perFunction(dir: string): Map<string, number> {
+/** Instructions per request by function, from the main thread's dump: self or inclusive cost. */
+function perFunction(dir: string, inclusive = false): Map<string, number> {
   const { requests } = JSON.parse(readFileSync(join(dir, 'count.json'), 'utf8')) as Counted;
   const annotated = spawnSync(
     'callgrind_annotate',
-    ['--inclusive=no', '--threshold=100', join(dir, 'cg.out.1-01')],
+    [`--inclusive=${inclusive ? 'yes' : 'no'}`, '--threshold=100', join(dir, 'cg.out.1-01')],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (annotated.status !== 0) throw new Error(`callgrind_annotate: ${annotated.stderr}`);
@@ -81,6 +82,44 @@ function perFunction(dir: string): Map<string, number> {
     costs.set(name, (costs.get(name) ?? 0) + count / requests);
   }
   return costs;
+}
+
+const RUNTIME = /v8::internal::Runtime_(\w+)\(/;
+
+/**
+ * The V8 runtime functions JavaScript called, inclusive instructions per request. JIT-compiled
+ * code calls one when it has no fast path for an operation, so one that takes thousands in one
+ * count and nearly nothing in a count of a similar server is a JIT state of that process, not
+ * code of the route (docs/performance.md#instruction-counts).
+ */
+function runtimeCalls(dir: string): Map<string, number> {
+  const calls = new Map<string, number>();
+  for (const [name, cost] of perFunction(dir, true)) {
+    const runtime = RUNTIME.exec(name)?.[1];
+    if (runtime) calls.set(runtime, (calls.get(runtime) ?? 0) + cost);
+  }
+  return calls;
+}
+
+function writeRuntimeCalls(first: string, second: string | undefined): void {
+  const mine = runtimeCalls(first);
+  const theirs = second ? runtimeCalls(second) : new Map<string, number>();
+  const rows = [...new Set([...mine.keys(), ...theirs.keys()])]
+    .map((name) => ({ name, mine: mine.get(name) ?? 0, theirs: theirs.get(name) ?? 0 }))
+    .sort((a, b) => Math.max(b.mine, b.theirs) - Math.max(a.mine, a.theirs))
+    .slice(0, 8);
+  process.stdout.write('\nV8 runtime calls from JavaScript, inclusive instructions per request:\n');
+  for (const row of rows) {
+    const figures = second
+      ? `${Math.round(row.mine).toString().padStart(9)} ${Math.round(row.theirs).toString().padStart(9)}`
+      : Math.round(row.mine).toString().padStart(9);
+    // Ten times the other count's and above 2,000 a request: most likely a JIT state.
+    const lopsided =
+      second &&
+      Math.abs(row.mine - row.theirs) > 2000 &&
+      Math.max(row.mine, row.theirs) > 10 * Math.min(row.mine, row.theirs);
+    process.stdout.write(`${figures}  ${row.name}${lopsided ? '  ← in one count only' : ''}\n`);
+  }
 }
 
 function main(): void {
@@ -112,6 +151,7 @@ function main(): void {
       process.stdout.write(`${Math.round(delta).toString().padStart(9)}  ${name.slice(0, 160)}\n`);
     }
   }
+  writeRuntimeCalls(first, second);
 }
 
 main();
