@@ -110,3 +110,20 @@ export const DIALECTS: readonly SqlDialectName[] = ['sqlite', 'postgres', 'mysql
 export async function shippedMigrations(): Promise<string[]> {
   return Object.keys(await createMigrationProvider().getMigrations());
 }
+
+/**
+ * The names of the tables a test's own database holds. On PostgreSQL Kysely's introspection
+ * lists every schema's tables, and the other test files' schemas hold the same tables, so the
+ * list is cut to the current schema (`search_path`): without that, a table this test dropped
+ * could still be "found" in another file's schema. MySQL's lists the current database only.
+ */
+export async function ownTableNames<DB>(
+  db: Kysely<DB>,
+  dialect: SqlDialectName,
+): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  if (dialect !== 'postgres') return tables.map((t) => t.name);
+  const result = await sql<{ s: string }>`select current_schema() as s`.execute(db);
+  const schema = result.rows[0]?.s;
+  return tables.filter((t) => t.schema === schema).map((t) => t.name);
+}

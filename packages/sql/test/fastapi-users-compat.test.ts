@@ -20,7 +20,13 @@ import {
   migrateToLatest,
 } from '../src/index';
 import { readColumns } from '../src/internal/introspect';
-import { createTestDatabase, DIALECTS, shippedMigrations, type TestDatabase } from './databases';
+import {
+  createTestDatabase,
+  DIALECTS,
+  ownTableNames,
+  shippedMigrations,
+  type TestDatabase,
+} from './databases';
 import {
   ARGON2_HASH,
   ARGON2_PASSWORD,
@@ -123,13 +129,7 @@ for (const dialect of DIALECTS) {
 
     it('is adopted by the migrations up to 0003: tables kept, not duplicated', async () => {
       await migrateTo(db, dialect, '0003_create_accesstoken');
-      // PostgreSQL lists every schema's tables; this test owns the current one.
-      const schema = dialect === 'postgres' ? await currentSchema(db) : undefined;
-      const tables = await db.introspection.getTables();
-      const names = tables
-        .filter((t) => schema === undefined || t.schema === schema)
-        .map((t) => t.name)
-        .filter((n) => !n.startsWith('portcullis_'));
+      const names = (await ownTableNames(db, dialect)).filter((n) => !n.startsWith('portcullis_'));
       expect(names.sort()).toEqual(['accesstoken', 'oauth_account', 'user']);
       const count = await db.selectFrom('user').select(db.fn.countAll().as('n')).executeTakeFirst();
       expect(Number(count?.n)).toBe(2);
