@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAuthBackend } from '../src/auth/backend';
 import { createBearerTransport } from '../src/auth/bearer-transport';
@@ -17,12 +17,13 @@ const EMAIL = 'gone@example.com';
 const PASSWORD = 'a-secret-password';
 
 /**
- * The real hasher, one hash at a time, costly enough (64 MiB, 3 passes) that logins sent
- * meanwhile wait their turn; every call's outcome is recorded.
+ * The real hasher, one hash at a time, costly enough (64 MiB, 6 passes: about 140 ms here) that
+ * logins sent meanwhile wait their turn; every call's outcome is recorded.
  */
-function recordingHasher(): PasswordHasher & { outcomes: string[] } {
-  const real = createPasswordHasher({ memoryCost: 65_536, timeCost: 3, maxConcurrent: 1 });
+function recordingHasher(): PasswordHasher & { outcomes: string[]; verifyCalls: () => number } {
+  const real = createPasswordHasher({ memoryCost: 65_536, timeCost: 6, maxConcurrent: 1 });
   const outcomes: string[] = [];
+  let verifyCalls = 0;
   const record = async <T>(work: Promise<T>): Promise<T> => {
     try {
       const value = await work;
@@ -39,9 +40,12 @@ function recordingHasher(): PasswordHasher & { outcomes: string[] } {
   };
   return {
     outcomes,
+    verifyCalls: () => verifyCalls,
     hash: (password: string, options?: HashCallOptions) => record(real.hash(password, options)),
-    verify: (password: string, hash: string, options?: HashCallOptions) =>
-      record(real.verify(password, hash, options)),
+    verify: (password: string, hash: string, options?: HashCallOptions) => {
+      verifyCalls++;
+      return record(real.verify(password, hash, options));
+    },
     needsRehash: (hash) => real.needsRehash(hash),
     generate: () => real.generate(),
   };
@@ -93,18 +97,15 @@ function login(password = PASSWORD): Promise<Response> {
   });
 }
 
-/** Sends a whole login on a raw connection, then closes it without reading the answer. */
-function loginAndLeave(port: number): Promise<void> {
+/** Sends a whole login on a raw connection and leaves it open; the caller closes it unread. */
+function loginToLeave(port: number): Promise<Socket> {
   const body = form(PASSWORD);
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
       socket.write(
         `POST /auth/jwt/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
       );
-      setTimeout(() => {
-        socket.destroy();
-        resolve();
-      }, 30);
+      resolve(socket);
     });
     socket.on('error', reject);
   });
@@ -136,11 +137,16 @@ afterAll(async () => {
 describe('a login whose client went away while its hash waited', () => {
   test('is dropped before hashing; the logins still connected are checked', async () => {
     hasher.outcomes.length = 0;
+    const calls = hasher.verifyCalls();
     const port = (server.address() as AddressInfo).port;
-    // The first login holds the only hash slot; four more arrive, wait, and are abandoned.
+    // The first login holds the only hash slot (its verification has begun, nothing before it);
+    // four more arrive and wait their turn, then their clients leave. Each step waits for the
+    // server, not for a timer, so a busy machine cannot reorder them.
     const first = login();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await Promise.all([1, 2, 3, 4].map(() => loginAndLeave(port)));
+    await until(() => hasher.verifyCalls() === calls + 1);
+    const leaving = await Promise.all([1, 2, 3, 4].map(() => loginToLeave(port)));
+    await until(() => hasher.verifyCalls() === calls + 5);
+    for (const socket of leaving) socket.destroy();
     const stayed = login('a-wrong-password');
     expect((await first).status).toBe(200);
     expect((await stayed).status).toBe(400);
