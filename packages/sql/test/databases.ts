@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { OpenSqlDatabaseOptions, PortcullisDatabase, SqlDialectName } from '../src/index';
-import { createMigrationProvider, openSqlDatabase } from '../src/index';
+import { createMigrationProvider, DEFAULT_MIGRATION_TABLE, openSqlDatabase } from '../src/index';
 
 export const POSTGRES_URL =
   process.env.TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/test';
@@ -112,6 +112,37 @@ export async function shippedMigrations(): Promise<string[]> {
 }
 
 /**
+ * The schema a test's PostgreSQL database is (its `search_path`, see `postgres()` above);
+ * undefined on the other dialects, whose test databases are whole databases or files.
+ */
+export async function ownSchema<DB>(
+  db: Kysely<DB>,
+  dialect: SqlDialectName,
+): Promise<string | undefined> {
+  if (dialect !== 'postgres') return undefined;
+  const result = await sql<{ s: string | null }>`select current_schema() as s`.execute(db);
+  return result.rows[0]?.s ?? undefined;
+}
+
+/**
+ * A Kysely `Migrator` over the shipped migrations, with the history and lock tables
+ * `migrateToLatest` uses, in the test's own schema: Kysely looks for them in every schema unless
+ * told which, and every PostgreSQL test file has them in its own.
+ */
+export async function shippedMigrator<DB>(
+  db: Kysely<DB>,
+  dialect: SqlDialectName,
+): Promise<Migrator> {
+  return new Migrator({
+    db,
+    provider: createMigrationProvider(),
+    migrationTableName: DEFAULT_MIGRATION_TABLE,
+    migrationLockTableName: `${DEFAULT_MIGRATION_TABLE}_lock`,
+    migrationTableSchema: await ownSchema(db, dialect),
+  });
+}
+
+/**
  * The names of the tables a test's own database holds. On PostgreSQL Kysely's introspection
  * lists every schema's tables, and the other test files' schemas hold the same tables, so the
  * list is cut to the current schema (`search_path`): without that, a table this test dropped
@@ -122,8 +153,6 @@ export async function ownTableNames<DB>(
   dialect: SqlDialectName,
 ): Promise<string[]> {
   const tables = await db.introspection.getTables();
-  if (dialect !== 'postgres') return tables.map((t) => t.name);
-  const result = await sql<{ s: string }>`select current_schema() as s`.execute(db);
-  const schema = result.rows[0]?.s;
-  return tables.filter((t) => t.schema === schema).map((t) => t.name);
+  const schema = await ownSchema(db, dialect);
+  return tables.filter((t) => schema === undefined || t.schema === schema).map((t) => t.name);
 }

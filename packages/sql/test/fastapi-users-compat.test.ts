@@ -8,15 +8,13 @@ import {
   ErrorCode,
 } from '@portcullis/core';
 import type { Kysely } from 'kysely';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PortcullisDatabase } from '../src/index';
+import type { PortcullisDatabase, SqlDialectName } from '../src/index';
 import {
-  createMigrationProvider,
   createSqlAccessTokenStore,
   createSqlSessionStore,
   createSqlUserStore,
-  DEFAULT_MIGRATION_TABLE,
   migrateToLatest,
 } from '../src/index';
 import { readColumns } from '../src/internal/introspect';
@@ -25,6 +23,7 @@ import {
   DIALECTS,
   ownTableNames,
   shippedMigrations,
+  shippedMigrator,
   type TestDatabase,
 } from './databases';
 import {
@@ -42,27 +41,13 @@ import {
 
 const SECRET = 'compat-secret-compat-secret-compat-secret';
 
-async function currentSchema(db: Kysely<PortcullisDatabase>): Promise<string | undefined> {
-  const result = await sql<{ s: string | null }>`select current_schema() as s`.execute(db);
-  return result.rows[0]?.s ?? undefined;
-}
-
 /** Runs the shipped migrations up to `name` only, as an older release of this package would. */
 async function migrateTo(
   db: Kysely<PortcullisDatabase>,
-  dialect: string,
+  dialect: SqlDialectName,
   name: string,
 ): Promise<void> {
-  // Kysely looks for its history table in every schema unless told which (see migrations.ts).
-  const schema = dialect === 'postgres' ? await currentSchema(db) : undefined;
-  const migrator = new Migrator({
-    db,
-    provider: createMigrationProvider(),
-    migrationTableName: DEFAULT_MIGRATION_TABLE,
-    migrationLockTableName: `${DEFAULT_MIGRATION_TABLE}_lock`,
-    migrationTableSchema: schema,
-  });
-  const { error } = await migrator.migrateTo(name);
+  const { error } = await (await shippedMigrator(db, dialect)).migrateTo(name);
   expect(error).toBeUndefined();
 }
 

@@ -1,16 +1,19 @@
 import type { Kysely } from 'kysely';
-import { Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  createMigrationProvider,
   createSqlMfaStore,
   createSqlUserStore,
-  DEFAULT_MIGRATION_TABLE,
   MFA_TABLES,
   migrateToLatest,
   planMigrations,
 } from '../src/index';
-import { createTestDatabase, DIALECTS, ownTableNames, type TestDatabase } from './databases';
+import {
+  createTestDatabase,
+  DIALECTS,
+  ownTableNames,
+  shippedMigrator,
+  type TestDatabase,
+} from './databases';
 
 const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2g';
 
@@ -57,12 +60,7 @@ describe.each(DIALECTS)('SQL MFA store on %s', (dialect) => {
   });
 
   test('migrating down past 0009 drops the tables, and up again restores them', async () => {
-    const migrator = new Migrator({
-      db,
-      provider: createMigrationProvider(),
-      migrationTableName: DEFAULT_MIGRATION_TABLE,
-    });
-    const down = await migrator.migrateTo('0007_create_rate_limit');
+    const down = await (await shippedMigrator(db, dialect)).migrateTo('0007_create_rate_limit');
     expect(down.error).toBeUndefined();
     const tables = await ownTableNames(db, dialect);
     for (const table of Object.values(MFA_TABLES)) expect(tables).not.toContain(table);

@@ -1,14 +1,7 @@
-import { Migrator, sql } from 'kysely';
 import { afterAll, describe, expect, test } from 'vitest';
-import {
-  createMigrationProvider,
-  createSqlSessionStore,
-  createSqlUserStore,
-  DEFAULT_MIGRATION_TABLE,
-  migrateToLatest,
-} from '../src/index';
+import { createSqlSessionStore, createSqlUserStore, migrateToLatest } from '../src/index';
 import { readColumns } from '../src/internal/introspect';
-import { createTestDatabase, DIALECTS, type TestDatabase } from './databases';
+import { createTestDatabase, DIALECTS, shippedMigrator, type TestDatabase } from './databases';
 import { HASH } from './helpers';
 
 const databases: TestDatabase[] = [];
@@ -20,18 +13,7 @@ describe.each(DIALECTS)('0008_sessions on %s', (dialect) => {
     databases.push(database);
     const db = database.open();
     await migrateToLatest(db);
-    const schema =
-      dialect === 'postgres'
-        ? ((await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s ??
-          undefined)
-        : undefined;
-    const migrator = new Migrator({
-      db,
-      provider: createMigrationProvider(),
-      migrationTableName: DEFAULT_MIGRATION_TABLE,
-      migrationLockTableName: `${DEFAULT_MIGRATION_TABLE}_lock`,
-      migrationTableSchema: schema,
-    });
+    const migrator = await shippedMigrator(db, dialect);
     // Back to before 0008 (the MFA and passkey migrations after it come down first).
     const down = await migrator.migrateTo('0007_create_rate_limit');
     expect(down.error).toBeUndefined();
