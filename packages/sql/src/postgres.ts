@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { SqlConnectOptions } from './connect-options';
 import { loadDriver, resolveConnectOptions } from './connect-options';
 import { wrapPostgresPool } from './internal/pg-pool';
+import type { PgQueryClass } from './internal/pg-shaped-query';
 import type { PortcullisDatabase } from './schema';
 
 /**
@@ -57,6 +58,7 @@ export function openPostgres<DB = PortcullisDatabase>(
         return wrapPostgresPool(pool, {
           prepareReads: resolved.preparedStatements,
           types: pg.types,
+          Query: pg.Query as unknown as PgQueryClass,
         });
       },
     }),

@@ -195,6 +195,88 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
     }
   });
 
+  /** Counts the row descriptions node-postgres asks for while `work` runs. */
+  const describesDuring = async (work: () => Promise<void>): Promise<number> => {
+    const connection = pg.Connection.prototype as unknown as { describe(message: unknown): void };
+    const original = connection.describe;
+    let count = 0;
+    connection.describe = function (this: unknown, message: unknown) {
+      count++;
+      return original.call(this, message);
+    };
+    try {
+      await work();
+    } finally {
+      connection.describe = original;
+    }
+    return count;
+  };
+
+  test('a prepared read asks for its row description once per connection', async () => {
+    const { db, users, sessions } = storesOn();
+    try {
+      const answers: unknown[] = [];
+      const describes = await describesDuring(async () => {
+        for (let i = 0; i < 4; i++) {
+          answers.push(await sessions.getByTokenKeyWithUser?.(TOKEN_KEY));
+          answers.push(await users.get(userId));
+        }
+      });
+      // One for each of the two statements, on the first execution.
+      expect(describes).toBe(2);
+      // The rows read by the first description are the rows of the described execution.
+      for (let i = 2; i < answers.length; i++) expect(answers[i]).toEqual(answers[i % 2]);
+      const unprepared = storesOn(false);
+      try {
+        expect(answers[0]).toEqual(await unprepared.sessions.getByTokenKeyWithUser?.(TOKEN_KEY));
+        expect(answers[1]).toEqual(await unprepared.users.get(userId));
+      } finally {
+        await unprepared.db.destroy();
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  test('a type parser registered after the first read is used by the next', async () => {
+    const stored = await createdAt();
+    const original = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
+    const { db, sessions } = storesOn();
+    try {
+      const first = await sessions.getByTokenKeyWithUser?.(TOKEN_KEY);
+      expect(first?.session.created_at.getTime()).toBe(stored);
+      pg.types.setTypeParser(
+        1184,
+        'text',
+        (text: string) => new Date(original(text).getTime() + 1),
+      );
+      const second = await sessions.getByTokenKeyWithUser?.(TOKEN_KEY);
+      expect(second?.session.created_at.getTime()).toBe(stored + 1);
+    } finally {
+      pg.types.setTypeParser(1184, 'text', original);
+      await db.destroy();
+    }
+  });
+
+  test('a parser that throws fails its read, and the connection goes on', async () => {
+    const original = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
+    const { db, sessions } = storesOn();
+    try {
+      expect((await sessions.getByTokenKeyWithUser?.(TOKEN_KEY))?.user.id).toBe(userId);
+      pg.types.setTypeParser(1184, 'text', () => {
+        throw new Error('unreadable');
+      });
+      await expect(sessions.getByTokenKeyWithUser?.(TOKEN_KEY)).rejects.toThrow();
+      pg.types.setTypeParser(1184, 'text', original);
+      // The same (only) connection, still in step with the server.
+      expect((await sessions.getByTokenKeyWithUser?.(TOKEN_KEY))?.user.id).toBe(userId);
+      expect(await preparedTexts(db)).toHaveLength(1);
+    } finally {
+      pg.types.setTypeParser(1184, 'text', original);
+      await db.destroy();
+    }
+  });
+
   test('preparedStatements must be a boolean', () => {
     expect(() =>
       openPostgres(database.url, { preparedStatements: 'yes' as unknown as boolean }),

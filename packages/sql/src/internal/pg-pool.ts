@@ -1,4 +1,5 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { type PgQueryClass, type RowShape, shapedQueryClass, textValues } from './pg-shaped-query';
 import { preparedReadName } from './prepared-reads';
 import { readPostgresTimestamp } from './timestamp';
 
@@ -20,6 +21,8 @@ interface RawClient {
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
   query<R>(query: NamedQuery): Promise<PostgresQueryResult<R>>;
   query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  /** A query object of node-postgres' own class: its callback gets the result. */
+  query(query: InstanceType<PgQueryClass>): unknown;
   release(destroy?: boolean): void;
   end(): Promise<void>;
 }
@@ -36,6 +39,11 @@ export interface PoolWrapOptions {
   prepareReads: boolean;
   /** The driver's type parsers (`pg.types`); given, the prepared reads read `timestamptz` fast. */
   types?: TypeParsers;
+  /**
+   * The driver's `Query` class (`pg.Query`); given with `types`, the prepared reads ask for
+   * their row description once per connection, not on every execution.
+   */
+  Query?: PgQueryClass;
 }
 
 /** The type id of `timestamptz`. */
@@ -65,7 +73,13 @@ function fastTimestamps(types: TypeParsers): TypeParsers {
       if (parser !== checked) {
         checked = parser;
         const agrees = PROBES.every((text) => {
-          const theirs = parser(text);
+          let theirs: unknown;
+          try {
+            theirs = parser(text);
+          } catch {
+            // The app's parser fails where the driver's reads: it is not the driver's.
+            return false;
+          }
           return (
             theirs instanceof Date && theirs.getTime() === readPostgresTimestamp(text)?.getTime()
           );
@@ -118,12 +132,18 @@ const isStalePlan = (error: unknown): boolean => {
 export function wrapPostgresPool(pool: RawPool, options: PoolWrapOptions): PostgresPool {
   const wrappers = new WeakMap<RawClient, PostgresPoolClient>();
   const types = options.types === undefined ? undefined : fastTimestamps(options.types);
+  const ShapedQuery =
+    options.Query === undefined || types === undefined
+      ? undefined
+      : shapedQueryClass(options.Query);
   const wrap = (raw: RawClient): PostgresPoolClient => {
     let wrapper = wrappers.get(raw);
     if (wrapper !== undefined) return wrapper;
     let broken = false;
     /** Reads that could not run as prepared on this connection: run unnamed from then on. */
     let stale: Set<string> | undefined;
+    /** The prepared reads' row shapes on this connection, by statement name. */
+    const shapes = new Map<string, RowShape>();
     const onError = (error: unknown): never => {
       if (isReadTimeout(error) && !broken) {
         broken = true;
@@ -136,12 +156,28 @@ export function wrapPostgresPool(pool: RawPool, options: PoolWrapOptions): Postg
       if (name === undefined || stale?.has(sql)) {
         return raw.query(sql, parameters).catch(onError);
       }
-      const query: NamedQuery = { name, text: sql, values: [...parameters], types };
-      return raw.query(query).catch((error: unknown) => {
+      return prepared(name, sql, parameters).catch((error: unknown) => {
         if (!isStalePlan(error)) return onError(error);
         stale ??= new Set();
         stale.add(sql);
         return raw.query(sql, parameters).catch(onError);
+      });
+    };
+    /** A named read: shaped when the driver's class is given and its values are plain. */
+    const prepared = <R>(
+      name: string,
+      sql: string,
+      parameters: ReadonlyArray<unknown>,
+    ): Promise<PostgresQueryResult<R>> => {
+      const values = ShapedQuery === undefined ? undefined : textValues(parameters);
+      if (ShapedQuery === undefined || values === undefined || types === undefined) {
+        const query: NamedQuery = { name, text: sql, values: [...parameters], types };
+        return raw.query<R>(query);
+      }
+      return new Promise((resolve, reject) => {
+        const callback = (error: Error | null, result?: unknown) =>
+          error === null ? resolve(result as PostgresQueryResult<R>) : reject(error);
+        raw.query(new ShapedQuery({ name, text: sql, values, types, callback }, shapes));
       });
     };
     wrapper = {
