@@ -238,6 +238,30 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
     }
   });
 
+  test('a table with a column named __proto__ keeps the driver’s own rows', async () => {
+    await sql`alter table "user" add column "__proto__" text default 'not a prototype'`.execute(
+      setup,
+    );
+    try {
+      const { db, users } = storesOn();
+      try {
+        const describes = await describesDuring(async () => {
+          for (let i = 0; i < 3; i++) {
+            const user = await users.get(userId);
+            expect(user?.email).toBe('prepared@example.com');
+            expect(Object.getPrototypeOf(user)).toBe(Object.prototype);
+          }
+        });
+        // Described every time: no shape is kept for it.
+        expect(describes).toBe(3);
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      await sql`alter table "user" drop column "__proto__"`.execute(setup);
+    }
+  });
+
   test('a type parser registered after the first read is used by the next', async () => {
     const stored = await createdAt();
     const original = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;

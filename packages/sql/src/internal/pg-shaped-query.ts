@@ -71,6 +71,8 @@ export interface RowShape {
   parsers: readonly Parser[];
 }
 
+const isProto = (field: PgField): boolean => field.name === '__proto__';
+
 /** The shape of the rows `fields` describe. */
 function rowShape(fields: readonly PgField[]): RowShape {
   const names = fields.map((field) => field.name);
@@ -149,7 +151,8 @@ export function shapedQueryClass(Query: PgQueryClass): ShapedQueryClass {
 
     override handleRowDescription(message: { fields: PgField[] }): void {
       super.handleRowDescription(message);
-      if (this.name === undefined || this.binary) return;
+      // A column named `__proto__` would set the rows' prototype: node-postgres' rows keep it.
+      if (this.name === undefined || this.binary || message.fields.some(isProto)) return;
       const shape = rowShape(message.fields);
       this.#shapes.set(this.name, shape);
       this.#use(shape);
