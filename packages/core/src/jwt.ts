@@ -84,6 +84,16 @@ export interface JwtCodec {
     token: string,
     audience: string | readonly string[],
   ): Promise<Readonly<Record<string, unknown>>>;
+  /**
+   * `verify` without a promise, where no waiting is needed: a token verified before (the
+   * verified-token cache) or an HS* token on a runtime with a synchronous HMAC. Undefined when
+   * the token needs `verify` (an asymmetric key, or a token the fast path leaves to jose);
+   * throws what `verify` rejects with. Optional: a codec of the app's own may leave it out.
+   */
+  verifySync?(
+    token: string,
+    audience: string | readonly string[],
+  ): Readonly<Record<string, unknown>> | undefined;
 }
 
 /** A refused token: `TOKEN_EXPIRED` or `TOKEN_INVALID`. Messages never hold the token. */
@@ -115,6 +125,39 @@ export function isTokenError(error: unknown): error is PortcullisError {
     isPortcullisError(error) &&
     (error.code === ErrorCode.TOKEN_EXPIRED || error.code === ErrorCode.TOKEN_INVALID)
   );
+}
+
+/**
+ * A strategy's reading of a token, without a promise where none is needed: its claims, null for
+ * a bad or expired token (no user), or undefined when the codec must wait: then
+ * `verifiedClaims`. Each async layer on a guarded request costs about a thousand instructions
+ * (docs/performance.md). Any other error (a broken key) is thrown.
+ */
+export function claimsNow(
+  codec: JwtCodec,
+  token: string,
+  audience: readonly string[],
+): Readonly<Record<string, unknown>> | null | undefined {
+  try {
+    return codec.verifySync?.(token, audience);
+  } catch (error) {
+    if (isTokenError(error)) return null;
+    throw error;
+  }
+}
+
+/** A token's claims, or null for a bad or expired one; other errors (a broken key) reject. */
+export async function verifiedClaims(
+  codec: JwtCodec,
+  token: string,
+  audience: readonly string[],
+): Promise<Readonly<Record<string, unknown>> | null> {
+  try {
+    return await codec.verify(token, audience);
+  } catch (error) {
+    if (isTokenError(error)) return null;
+    throw error;
+  }
 }
 
 const HMAC_HASH: Readonly<Record<string, string>> = {
@@ -151,6 +194,11 @@ function asTokenError(error: unknown): unknown {
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+/** The audiences a verifier is given: its own copy of a list (jose keeps no reference). */
+function accepted(audience: string | readonly string[]): string | string[] {
+  return typeof audience === 'string' ? audience : [...audience];
 }
 
 /** Memoises an async key import: the first call starts it, every later call shares it. */
@@ -307,6 +355,45 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
   }
   const cache = new VerifiedTokenCache(cacheSize);
 
+  /** The claims of a token checked without waiting (cached, or HS* verified here), else undefined. */
+  function verifyKnown(
+    token: string,
+    audience: string | readonly string[],
+  ): Readonly<Record<string, unknown>> | undefined {
+    const known = cache.get(token);
+    if (known !== undefined) {
+      // jose's order: audience before expiry, so both paths give the same kind of error.
+      if (!acceptsAudience(known.audiences, audience)) {
+        throw tokenError('invalid', 'Invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED)');
+      }
+      if (known.expiresAt !== undefined && known.expiresAt <= nowSeconds()) {
+        cache.delete(token);
+        throw tokenError('expired', 'Token expired');
+      }
+      return known.claims;
+    }
+    if (fastVerify === undefined) return undefined;
+    let payload: JWTPayload | undefined;
+    try {
+      payload = fastVerify(token, accepted(audience));
+    } catch (error) {
+      throw asTokenError(error);
+    }
+    return payload === undefined ? undefined : remember(token, payload);
+  }
+
+  /** PyJWT's checks that jose leaves to the caller; only a token that passes them is cached. */
+  function remember(token: string, payload: JWTPayload): Readonly<Record<string, unknown>> {
+    // See docs/contract/behaviour.md#tokens.
+    if (payload.sub !== undefined && typeof payload.sub !== 'string') {
+      throw tokenError('invalid', 'Invalid token ("sub" claim must be a string)');
+    }
+    if (payload.iat !== undefined && payload.iat > nowSeconds()) {
+      throw tokenError('invalid', 'Invalid token ("iat" claim is in the future)');
+    }
+    return cache.add(token, payload).claims;
+  }
+
   return Object.freeze({
     async sign(claims: Record<string, unknown>, lifetimeSeconds: number | null): Promise<string> {
       const payload = { ...claims } as JWTPayload;
@@ -328,44 +415,20 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
       token: string,
       audience: string | readonly string[],
     ): Promise<Readonly<Record<string, unknown>>> {
-      const known = cache.get(token);
-      if (known !== undefined) {
-        // jose's order: audience before expiry, so both paths give the same kind of error.
-        if (!acceptsAudience(known.audiences, audience)) {
-          throw tokenError('invalid', 'Invalid token (ERR_JWT_CLAIM_VALIDATION_FAILED)');
-        }
-        if (known.expiresAt !== undefined && known.expiresAt <= nowSeconds()) {
-          cache.delete(token);
-          throw tokenError('expired', 'Token expired');
-        }
-        return known.claims;
-      }
-      const accepted = typeof audience === 'string' ? audience : [...audience];
-      let payload: JWTPayload | undefined;
+      const known = verifyKnown(token, audience);
+      if (known !== undefined) return known;
+      // Outside any try: a key that fails to import is a configuration error, not a bad token.
+      const key = await verifyKey();
+      const { jwtVerify } = await loadJose();
+      let payload: JWTPayload;
       try {
-        payload = fastVerify?.(token, accepted);
+        ({ payload } = await jwtVerify(token, key, { algorithms, audience: accepted(audience) }));
       } catch (error) {
         throw asTokenError(error);
       }
-      if (payload === undefined) {
-        // Outside the try: a key that fails to import is a configuration error, not a bad token.
-        const key = await verifyKey();
-        const { jwtVerify } = await loadJose();
-        try {
-          ({ payload } = await jwtVerify(token, key, { algorithms, audience: accepted }));
-        } catch (error) {
-          throw asTokenError(error);
-        }
-      }
-      // PyJWT checks that jose leaves to the caller (see docs/contract/behaviour.md#tokens).
-      if (payload.sub !== undefined && typeof payload.sub !== 'string') {
-        throw tokenError('invalid', 'Invalid token ("sub" claim must be a string)');
-      }
-      if (payload.iat !== undefined && payload.iat > nowSeconds()) {
-        throw tokenError('invalid', 'Invalid token ("iat" claim is in the future)');
-      }
-      // Only a token that passed every check is remembered.
-      return cache.add(token, payload).claims;
+      return remember(token, payload);
     },
+
+    verifySync: verifyKnown,
   });
 }

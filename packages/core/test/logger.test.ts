@@ -6,6 +6,7 @@ import { createCookieTransport } from '../src/auth/cookie-transport';
 import { createDatabaseStrategy } from '../src/auth/database-strategy';
 import { resolveUser } from '../src/auth/guard';
 import { createJwtStrategy } from '../src/auth/jwt-strategy';
+import type { CredentialHeaders } from '../src/auth/transport';
 import { ErrorCode, PortcullisError } from '../src/errors';
 import type { Logger } from '../src/logger';
 import { createPortcullis } from '../src/portcullis';
@@ -125,6 +126,24 @@ describe('the logger option', () => {
     expect(logger.lines).toHaveLength(1);
     expect(logger.lines[0]?.fields).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect(JSON.stringify(logger.lines)).not.toContain('some-opaque-session-token');
+  });
+
+  test('hears of an outage once when the guard is called itself, and not for a guard of the app', async () => {
+    const logger = captureLogger();
+    const { portcullis, down } = setup(logger);
+    const guard = portcullis.currentUser({ active: true });
+    down.value = true;
+    const headers = { authorization: null, cookie: 'fastapiusersauth=some-opaque-session-token' };
+    await expect(guard(headers)).rejects.toMatchObject({ status: 503 });
+    expect(logger.lines).toHaveLength(1);
+    // A guard of the app's own wrapping core's (so without core's outcome function) gets the
+    // same answer from resolveUser; the outage is heard once more, through the guard it wraps.
+    const own = Object.assign((h: CredentialHeaders) => guard(h), { options: guard.options });
+    const outcome = await resolveUser(own, headers);
+    expect(outcome).toMatchObject({ ok: false, response: { status: 503 } });
+    expect(logger.lines).toHaveLength(2);
+    down.value = false;
+    expect(await resolveUser(own, headers)).toMatchObject({ ok: false, response: { status: 401 } });
   });
 
   test('hears of an unexpected error the Fetch handler answers 500 for', async () => {

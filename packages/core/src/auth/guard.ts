@@ -1,4 +1,4 @@
-import { isPortcullisError } from '../errors';
+import { isPortcullisError, type PortcullisError } from '../errors';
 import {
   type PortcullisResponse,
   serviceUnavailable,
@@ -6,7 +6,7 @@ import {
   toFetchResponse,
 } from '../http/response';
 import type { User } from '../types';
-import type { CurrentUserGuard } from './authenticator';
+import type { AuthResult, AuthSettle, CurrentUserGuard } from './authenticator';
 import type { CredentialHeaders } from './transport';
 
 /**
@@ -16,6 +16,53 @@ import type { CredentialHeaders } from './transport';
 export type GuardOutcome<U extends User = User> =
   | { ok: true; user: U | undefined }
   | { ok: false; response: PortcullisResponse };
+
+/**
+ * Where a guard built by `createPortcullis` keeps its own outcome function: the authentication
+ * settled straight into the outcome, in the one async function that awaits the strategy
+ * (docs/performance.md). Internal; a guard without it has its answer mapped.
+ */
+export const GUARD_OUTCOME: unique symbol = Symbol('portcullis.guardOutcome');
+
+/**
+ * The outcome of an authentication as an adapter sends it: FastAPI Users' 401 and 403 bodies,
+ * or 503 with `Retry-After` when the store is down (after `onUnavailable`, which tells the
+ * operator). Any other error is thrown on.
+ */
+export function guardSettle<U extends User>(
+  onUnavailable?: (error: PortcullisError) => void,
+): AuthSettle<U, GuardOutcome<U>> {
+  return {
+    done: (result) =>
+      result.ok
+        ? { ok: true, user: result.user ?? undefined }
+        : { ok: false, response: statusError(result.status) },
+    failed: (error) => {
+      if (isPortcullisError(error) && error.status === 503) {
+        onUnavailable?.(error);
+        return { ok: false, response: serviceUnavailable() };
+      }
+      throw error;
+    },
+  };
+}
+
+const MAPPED = guardSettle<User>();
+
+/** The outcome of a guard without an outcome function of its own (an app's). */
+async function mapGuard<U extends User>(
+  guard: CurrentUserGuard<U>,
+  headers: CredentialHeaders,
+): Promise<GuardOutcome<U>> {
+  const settle = MAPPED as unknown as AuthSettle<U, GuardOutcome<U>>;
+  let result: AuthResult<U>;
+  try {
+    result = await guard(headers);
+  } catch (error) {
+    return settle.failed(error);
+  }
+  return settle.done(result);
+}
 
 /**
  * Runs a guard on a request's credential headers and says what to answer: FastAPI Users' 401
@@ -30,21 +77,14 @@ export type GuardOutcome<U extends User = User> =
  * if (!outcome.ok) return send(outcome.response);
  * ```
  */
-export async function resolveUser<U extends User>(
+export function resolveUser<U extends User>(
   guard: CurrentUserGuard<U>,
   headers: CredentialHeaders,
 ): Promise<GuardOutcome<U>> {
-  let result: Awaited<ReturnType<CurrentUserGuard<U>>>;
-  try {
-    result = await guard(headers);
-  } catch (error) {
-    if (isPortcullisError(error) && error.status === 503) {
-      return { ok: false, response: serviceUnavailable() };
-    }
-    throw error;
-  }
-  if (!result.ok) return { ok: false, response: statusError(result.status) };
-  return { ok: true, user: result.user ?? undefined };
+  const own = (guard as { [GUARD_OUTCOME]?: (h: CredentialHeaders) => Promise<GuardOutcome<U>> })[
+    GUARD_OUTCOME
+  ];
+  return own ? own(headers) : mapGuard(guard, headers);
 }
 
 /**
