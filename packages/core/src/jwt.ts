@@ -196,7 +196,7 @@ function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-/** The audiences a verifier is given: its own copy of a list (jose keeps no reference). */
+/** The audiences as the verifiers take them: a mutable copy of a read-only list. */
 function accepted(audience: string | readonly string[]): string | string[] {
   return typeof audience === 'string' ? audience : [...audience];
 }
