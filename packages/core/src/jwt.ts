@@ -127,39 +127,6 @@ export function isTokenError(error: unknown): error is PortcullisError {
   );
 }
 
-/**
- * A strategy's reading of a token, without a promise where none is needed: its claims, null for
- * a bad or expired token (no user), or undefined when the codec must wait: then
- * `verifiedClaims`. Each async layer on a guarded request costs about a thousand instructions
- * (docs/performance.md). Any other error (a broken key) is thrown.
- */
-export function claimsNow(
-  codec: JwtCodec,
-  token: string,
-  audience: readonly string[],
-): Readonly<Record<string, unknown>> | null | undefined {
-  try {
-    return codec.verifySync?.(token, audience);
-  } catch (error) {
-    if (isTokenError(error)) return null;
-    throw error;
-  }
-}
-
-/** A token's claims, or null for a bad or expired one; other errors (a broken key) reject. */
-export async function verifiedClaims(
-  codec: JwtCodec,
-  token: string,
-  audience: readonly string[],
-): Promise<Readonly<Record<string, unknown>> | null> {
-  try {
-    return await codec.verify(token, audience);
-  } catch (error) {
-    if (isTokenError(error)) return null;
-    throw error;
-  }
-}
-
 const HMAC_HASH: Readonly<Record<string, string>> = {
   HS256: 'SHA-256',
   HS384: 'SHA-384',
@@ -382,9 +349,8 @@ export function createJwtCodec(options: JwtCodecOptions): JwtCodec {
     return payload === undefined ? undefined : remember(token, payload);
   }
 
-  /** PyJWT's checks that jose leaves to the caller; only a token that passes them is cached. */
+  /** PyJWT's checks jose leaves to the caller (docs/contract/behaviour.md#tokens), then cached. */
   function remember(token: string, payload: JWTPayload): Readonly<Record<string, unknown>> {
-    // See docs/contract/behaviour.md#tokens.
     if (payload.sub !== undefined && typeof payload.sub !== 'string') {
       throw tokenError('invalid', 'Invalid token ("sub" claim must be a string)');
     }

@@ -6,11 +6,12 @@ import {
   checkLifetime,
 } from '../internal/config-checks';
 import { misconfiguredStrategy, problemOf } from '../internal/config-problem';
-import { claimsNow, createJwtCodec, type JwtAlgorithm, verifiedClaims } from '../jwt';
+import { createJwtCodec, type JwtAlgorithm } from '../jwt';
 import { createSessionJwtStrategy, type ResolvedRefresh } from '../sessions/session-jwt-strategy';
 import type { SessionStore, User } from '../types';
 import { createTokenId, type TokenRevocationStore, tokenIdIssuedAt } from './revocation';
 import type { Strategy, UserLookup } from './strategy';
+import { claimsNow, verifiedClaims } from './token-claims';
 
 export interface JwtStrategyOptions {
   /** Signing secret (HS*) or private key (PKCS8 PEM or CryptoKey) for RS*, ES*, EdDSA. */

@@ -5,8 +5,9 @@ import type {
   Strategy,
   UserLookup,
 } from '../auth/strategy';
+import { claimsNow, verifiedClaims } from '../auth/token-claims';
 import { ErrorCode, PortcullisError } from '../errors';
-import { claimsNow, type JwtCodec, verifiedClaims } from '../jwt';
+import type { JwtCodec } from '../jwt';
 import type { SessionRecord, SessionStore, User } from '../types';
 import { createRefreshTokenCodec } from './refresh-token';
 import { sessionData, touchSession } from './session-data';
