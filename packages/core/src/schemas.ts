@@ -58,7 +58,14 @@ const lazyBooleanField = lazySchema(
 );
 
 /** The fields every user has, as responses show them. */
-const READ_FIELDS = ['id', 'email', 'is_active', 'is_superuser', 'is_verified'];
+/** The read schema's fields without custom ones, in the order FastAPI Users answers them. */
+export const READ_FIELDS: readonly string[] = Object.freeze([
+  'id',
+  'email',
+  'is_active',
+  'is_superuser',
+  'is_verified',
+]);
 
 function readShape(z: Zod) {
   return {

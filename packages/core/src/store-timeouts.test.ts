@@ -33,6 +33,18 @@ describe('withDeadline', () => {
     );
   });
 
+  test("mapError turns the work's error, and the deadline's, into the store's own", async () => {
+    const mapped = (error: unknown) => ({ mapped: (error as Error).message });
+    await expect(
+      withDeadline(Promise.reject(new Error('boom')), 50, 'Redis', mapped),
+    ).rejects.toEqual({ mapped: 'boom' });
+    const never = new Promise<never>(() => undefined);
+    await expect(withDeadline(never, 20, 'Redis', mapped)).rejects.toEqual({
+      mapped: 'Redis did not answer within 20 ms',
+    });
+    expect(await withDeadline(Promise.resolve('ok'), 50, 'Redis', mapped)).toBe('ok');
+  });
+
   test('fails with SERVICE_UNAVAILABLE when the work does not settle in time', async () => {
     const never = new Promise<never>(() => undefined);
     await expect(withDeadline(never, 20, 'MongoDB')).rejects.toMatchObject({

@@ -123,7 +123,8 @@ function deadlinesOf(timeoutMs: number): Deadlines {
  * Waits for `work` at most `timeoutMs` (up to an eighth more), then fails with
  * SERVICE_UNAVAILABLE (503): the bound a store puts on a server that accepted a call and stopped
  * answering, whatever its client's own options. The call itself is not cancelled; a late answer
- * or error is ignored.
+ * or error is ignored. `mapError`, if given, turns either failure into the store's own error,
+ * without another promise around this one.
  *
  * @example
  * ```ts
@@ -131,12 +132,17 @@ function deadlinesOf(timeoutMs: number): Deadlines {
  * // no answer within 5 s: SERVICE_UNAVAILABLE, "Redis did not answer within 5000 ms"
  * ```
  */
-export function withDeadline<T>(work: Promise<T>, timeoutMs: number, server: string): Promise<T> {
+export function withDeadline<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  server: string,
+  mapError: (error: unknown) => unknown = (error) => error,
+): Promise<T> {
   const waits = deadlinesOf(timeoutMs);
   return new Promise<T>((resolve, reject) => {
     const expire = () => {
       const message = `${server} did not answer within ${timeoutMs} ms`;
-      reject(new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, message));
+      reject(mapError(new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, message)));
     };
     const slice = waits.enter(expire);
     work.then(
@@ -146,7 +152,7 @@ export function withDeadline<T>(work: Promise<T>, timeoutMs: number, server: str
       },
       (error: unknown) => {
         waits.leave(slice, expire);
-        reject(error);
+        reject(mapError(error));
       },
     );
   });

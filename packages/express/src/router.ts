@@ -41,7 +41,8 @@ export function portcullis<U extends User>(options: PortcullisRouterOptions<U>):
       // app sees them; without it, the socket's peer is the client. When Portcullis has its
       // own `trustProxy`, core resolves forwarding from the socket's peer instead, so the
       // chain is never walked twice (docs/abuse-protection.md).
-      origin: req.host ? `${req.protocol}://${req.host}` : undefined,
+      // Built only if the route reads its URL (most never do).
+      origin: () => (req.host ? `${req.protocol}://${req.host}` : undefined),
       remoteAddress:
         req.app.get('trust proxy') && !options.portcullis.trustProxy ? (req.ip ?? null) : undefined,
     }).then((handled) => {

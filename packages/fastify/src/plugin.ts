@@ -59,9 +59,14 @@ async function mountRoutes(scope: FastifyInstance, handler: PortcullisHandler): 
     // Core routes the path below the plugin's prefix: DELETE /users/me is /users/{id}.
     const response = await routeNodeRequest(handler, request.raw, {
       pathname: pathBelow(request.raw.url ?? '/', scope.prefix),
-      origin: origin(request),
+      // Built only if the route reads its URL (most never do).
+      origin: () => origin(request),
     });
-    return response ? sendResponse(reply, response) : reply.callNotFound();
+    if (!response) return reply.callNotFound();
+    sendResponse(reply, response);
+    // Returning the reply makes Fastify wait until it is sent (an app's `onSend` hooks may delay
+    // it); one already sent needs no such wait, and resolving to the reply costs a turn.
+    return reply.sent ? undefined : reply;
   });
   const paths = new Set(handler.routes.map((route) => fastifyPath(route.fullPath)));
   for (const url of paths) {

@@ -42,7 +42,8 @@ export function portcullis<U extends User>(options: PortcullisMiddlewareOptions<
       pathname: ctx.path,
       hostBody: (ctx.request as { body?: unknown }).body,
       url: ctx.originalUrl,
-      origin: ctx.origin,
+      // Built only if the route reads its URL (most never do).
+      origin: () => ctx.origin,
     });
     if (!response) return next();
     sendResponse(ctx, response);

@@ -146,7 +146,8 @@ export function createRedisStrategy<U extends User = User>(
       if (typeof token !== 'string' || !TOKEN.test(token)) return null;
       if (cluster && token.length <= TAG_LENGTH) return null;
       const userId = await getString(redis, tokenKey(token));
-      return userId === null ? null : users.findById(userId);
+      // Awaited, not returned: an async function returning a promise waits two turns more.
+      return userId === null ? null : await users.findById(userId);
     },
 
     async writeToken(user: U): Promise<string> {

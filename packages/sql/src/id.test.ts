@@ -35,6 +35,27 @@ describe('parseUuid', () => {
   });
 });
 
+describe('parseUuid, the canonical form', () => {
+  const CANONICAL_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  it('hands back a value as it is exactly when it is in the canonical form', () => {
+    // Every position of a canonical id, changed to each character that is on the edge of a
+    // class the check tells apart: digits, a-f, A-F, the hyphen, and their neighbours.
+    const swaps = ['0', '9', 'a', 'f', 'g', 'A', 'F', '-', '/', ':', '`', ' ', 'é', '{'];
+    let canonical = 0;
+    for (let i = 0; i < CANONICAL.length; i++) {
+      for (const swap of swaps) {
+        const value = `${CANONICAL.slice(0, i)}${swap}${CANONICAL.slice(i + 1)}`;
+        const asIs = CANONICAL_FORM.test(value);
+        if (asIs) canonical++;
+        expect(parseUuid(value) === value, value).toBe(asIs);
+      }
+    }
+    // Each hex position keeps 4 of the swaps (0, 9, a, f) and each hyphen one.
+    expect(canonical).toBe(32 * 4 + 4);
+  });
+});
+
 describe('parseIntegerId', () => {
   it('accepts ASCII decimal digits', () => {
     expect(parseIntegerId('0')).toBe(0);

@@ -370,6 +370,14 @@ export function createSqlSessionStore<DB>(
     purgeExpired,
     ...(reader === undefined
       ? {}
-      : joinedReads(reader, { db, table, dialect, stamp: readStamp, guard, record })),
+      : joinedReads(reader, {
+          db,
+          table,
+          dialect,
+          stamp: readStamp,
+          storeError: toStoreError,
+          toRecord,
+          record,
+        })),
   });
 }

@@ -358,6 +358,8 @@ export function createSqlUserStore<DB, S extends UserFieldShape = UserFieldShape
     columns: [...USER_COLUMNS, ...customColumns.map((c) => c.name)],
     customColumns,
     toUser: (row) => toUser(row as Selectable<UserTable>),
+    toUserNow: (row) =>
+      withOAuthAccounts ? null : rowToUser(row as Selectable<UserTable>, codec, customColumns),
   });
   return store;
 }

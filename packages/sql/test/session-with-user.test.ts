@@ -115,6 +115,24 @@ for (const dialect of DIALECTS) {
       expect(both?.session.backend).toBe('database');
       expect(both?.user).toEqual(await users.get(user.id));
     });
+
+    test('a user store that attaches oauth_accounts gives them in the joined read too', async () => {
+      const users = createSqlUserStore(db, { withOAuthAccounts: true });
+      const email = `o${Math.random().toString(36).slice(2)}@camelot.bt`;
+      const user = await users.create({ email, hashed_password: 'x' });
+      await users.addOAuthAccount(user, {
+        oauth_name: 'google',
+        access_token: 'provider-access',
+        expires_at: null,
+        refresh_token: null,
+        account_id: `g-${email}`,
+        account_email: email,
+      });
+      const strategy = createDatabaseStrategy({ store: createSqlSessionStore(db, { users }) });
+      const found = await strategy.readToken(await strategy.writeToken(user), managerOf(users));
+      expect(found?.oauth_accounts).toHaveLength(1);
+      expect(found).toEqual(await users.get(user.id));
+    });
   });
 }
 

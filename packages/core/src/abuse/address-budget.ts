@@ -43,10 +43,9 @@ export interface AddressBudgetDeps {
  */
 export function createAddressBudget(
   deps: AddressBudgetDeps,
-): (route: Route, request: PortcullisRequest) => Promise<PortcullisResponse | null> {
+): (route: Route, request: PortcullisRequest) => Promise<PortcullisResponse | null> | null {
   const { limits, guard } = deps;
-  return async (route, request) => {
-    if (limits.perAddressPerMinute === 0 || !spendsAddressBudget(route)) return null;
+  const spend = async (request: PortcullisRequest): Promise<PortcullisResponse | null> => {
     const address = deps.clientAddress(request);
     if (address === null) {
       // One bucket for every unknown client would be a site-wide limit anyone could spend.
@@ -69,4 +68,7 @@ export function createAddressBudget(
     await deps.onThrottled(event, request);
     return tooManyRequests(retryAfter);
   };
+  // Null for a route that spends nothing: the handler then does not wait a turn for it.
+  return (route, request) =>
+    limits.perAddressPerMinute === 0 || !spendsAddressBudget(route) ? null : spend(request);
 }

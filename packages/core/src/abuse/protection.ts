@@ -22,11 +22,12 @@ export interface AbuseProtection<U extends User = User> {
   /** What the password login route calls around `manager.authenticate`. */
   readonly login: LoginThrottle<U>;
   /**
-   * Before every matched route: the per-address budget's 429, or null to run the route.
-   * Undefined without a budget, so the routes skip the call (and its await) entirely.
+   * Before every matched route: the per-address budget's 429, or null to run the route; null
+   * itself, not a promise, for a route that spends nothing, so it runs without waiting a turn.
+   * Undefined without a budget, so the routes skip the call entirely.
    */
   readonly admit:
-    | ((route: Route, request: PortcullisRequest) => Promise<PortcullisResponse | null>)
+    | ((route: Route, request: PortcullisRequest) => Promise<PortcullisResponse | null> | null)
     | undefined;
 }
 

@@ -90,3 +90,23 @@ describe('database strategy: one store call per session check', () => {
     expect(await unbounded.readToken('plain-old-token', lookup)).toEqual(user);
   });
 });
+
+describe('database strategy: a store that fails', () => {
+  test('a joined read that throws synchronously, or rejects, gives a rejection', async () => {
+    for (const fail of [
+      () => {
+        throw new Error('store down');
+      },
+      () => Promise.reject(new Error('store down')),
+    ]) {
+      const { memory, lookup } = await setup(true);
+      const store = { ...memory, getByTokenKeyWithUser: fail } as unknown as SessionStore;
+      const strategy = createDatabaseStrategy({ store });
+      let pending: Promise<unknown> | undefined;
+      expect(() => {
+        pending = strategy.readToken('a-token', lookup);
+      }).not.toThrow();
+      await expect(pending).rejects.toThrow('store down');
+    }
+  });
+});

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { createHandler } from './handler';
+import { ErrorCode, PortcullisError } from '../errors';
+import { createHandler, type HandlerOptions } from './handler';
+import { fromFetchRequest } from './request';
 import { json } from './response';
 import type { Route } from './route';
 
@@ -41,5 +43,77 @@ describe('createHandler: match', () => {
     expect(handler.match('GET', '/users/me/')).toBeNull();
     expect(handler.match('GET', '/login')).toBeNull();
     expect(handler.match('GET', '/users/me')?.params).toEqual({});
+  });
+});
+
+describe('createHandler: admit', () => {
+  const request = () => fromFetchRequest(new Request('http://portcullis.test/a'));
+  const routed = (admit: HandlerOptions['admit'], handle: Route['handle']) => {
+    const handler = createHandler([['/', { routes: [{ ...route('GET', '/a', 'a'), handle }] }]], {
+      admit,
+    });
+    const found = handler.match('GET', '/a');
+    if (!found) throw new Error('no route');
+    return { handler, found };
+  };
+
+  test('a route admit answers null for (not a promise) runs at once: its answer is what the route gives', async () => {
+    let ran = 0;
+    const { handler, found } = routed(
+      () => null,
+      async () => {
+        ran++;
+        return json('ran');
+      },
+    );
+    const pending = handler.run(found, request());
+    // Started synchronously: no turn spent waiting for an admission that was never asked.
+    expect(ran).toBe(1);
+    expect((await pending).body).toBe('"ran"');
+  });
+
+  test("admit's refusal is the answer, and the route never runs", async () => {
+    let ran = 0;
+    const { handler, found } = routed(
+      async () => json('refused', 429),
+      async () => {
+        ran++;
+        return json('ran');
+      },
+    );
+    expect(await handler.run(found, request())).toMatchObject({ status: 429, body: '"refused"' });
+    expect(ran).toBe(0);
+  });
+
+  test('an admit that throws, synchronously or not, is answered as a route error would be', async () => {
+    const unavailable = () => new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE);
+    const outages: unknown[] = [];
+    for (const admit of [
+      () => {
+        throw unavailable();
+      },
+      async () => {
+        throw unavailable();
+      },
+    ]) {
+      const handler = createHandler([['/', { routes: [route('GET', '/a', 'a')] }]], {
+        admit,
+        onUnavailable: (error) => outages.push(error),
+      });
+      const found = handler.match('GET', '/a');
+      if (!found) throw new Error('no route');
+      const pending = handler.run(found, request());
+      expect(pending).toBeInstanceOf(Promise);
+      expect((await pending).status).toBe(503);
+    }
+    expect(outages).toHaveLength(2);
+    const bug = createHandler([['/', { routes: [route('GET', '/a', 'a')] }]], {
+      admit: () => {
+        throw new TypeError('a bug in admit');
+      },
+    });
+    const found = bug.match('GET', '/a');
+    if (!found) throw new Error('no route');
+    await expect(bug.run(found, request())).rejects.toThrow('a bug in admit');
   });
 });

@@ -83,6 +83,25 @@ describe('nodeRequest', () => {
     expect(nodeRequest(req).url).toBe('http://camelot.bt/auth/register');
   });
 
+  test('an origin given as a function is asked once, and only when the URL is read', () => {
+    const req = readRequest({ host: 'camelot.bt' });
+    req.url = '/users/me';
+    req.method = 'GET';
+    let asked = 0;
+    const origin = () => {
+      asked++;
+      return 'https://avalon.bt';
+    };
+    const request = nodeRequest(req, { origin });
+    expect(request.header('host')).toBe('camelot.bt');
+    expect(asked).toBe(0);
+    expect(request.url).toBe('https://avalon.bt/users/me');
+    expect(request.url).toBe('https://avalon.bt/users/me');
+    expect(asked).toBe(1);
+    // A function that finds no origin falls back to the Host header, as none given does.
+    expect(nodeRequest(req, { origin: () => undefined }).url).toBe('http://camelot.bt/users/me');
+  });
+
   test('reads headers by lower-case name, repeated ones joined', () => {
     const req = readRequest({ authorization: 'Bearer x', 'x-many': 'a, b' });
     const request = nodeRequest(req);

@@ -16,8 +16,12 @@ export interface NodeRequestOptions {
   rawBody?: Uint8Array;
   /** A body the host already parsed (e.g. `express.json()`); handed over, not re-serialised. */
   parsedBody?: ParsedBody;
-  /** Origin the route sees (`https://app.example.com`); default `http://<Host header>`. */
-  origin?: string;
+  /**
+   * Origin the route sees (`https://app.example.com`); default `http://<Host header>`. A
+   * function is called only when a route reads the request's URL (most never do), so an
+   * adapter need not build the origin on every request.
+   */
+  origin?: string | (() => string | undefined);
   /**
    * The request target as the client sent it, when the host rewrote `req.url` for a mount
    * (Express's `req.originalUrl`, Koa's `ctx.originalUrl`); default `req.url`.
@@ -92,6 +96,32 @@ function badBody(): PortcullisError {
 }
 
 /**
+ * The methods Portcullis answers on a path it owns: the route's own, HEAD wherever GET is (as
+ * Starlette does), 405 with `Allow` for the rest of these (see docs/contract/routes.md#framework-rules). Rarer methods (TRACE,
+ * WebDAV's) go to the app: Fastify, which the adapters must match, only routes a fixed list.
+ */
+export const ANSWERED_METHODS: readonly string[] = Object.freeze([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+]);
+
+export const ANSWERED = new Set(ANSWERED_METHODS);
+
+/**
+ * A Node request's method in upper case. Node's parser already gives it so; `toUpperCase` on
+ * every request would cost more than the check (it goes through V8's locale-aware runtime).
+ */
+export function methodOf(req: IncomingMessage): string {
+  const method = req.method ?? 'GET';
+  return ANSWERED.has(method) ? method : method.toUpperCase();
+}
+
+/**
  * A Node request as core's routes read it, without building a WHATWG `Request`: headers are
  * read from `req.headers` on demand, the URL is resolved only if a route asks for it, and the
  * body is read straight from the stream under the route's size limit and a deadline
@@ -124,7 +154,7 @@ class NodeRequest implements PortcullisRequest {
   #url: string | undefined;
 
   constructor(req: IncomingMessage, options: NodeRequestOptions) {
-    this.method = (req.method ?? 'GET').toUpperCase();
+    this.method = methodOf(req);
     this.remoteAddress = options.remoteAddress ?? req.socket?.remoteAddress ?? null;
     this.parsedBody = options.parsedBody;
     this.#req = req;
@@ -136,9 +166,11 @@ class NodeRequest implements PortcullisRequest {
       const options = this.#options;
       const req = this.#req;
       const headers = req.headers;
+      const given = options.origin;
+      const origin = typeof given === 'function' ? given() : given;
       this.#url = resolveUrl(
         options.url ?? req.url ?? '/',
-        options.origin ?? `http://${headers.host ?? 'localhost'}`,
+        origin ?? `http://${headers.host ?? 'localhost'}`,
       );
     }
     return this.#url;

@@ -4,6 +4,7 @@
 
 // Reading requests and writing answers
 export {
+  ANSWERED_METHODS,
   hostBodyOptions,
   type NodeRequestOptions,
   nodeRequest,
@@ -18,7 +19,6 @@ export { createDocsAssets, type DocsAsset, type DocsAssets } from './docs-assets
 export { adoptedSessionId } from './session-id';
 // Routing a Node request to Portcullis
 export {
-  ANSWERED_METHODS,
   handleNodeRequest,
   type NodeRouteOptions,
   routeNodeRequest,

@@ -5,7 +5,7 @@ import { readJsonBody } from '../http/body';
 import { createHandler } from '../http/handler';
 import { json } from '../http/response';
 import type { Route } from '../http/route';
-import { handleNodeRequest, type NodeRouteOptions } from './route-request';
+import { handleNodeRequest, type NodeRouteOptions, routeNodeRequest } from './route-request';
 
 const route = (method: Route['method'], path: string, handle: Route['handle']): Route => ({
   method,
@@ -140,5 +140,30 @@ describe('handleNodeRequest', () => {
     const response = await post('/things/boom', '{}');
     expect(await response.text()).toBe('the app error handler');
     expect((lastError as Error).message).toBe('a hook failed');
+  });
+});
+
+describe('routeNodeRequest without a server', () => {
+  const req = (url: string) =>
+    ({ method: 'GET', url, headers: {}, socket: {} }) as unknown as IncomingMessage;
+
+  test("a matched route's answer is the handler's own promise: no async function around it", () => {
+    const answer = Promise.resolve(json('from run'));
+    expect(routeNodeRequest({ ...handler, run: () => answer }, req('/things/7'))).toBe(answer);
+  });
+
+  test('a handler that throws gives a rejection, as an async function would', async () => {
+    const broken = {
+      ...handler,
+      match: () => {
+        throw new Error('broken table');
+      },
+    };
+    let pending: Promise<unknown> | undefined;
+    expect(() => {
+      pending = routeNodeRequest(broken, req('/things/7'));
+    }).not.toThrow();
+    await expect(pending).rejects.toThrow('broken table');
+    expect(await routeNodeRequest(handler, req('/elsewhere'))).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 import type { AbuseProtection } from '../abuse/protection';
-import type { CurrentUserOptions } from '../auth/authenticator';
+import type { AuthSettle, CurrentUserOptions } from '../auth/authenticator';
 import type { AuthenticationBackend } from '../auth/backend';
 import type { UserLookup } from '../auth/strategy';
+import type { CredentialHeaders } from '../auth/transport';
 import { ErrorCode, isPortcullisError, PortcullisError } from '../errors';
 import { type BodyLimits, readJsonBody } from '../http/body';
 import type { PortcullisRequest } from '../http/request';
@@ -23,10 +24,15 @@ export interface RouteDeps<U extends User = User> extends BodyLimits {
   readonly backends: readonly AuthenticationBackend<U>[];
   readonly schemas: LazyUserSchemas;
   /** The current user or a thrown 401/403, per FastAPI Users' rules (see docs/contract/routes.md#current-user). */
-  requireUser(
-    request: PortcullisRequest,
+  requireUser(request: PortcullisRequest, options: CurrentUserOptions): Promise<RequiredUser<U>>;
+  /**
+   * `requireUser` and `answer` as one function of the request: the answer is made inside the
+   * async function that authenticates, not in another around it (docs/performance.md#fewer-promises-per-guarded-request).
+   */
+  answerUser<R>(
     options: CurrentUserOptions,
-  ): Promise<{ user: U; token: string; backend: AuthenticationBackend<U> }>;
+    answer: (found: RequiredUser<U>) => R,
+  ): (request: PortcullisRequest) => Promise<R>;
   /** A user as the read schema shows it (never the hash, never provider tokens). */
   serialize(user: U): Record<string, unknown>;
   /** Where unexpected errors and outages are reported (`createPortcullis({ logger })`). */
@@ -41,6 +47,43 @@ export interface RouteDeps<U extends User = User> extends BodyLimits {
   readonly sessions: SessionRegistry<U>;
   /** Which events end sessions (`sessionRevocation`). */
   readonly revocation: ResolvedSessionRevocation;
+}
+
+/** A secured route's current user, with the token and backend that proved it. */
+export interface RequiredUser<U extends User> {
+  user: U;
+  token: string;
+  backend: AuthenticationBackend<U>;
+}
+
+/** The two headers a transport reads a token from. */
+export function credentialsOf(request: PortcullisRequest): CredentialHeaders {
+  return { authorization: request.header('authorization'), cookie: request.header('cookie') };
+}
+
+/**
+ * How a secured route's authentication ends: `answer` of the user, or FastAPI Users' 401 (no
+ * user, or an inactive one) or 403 (a requirement the user fails) thrown; an outage rethrown.
+ */
+export function requiredUserThen<U extends User, R>(
+  answer: (found: RequiredUser<U>) => R,
+): AuthSettle<U, R> {
+  return {
+    done(result) {
+      if (!result.ok) {
+        throw new PortcullisError(
+          result.status === 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.FORBIDDEN,
+        );
+      }
+      if (result.user === null || result.token === null || result.backend === null) {
+        throw new PortcullisError(ErrorCode.UNAUTHORIZED);
+      }
+      return answer({ user: result.user, token: result.token, backend: result.backend });
+    },
+    failed(error) {
+      throw error;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { randomToken } from '../random';
-import { clipUserAgent, tokenKeyOf, webCryptoTokenKey } from './session-data';
+import type { SessionRecord, SessionStore } from '../types';
+import {
+  clipUserAgent,
+  tokenKeyNow,
+  tokenKeyOf,
+  touchSession,
+  webCryptoTokenKey,
+} from './session-data';
 
 describe('tokenKeyOf', () => {
   test("Node's synchronous SHA-256 and Web Crypto's give the same key for every token", async () => {
@@ -18,6 +25,35 @@ describe('tokenKeyOf', () => {
 
   test("'plain' keeps the token as it is", async () => {
     expect(await tokenKeyOf('as-is', 'plain')).toBe('as-is');
+  });
+
+  test('tokenKeyNow gives the same key without waiting, on Node', async () => {
+    const token = randomToken();
+    expect(tokenKeyNow(token, 'hashed')).toBe(await webCryptoTokenKey(token));
+    expect(tokenKeyNow(token, 'plain')).toBe(token);
+  });
+});
+
+describe('touchSession', () => {
+  const touches: [string, Date][] = [];
+  const written = Promise.resolve();
+  const store = {
+    touch: (id: string, at: Date) => {
+      touches.push([id, at]);
+      return written;
+    },
+  } as unknown as SessionStore;
+  const usedAgo = (ms: number) =>
+    ({ id: 's1', last_used_at: new Date(Date.now() - ms) }) as SessionRecord;
+
+  test('null, no write and nothing to wait for, within a minute of the last use', () => {
+    expect(touchSession(store, usedAgo(59_000))).toBeNull();
+    expect(touches).toHaveLength(0);
+  });
+
+  test("after a minute, the store's own write to wait for", () => {
+    expect(touchSession(store, usedAgo(61_000))).toBe(written);
+    expect(touches.map(([id]) => id)).toEqual(['s1']);
   });
 });
 

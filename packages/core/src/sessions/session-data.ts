@@ -67,10 +67,14 @@ function nodeHash(): NodeHash | null {
  * rows). A 256-bit random token needs no salt nor slow hash: nothing can be guessed.
  */
 export async function tokenKeyOf(token: string, storage: TokenStorage): Promise<string> {
+  return tokenKeyNow(token, storage) ?? webCryptoTokenKey(token);
+}
+
+/** `tokenKeyOf` without waiting, or null where only Web Crypto can hash. */
+export function tokenKeyNow(token: string, storage: TokenStorage): string | null {
   if (storage === 'plain') return token;
   const node = nodeHash();
-  if (node) return node(token);
-  return webCryptoTokenKey(token);
+  return node ? node(token) : null;
 }
 
 /** The same key through Web Crypto, for runtimes without `node:crypto` (and for the tests). */
@@ -114,9 +118,13 @@ export function sessionData(
   };
 }
 
-/** Records a use of the session, at most once a minute (one write per minute, not per request). */
-export async function touchSession(store: SessionStore, session: SessionRecord): Promise<void> {
+/**
+ * Records a use of the session, at most once a minute (one write per minute, not per request):
+ * the store's promise, or null when no write is due, so the caller waits only for a write
+ * (docs/performance.md#fewer-promises-per-guarded-request).
+ */
+export function touchSession(store: SessionStore, session: SessionRecord): Promise<void> | null {
   const now = Date.now();
-  if (now - session.last_used_at.getTime() < TOUCH_INTERVAL_MS) return;
-  await store.touch(session.id, new Date(now));
+  if (now - session.last_used_at.getTime() < TOUCH_INTERVAL_MS) return null;
+  return store.touch(session.id, new Date(now));
 }

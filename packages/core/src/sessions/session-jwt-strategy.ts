@@ -155,14 +155,16 @@ export function createSessionJwtStrategy<U extends User>(
       if (withUser) {
         const found = await withUser(sid);
         if (!found || !ownedBy(found.session, sub)) return null;
-        await touchSession(sessions, found.session);
+        const touched = touchSession(sessions, found.session);
+        if (touched !== null) await touched;
         // The store mapped the row as its user store does: the app's user type.
         return found.user as U;
       }
       // One round trip of latency: the lookups do not depend on each other.
       const [session, user] = await Promise.all([sessions.get(sid), users.findById(sub)]);
       if (!session || !ownedBy(session, sub)) return null;
-      await touchSession(sessions, session);
+      const touched = touchSession(sessions, session);
+      if (touched !== null) await touched;
       return user;
     },
     async writeToken(user: U, context?: LoginContext): Promise<string> {

@@ -22,14 +22,17 @@ const DOWN = new Set(['reconnecting', 'close', 'end']);
  * silent server, a dead network path), whatever the client's own options say. Other errors go
  * through the store error mapping. The call itself is not cancelled: a late answer is ignored.
  */
-export async function bounded<T>(redis: BoundedRedis, work: () => Promise<T>): Promise<T> {
+export function bounded<T>(redis: BoundedRedis, work: () => Promise<T>): Promise<T> {
+  // Not an async function: the one promise is the deadline's, which maps the errors itself.
   const { status } = redis.client;
   if (typeof status === 'string' && DOWN.has(status)) {
-    throw new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, 'Redis is unavailable (reconnecting)');
+    return Promise.reject(
+      new PortcullisError(ErrorCode.SERVICE_UNAVAILABLE, 'Redis is unavailable (reconnecting)'),
+    );
   }
   try {
-    return await withDeadline(work(), redis.timeoutMs, 'Redis');
+    return withDeadline(work(), redis.timeoutMs, 'Redis', toRedisError);
   } catch (error) {
-    throw toRedisError(error);
+    return Promise.reject(toRedisError(error));
   }
 }

@@ -14,6 +14,8 @@ export interface SqlUserReader {
   readonly customColumns: readonly CustomColumn[];
   /** A row of the user table (at least `id` and `columns`) as the store returns it. */
   toUser(row: Readonly<Record<string, unknown>>): Promise<User>;
+  /** `toUser` without waiting, or null when the user needs another read (`oauth_accounts`). */
+  toUserNow(row: Readonly<Record<string, unknown>>): User | null;
 }
 
 const readers = new WeakMap<object, SqlUserReader>();
