@@ -176,7 +176,7 @@ function isBuiltInReadSchema(fields: readonly string[]): boolean {
 /**
  * The built-in read schema's view of a user, each field named: the loop over the schema's
  * fields costs a keyed load and store per field at a site that sees every field
- * (docs/performance.md#fewer-promises-per-guarded-request).
+ * (docs/performance.md#fewer-steps-on-core-s-own-routes).
  */
 function serializeBuiltIn(user: User): Record<string, unknown> {
   return {

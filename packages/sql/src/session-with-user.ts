@@ -116,7 +116,7 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
   /**
    * The statement's first row as the session and its user, in one async function: the usual row
    * (an id of its own, a user without linked accounts to read) waits for nothing but the read
-   * (docs/performance.md#fewer-promises-per-guarded-request). Errors are the store's.
+   * (docs/performance.md#fewer-steps-on-core-s-own-routes). Errors are the store's.
    */
   async function joined(
     read: () => Promise<QueryResult<Record<string, unknown>>>,

@@ -95,13 +95,13 @@ function sessionStrategy<U extends User>(
     if (!session) return null;
     const touched = touchSession(store, session);
     if (touched !== null) await touched;
-    return users.findById(String(session.user_id));
+    return await users.findById(String(session.user_id));
   };
   return {
     sessions: store,
     forBackend: (name: string) => sessionStrategy<U>(store, lifetime, storage, name),
     // Not an async function: with Node's hash, the one async function on the way is the read
-    // (docs/performance.md#fewer-promises-per-guarded-request).
+    // (docs/performance.md#fewer-steps-on-core-s-own-routes).
     readToken(token: string, users: UserLookup<U>): Promise<U | null> {
       if (!readWithUser) return readThenLookup(token, users);
       const maxAge = maxAgeNow();

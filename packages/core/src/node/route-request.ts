@@ -56,7 +56,7 @@ export function routeNodeRequest(
   options: NodeRouteOptions = {},
 ): Promise<PortcullisResponse | null> {
   // Not an async function: the answer is the handler's own promise, one async layer fewer on
-  // every request (docs/performance.md#fewer-promises-per-guarded-request).
+  // every request (docs/performance.md#fewer-steps-on-core-s-own-routes).
   try {
     const method = methodOf(req);
     const pathname = options.pathname ?? pathOf(req.url);

@@ -121,7 +121,7 @@ export function sessionData(
 /**
  * Records a use of the session, at most once a minute (one write per minute, not per request):
  * the store's promise, or null when no write is due, so the caller waits only for a write
- * (docs/performance.md#fewer-promises-per-guarded-request).
+ * (docs/performance.md#fewer-steps-on-core-s-own-routes).
  */
 export function touchSession(store: SessionStore, session: SessionRecord): Promise<void> | null {
   const now = Date.now();
