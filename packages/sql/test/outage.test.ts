@@ -173,6 +173,11 @@ for (const dialect of ['postgres', 'mysql'] as const) {
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE, status: 503 });
       expect((error as Error).message).not.toContain(known);
+      const id = crypto.randomUUID();
+      const byIdError = await createSqlUserStore(db)
+        .get(id)
+        .catch((e: unknown) => e);
+      expect(byIdError).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE, status: 503 });
       const key = 'ab'.repeat(32);
       const sessionError = await createSqlSessionStore(db)
         .getByTokenKey(key)
