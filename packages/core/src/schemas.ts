@@ -57,8 +57,7 @@ const lazyBooleanField = lazySchema(
   (z) => z.preprocess(laxBoolean, z.boolean()) as unknown as z.ZodType<boolean, boolean>,
 );
 
-/** The fields every user has, as responses show them. */
-/** The read schema's fields without custom ones, in the order FastAPI Users answers them. */
+/** The fields every user has, as responses show them, in the order FastAPI Users answers them. */
 export const READ_FIELDS: readonly string[] = Object.freeze([
   'id',
   'email',

@@ -97,8 +97,9 @@ function badBody(): PortcullisError {
 
 /**
  * The methods Portcullis answers on a path it owns: the route's own, HEAD wherever GET is (as
- * Starlette does), 405 with `Allow` for the rest of these (see docs/contract/routes.md#framework-rules). Rarer methods (TRACE,
- * WebDAV's) go to the app: Fastify, which the adapters must match, only routes a fixed list.
+ * Starlette does), 405 with `Allow` for the rest of these (see
+ * docs/contract/routes.md#framework-rules). Rarer methods (TRACE, WebDAV's) go to the app:
+ * Fastify, which the adapters must match, only routes a fixed list.
  */
 export const ANSWERED_METHODS: readonly string[] = Object.freeze([
   'GET',

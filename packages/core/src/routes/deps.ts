@@ -27,7 +27,8 @@ export interface RouteDeps<U extends User = User> extends BodyLimits {
   requireUser(request: PortcullisRequest, options: CurrentUserOptions): Promise<RequiredUser<U>>;
   /**
    * `requireUser` and `answer` as one function of the request: the answer is made inside the
-   * async function that authenticates, not in another around it (docs/performance.md#fewer-steps-on-core-s-own-routes).
+   * async function that authenticates, not in another around it
+   * (docs/performance.md#fewer-steps-on-core-s-own-routes).
    */
   answerUser<R>(
     options: CurrentUserOptions,
