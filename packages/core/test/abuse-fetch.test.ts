@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RateLimitErrorEvent } from '../src/abuse/events';
+import { webCryptoEmailTag } from '../src/abuse/login-throttle';
+import { createMemoryRateLimitStore } from '../src/abuse/memory-rate-limit-store';
 import type { RateLimitOptions } from '../src/abuse/rate-limit-options';
 import type { RateLimitStore } from '../src/abuse/rate-limit-store';
 import { createAuthBackend } from '../src/auth/backend';
@@ -124,6 +126,31 @@ describe('the default memory store', () => {
     // Another instance (a second process behind the same load balancer) over the same users.
     const second = await app({ email: first.email });
     expect((await second.login('wrong', '192.0.2.1')).status).toBe(400);
+  });
+});
+
+describe('the throttling keys', () => {
+  it('hold a digest of the email, never the email, for the pair and for the email alone', async () => {
+    const inner = createMemoryRateLimitStore();
+    const attempted: string[][] = [];
+    const reset: string[][] = [];
+    const store: RateLimitStore = {
+      hit: (key, windowMs, now) => inner.hit(key, windowMs, now),
+      attempt: (keys, policy, now) => {
+        attempted.push(keys.map((k) => k.key));
+        return inner.attempt(keys, policy, now);
+      },
+      reset: (keys) => {
+        reset.push([...keys]);
+        return inner.reset(keys);
+      },
+    };
+    const { login, email } = await app({ rateLimit: { store }, email: 'Ywain@Camelot.bt' });
+    expect((await login(PASSWORD, '192.0.2.1')).status).toBe(200);
+    const tag = await webCryptoEmailTag(email);
+    expect(attempted).toEqual([[`login:{${tag}}:192.0.2.1`, `login:{${tag}}`]]);
+    expect(reset).toEqual(attempted);
+    expect(JSON.stringify(attempted).toLowerCase()).not.toContain('ywain');
   });
 });
 

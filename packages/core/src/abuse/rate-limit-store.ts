@@ -4,7 +4,7 @@
  * @example
  * ```ts
  * const keys: AttemptKey[] = [
- *   { key: 'login:{h}:a:203.0.113.9', threshold: 5 },
+ *   { key: 'login:{h}:203.0.113.9', threshold: 5 },
  *   { key: 'login:{h}', threshold: 100 },
  * ];
  * ```

@@ -1,5 +1,5 @@
 import type { LoginContext } from '../auth/strategy';
-import { builtinModule } from '../internal/builtin';
+import { nodeSha256 } from '../internal/node-sha256';
 import { randomToken } from '../random';
 import type { SessionCreateData, SessionRecord, SessionStore, User } from '../types';
 
@@ -29,38 +29,6 @@ export type TokenStorage = 'hashed' | 'plain';
 
 const encoder = new TextEncoder();
 
-/** The part of `node:crypto` used here, typed structurally. */
-interface NodeCrypto {
-  createHash(algorithm: 'sha256'): { update(data: string): { digest(encoding: 'hex'): string } };
-  /** One-shot hash (Node 20.12+, 21.7+): no hash object, about three times faster. */
-  hash?(algorithm: 'sha256', data: string, encoding: 'hex'): string;
-}
-
-/** A token's SHA-256 in hex, synchronously. */
-type NodeHash = (token: string) => string;
-
-/**
- * Node's synchronous SHA-256 where the runtime has it (Node, Bun, Deno): Web Crypto's `digest`
- * is a job on Node's thread pool, a round trip that costs more than the hash and queues behind
- * argon2 — paid on every request of a database-strategy session. Looked up at run time, as core
- * imports no `node:` module (docs/contract/decisions.md#core-has-no-node-imports).
- */
-let nodeHashFound: NodeHash | null | undefined;
-/** Looked up on the first session check, never at import (importing core does no work). */
-function nodeHash(): NodeHash | null {
-  if (nodeHashFound === undefined) {
-    const crypto = builtinModule('node:crypto') as Partial<NodeCrypto> | undefined;
-    const { hash, createHash } = crypto ?? {};
-    nodeHashFound =
-      typeof hash === 'function'
-        ? (token) => hash('sha256', token, 'hex')
-        : typeof createHash === 'function'
-          ? (token) => createHash('sha256').update(token).digest('hex')
-          : null;
-  }
-  return nodeHashFound;
-}
-
 /**
  * The store key of an opaque access token: its SHA-256 in hex, so a dump of the store holds
  * nothing that authenticates; the token itself with `'plain'` (FastAPI Users' `accesstoken`
@@ -73,8 +41,8 @@ export async function tokenKeyOf(token: string, storage: TokenStorage): Promise<
 /** `tokenKeyOf` without waiting, or null where only Web Crypto can hash. */
 export function tokenKeyNow(token: string, storage: TokenStorage): string | null {
   if (storage === 'plain') return token;
-  const node = nodeHash();
-  return node ? node(token) : null;
+  const node = nodeSha256();
+  return node ? node.hex(token) : null;
 }
 
 /** The same key through Web Crypto, for runtimes without `node:crypto` (and for the tests). */
