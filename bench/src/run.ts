@@ -21,7 +21,7 @@ import { FRAMEWORKS, type Framework, serviceUrls } from './config';
 import { renderMarkdown } from './report/markdown';
 import { renderSvg } from './report/svg';
 import { type BenchOptions, type BenchResult, runBenchmark } from './runner/bench';
-import { gateRefusal } from './runner/gate';
+import { gateRefusal, SETTLE_MAX_MS, settle } from './runner/gate';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = resolve(BENCH_DIR, 'results');
@@ -129,11 +129,34 @@ function buildPackages(): void {
   }
 }
 
+/**
+ * A run for the committed results waits after the build for the load average the build raised
+ * to fall back to the gate, then passes the gate again: what is left is other work.
+ */
+async function settleAfterBuild(run: RunOptions): Promise<void> {
+  if (run.force || run.out !== RESULTS) return;
+  let said = false;
+  await settle({
+    readLoad: () => loadavg()[0] ?? 0,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    maxMs: SETTLE_MAX_MS,
+    onWait: (load) => {
+      if (said) return;
+      said = true;
+      process.stderr.write(`bench: waiting for the load average (${load.toFixed(2)}) to settle\n`);
+    },
+  });
+  refuseBusyMachine(run);
+}
+
 async function main(): Promise<void> {
   const run = options(process.argv.slice(2));
   const { bench, out, render } = run;
   refuseBusyMachine(run);
-  if (!render) buildPackages();
+  if (!render) {
+    buildPackages();
+    await settleAfterBuild(run);
+  }
   // --render: the tables and chart again from a run's JSON (after editing results/notes.md).
   const result = render
     ? (JSON.parse(await readFile(render, 'utf8')) as BenchResult)

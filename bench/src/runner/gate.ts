@@ -34,3 +34,35 @@ export function gateRefusal({ load, out, committed, render, force }: GateInput):
     '--out DIR, or pass --force (the results then say so at the top).'
   );
 }
+
+/** How long a run waits, after building the packages, for the load average to fall. */
+export const SETTLE_MAX_MS = 180_000;
+
+/**
+ * Waits until the 1-minute load average is at most `LOAD_GATE`, reading it every `everyMs`, for
+ * at most `maxMs`; returns the last reading. The run builds the packages right after the gate
+ * let it through, and a build of every package keeps both cores busy for about half a minute:
+ * the load average it leaves behind (2.7 in one run) decays over a minute or two, and a run that
+ * measured at once would report that load as other work (docs/performance.md#method).
+ *
+ * @example
+ * ```ts
+ * const load = await settle({ readLoad: () => loadavg()[0] ?? 0, sleep, maxMs: SETTLE_MAX_MS });
+ * ```
+ */
+export async function settle(options: {
+  readLoad: () => number;
+  sleep: (ms: number) => Promise<unknown>;
+  maxMs: number;
+  everyMs?: number;
+  onWait?: (load: number) => void;
+}): Promise<number> {
+  const { readLoad, sleep, maxMs, everyMs = 5_000, onWait } = options;
+  let load = readLoad();
+  for (let waited = 0; load > LOAD_GATE && waited < maxMs; waited += everyMs) {
+    onWait?.(load);
+    await sleep(everyMs);
+    load = readLoad();
+  }
+  return load;
+}
