@@ -68,9 +68,12 @@ describe('core routes behind an app onSend hook that waits', () => {
     const me = await fetch(`${url}/users/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
     expect(me.headers.get('x-sent-by')).toBe('app');
+    // The bytes Fastify has always sent for core's JSON, now given whole by the plugin.
+    expect(me.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await me.json()).toMatchObject({ email: 'gawain@camelot.bt' });
     const anonymous = await fetch(`${url}/users/me`);
     expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await anonymous.json()).toEqual({ detail: 'Unauthorized' });
     // The hook's wait outlasts the request: a second answer would have gone to the 404 handler.
     await new Promise((resolve) => setTimeout(resolve, 50));

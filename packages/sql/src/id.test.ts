@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { idCodecFor, integerIdCodec, parseIntegerId, parseUuid, uuidIdCodec } from './id';
 
 const CANONICAL = '6fa459ea-ee8a-3ca4-894e-db77e160355e';
@@ -53,6 +53,25 @@ describe('parseUuid, the canonical form', () => {
     }
     // Each hex position keeps 4 of the swaps (0, 9, a, f) and each hyphen one.
     expect(canonical).toBe(32 * 4 + 4);
+  });
+
+  it('recognises the id it found canonical last by equality only', () => {
+    expect(parseUuid(CANONICAL)).toBe(CANONICAL);
+    // The same text in a new string is the same id; anything else is parsed in full.
+    expect(parseUuid([...CANONICAL].join(''))).toBe(CANONICAL);
+    expect(parseUuid(CANONICAL.toUpperCase())).toBe(CANONICAL);
+    expect(parseUuid(`${CANONICAL.slice(0, 35)}g`)).toBeNull();
+    expect(parseUuid(`${CANONICAL} `)).toBeNull();
+    expect(parseUuid(CANONICAL.slice(0, 35))).toBeNull();
+    expect(parseUuid('')).toBeNull();
+    expect(parseUuid(CANONICAL)).toBe(CANONICAL);
+  });
+
+  it('recognises nothing before it has found an id canonical', async () => {
+    vi.resetModules();
+    const fresh = await import('./id');
+    expect(fresh.parseUuid('')).toBeNull();
+    expect(fresh.parseUuid('null')).toBeNull();
   });
 });
 

@@ -22,11 +22,17 @@ export function createBearerTransport(options: BearerTransportOptions): Transpor
     readToken(headers: CredentialHeaders): string | null {
       const header = headers.authorization;
       if (!header) return null;
-      // Starlette splits at the first space and compares the scheme case-insensitively.
-      const space = header.indexOf(' ');
-      if (space === -1) return null;
-      if (header.slice(0, space).toLowerCase() !== 'bearer') return null;
-      const token = header.slice(space + 1).trim();
+      // Starlette splits at the first space and compares the scheme case-insensitively. The
+      // usual spelling needs no lower-cased copy of the scheme.
+      let token: string;
+      if (header.startsWith('Bearer ')) {
+        token = header.slice(7).trim();
+      } else {
+        const space = header.indexOf(' ');
+        if (space === -1) return null;
+        if (header.slice(0, space).toLowerCase() !== 'bearer') return null;
+        token = header.slice(space + 1).trim();
+      }
       return token === '' ? null : token;
     },
     loginResponse(token: string, refresh?: RefreshAnswer): PortcullisResponse {

@@ -13,6 +13,7 @@ describe('bearer transport', () => {
     expect(read(`Bearer ${TOKEN}`)).toBe(TOKEN);
     expect(read(`bearer ${TOKEN}`)).toBe(TOKEN);
     expect(read(`BEARER ${TOKEN}`)).toBe(TOKEN);
+    expect(read(`bEaReR ${TOKEN}`)).toBe(TOKEN);
   });
 
   test('splits at the first space and trims the rest', () => {
@@ -28,6 +29,9 @@ describe('bearer transport', () => {
     expect(read(`Bearer${TOKEN}`)).toBeNull();
     expect(read('Bearer')).toBeNull();
     expect(read('Bearer   ')).toBeNull();
+    expect(read('Bearer ')).toBeNull();
+    expect(read(`Bearers ${TOKEN}`)).toBeNull();
+    expect(read(`Bearer\t${TOKEN}`)).toBeNull();
     expect(bearer.readToken({ cookie: `fastapiusersauth=${TOKEN}` })).toBeNull();
   });
 

@@ -102,6 +102,24 @@ describe('nodeRequest', () => {
     expect(nodeRequest(req, { origin: () => undefined }).url).toBe('http://camelot.bt/users/me');
   });
 
+  test("the client's address is looked up only when a route reads it; a given one wins", () => {
+    const req = readRequest({});
+    let lookups = 0;
+    Object.defineProperty(req.socket, 'remoteAddress', {
+      get: () => {
+        lookups++;
+        return '203.0.113.7';
+      },
+    });
+    const request = nodeRequest(req);
+    expect(lookups).toBe(0);
+    expect(request.remoteAddress).toBe('203.0.113.7');
+    expect(lookups).toBe(1);
+    expect(nodeRequest(req, { remoteAddress: '198.51.100.2' }).remoteAddress).toBe('198.51.100.2');
+    expect(nodeRequest(req, { remoteAddress: null }).remoteAddress).toBe('203.0.113.7');
+    expect(lookups).toBe(2);
+  });
+
   test('reads headers by lower-case name, repeated ones joined', () => {
     const req = readRequest({ authorization: 'Bearer x', 'x-many': 'a, b' });
     const request = nodeRequest(req);

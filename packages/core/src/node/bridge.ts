@@ -137,8 +137,13 @@ export function nodeRequest(
   req: IncomingMessage,
   options: NodeRequestOptions = {},
 ): PortcullisRequest {
-  (req as ClockedRequest)[STARTED] = Date.now();
-  return new NodeRequest(req, options);
+  const request = new NodeRequest(req, options);
+  // Core's GET and HEAD routes never read a body, so only other methods start the clock now; an
+  // unread body's drain then starts its own (`startedAt`).
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    (req as ClockedRequest)[STARTED] = Date.now();
+  }
+  return request;
 }
 
 /**
@@ -148,7 +153,6 @@ export function nodeRequest(
  */
 class NodeRequest implements PortcullisRequest {
   readonly method: string;
-  readonly remoteAddress: string | null;
   readonly parsedBody: ParsedBody | undefined;
   readonly #req: IncomingMessage;
   readonly #options: NodeRequestOptions;
@@ -156,10 +160,18 @@ class NodeRequest implements PortcullisRequest {
 
   constructor(req: IncomingMessage, options: NodeRequestOptions) {
     this.method = methodOf(req);
-    this.remoteAddress = options.remoteAddress ?? req.socket?.remoteAddress ?? null;
     this.parsedBody = options.parsedBody;
     this.#req = req;
     this.#options = options;
+  }
+
+  /**
+   * Read when a route asks (the per-address budget, login throttling, session metadata): the
+   * socket's peer address is a lookup through Node's `net` module, which most requests never
+   * need (docs/performance.md#fewer-steps-on-core-s-own-routes).
+   */
+  get remoteAddress(): string | null {
+    return this.#options.remoteAddress ?? this.#req.socket?.remoteAddress ?? null;
   }
 
   get url(): string {
