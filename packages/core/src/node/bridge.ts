@@ -171,7 +171,8 @@ class NodeRequest implements PortcullisRequest {
    * need (docs/performance.md#fewer-steps-on-core-s-own-routes).
    */
   get remoteAddress(): string | null {
-    return this.#options.remoteAddress ?? this.#req.socket?.remoteAddress ?? null;
+    const req = this.#req;
+    return this.#options.remoteAddress ?? req.socket?.remoteAddress ?? null;
   }
 
   get url(): string {
