@@ -17,6 +17,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Framework, type Stack, serviceUrls } from '../config';
 import { prepareFixture } from '../fixture';
+import { spread } from '../report/summary';
 import { startLoad, startServer } from '../runner/processes';
 import { catalogue, isLoginStorm } from '../runner/scenarios';
 import { REFRESH_STARTS_PER_LOAD } from '../runner/stacks';
@@ -28,10 +29,13 @@ const LOAD_CORE = 1;
 /** Clock ticks per second of `/proc`'s utime and stime (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
-/** A thread's kind: its name with any number in it dropped ("V8Worker", "libuv-worker"). */
+/** User and system ticks by thread kind. */
 type Times = Map<string, { user: number; system: number }>;
 
-/** User and system ticks of every thread of `pid`, summed by thread kind. */
+/**
+ * User and system ticks of every thread of `pid`, summed by thread kind: `main` for the event
+ * loop's thread, any other thread's name with its numbers dropped ("V8Worker", "libuv-worker").
+ */
 function threadTimes(pid: number): Times {
   const times: Times = new Map();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
@@ -61,9 +65,9 @@ function perRequest(before: Times, after: Times, requests: number): Map<string, 
   return out;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+/** The median of a figure over the repeats, as the bench's reports take it. */
+function median(values: readonly number[] | undefined): number {
+  return spread(values ?? [])?.median ?? 0;
 }
 
 async function main(): Promise<void> {
@@ -105,11 +109,12 @@ async function main(): Promise<void> {
             throw new Error(`${scenario.id}: ${sample.non2xx} non-2xx, ${sample.errors} errors`);
           }
           const row = figures.get(scenario.id) ?? new Map<string, number[]>();
-          row.set('req/s', [...(row.get('req/s') ?? []), sample.rps]);
-          for (const [column, us] of perRequest(before, after, sample.requests)) {
-            row.set(column, [...(row.get(column) ?? []), us]);
-          }
           figures.set(scenario.id, row);
+          const add = (column: string, value: number): void => {
+            row.set(column, [...(row.get(column) ?? []), value]);
+          };
+          add('req/s', sample.rps);
+          for (const [column, us] of perRequest(before, after, sample.requests)) add(column, us);
           process.stderr.write(`[${round + 1}] ${scenario.id}: ${Math.round(sample.rps)} req/s\n`);
         } finally {
           await server.stop();
@@ -122,13 +127,12 @@ async function main(): Promise<void> {
   }
   const columns = [...new Set([...figures.values()].flatMap((row) => [...row.keys()]))].filter(
     (column) =>
-      column === 'req/s' ||
-      [...figures.values()].some((row) => median(row.get(column) ?? [0]) >= 0.5),
+      column === 'req/s' || [...figures.values()].some((row) => median(row.get(column)) >= 0.5),
   );
   process.stdout.write(`| scenario | ${columns.join(' | ')} |\n`);
   process.stdout.write(`| --- |${' ---: |'.repeat(columns.length)}\n`);
   for (const [id, row] of figures) {
-    const cells = columns.map((column) => median(row.get(column) ?? [0]).toFixed(1));
+    const cells = columns.map((column) => median(row.get(column)).toFixed(1));
     process.stdout.write(`| ${id} | ${cells.join(' | ')} |\n`);
   }
   process.stdout.write('\nµs of CPU per request by thread kind (median of the repeats).\n');
