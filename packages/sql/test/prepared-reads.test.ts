@@ -171,11 +171,64 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
           expect(readPostgresTimestamp(text)?.getTime(), text).toBe(driver(text).getTime());
         }
         // And through a prepared read, on the same connection.
-        const found = await sessions.getByTokenKeyWithUser?.(TOKEN_KEY);
-        expect(found?.session.created_at.getTime()).toBe(stored);
+        const found = await sessions.getByTokenKey(TOKEN_KEY);
+        expect(found?.created_at.getTime()).toBe(stored);
       }
     } finally {
       await db.destroy();
+    }
+  });
+
+  test('the joined read’s session, sent as one JSON column, is the one getByTokenKey reads', async () => {
+    const key = createHash('sha256').update('json-session').digest('hex');
+    const now = new Date();
+    await createSqlSessionStore(setup).create({
+      id: 'json-session',
+      user_id: userId,
+      backend: 'cookie',
+      created_at: now,
+      expires_at: new Date(now.getTime() + 3_600_000),
+      user_agent: 'Mozilla/5.0 "quoted" \\ back\u0001slash ü 🚀',
+      ip: '2001:db8::1',
+      auth_time: now,
+      mfa: true,
+      token_key: key,
+      refresh_generation: 7,
+    });
+    // Microseconds on both sides of a millisecond, and an instant before 1970.
+    await sql`update accesstoken set created_at = '2026-12-05 14:06:10.467999+00',
+      last_used_at = '2026-12-05 14:06:10.468000+00', auth_time = '1969-12-31 23:59:59.468123+00',
+      refreshed_at = '2026-12-05 14:06:11.000001+00' where id = 'json-session'`.execute(setup);
+    const { db, users, sessions } = storesOn();
+    try {
+      for (const zone of ['UTC', 'Asia/Kolkata', 'America/St_Johns']) {
+        await sql`select set_config('TimeZone', ${zone}, false)`.execute(db);
+        const both = await sessions.getByTokenKeyWithUser?.(key);
+        expect(both?.session).toEqual(await sessions.getByTokenKey(key));
+        expect(both?.user).toEqual(await users.get(userId));
+        expect(both?.session).toMatchObject({
+          id: 'json-session',
+          user_id: userId,
+          user_agent: 'Mozilla/5.0 "quoted" \\ back\u0001slash ü 🚀',
+          ip: '2001:db8::1',
+          mfa: true,
+          refresh_generation: 7,
+          token_key: key,
+        });
+        expect(both?.session.created_at.getTime()).toBe(Date.UTC(2026, 11, 5, 14, 6, 10, 467));
+        expect(both?.session.last_used_at.getTime()).toBe(Date.UTC(2026, 11, 5, 14, 6, 10, 468));
+        expect(both?.session.auth_time.getTime()).toBe(-532);
+        expect(both?.session.refreshed_at?.getTime()).toBe(Date.UTC(2026, 11, 5, 14, 6, 11));
+      }
+      // An infinite expiry is no instant: unreadable both ways, as before.
+      await sql`update accesstoken set expires_at = 'infinity' where id = 'json-session'`.execute(
+        setup,
+      );
+      expect(await sessions.getByTokenKeyWithUser?.(key)).toBeNull();
+      expect(await sessions.getByTokenKey(key)).toBeNull();
+    } finally {
+      await db.destroy();
+      await sql`delete from accesstoken where id = 'json-session'`.execute(setup);
     }
   });
 
@@ -186,8 +239,8 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
     pg.types.setTypeParser(1184, 'text', (text: string) => new Date(original(text).getTime() + 1));
     const { db, sessions } = storesOn();
     try {
-      const found = await sessions.getByTokenKeyWithUser?.(TOKEN_KEY);
-      expect(found?.session.created_at.getTime()).toBe(stored + 1);
+      const found = await sessions.getByTokenKey(TOKEN_KEY);
+      expect(found?.created_at.getTime()).toBe(stored + 1);
       expect(await preparedTexts(db)).toHaveLength(1);
     } finally {
       pg.types.setTypeParser(1184, 'text', original);
@@ -267,15 +320,15 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
     const original = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
     const { db, sessions } = storesOn();
     try {
-      const first = await sessions.getByTokenKeyWithUser?.(TOKEN_KEY);
-      expect(first?.session.created_at.getTime()).toBe(stored);
+      const first = await sessions.getByTokenKey(TOKEN_KEY);
+      expect(first?.created_at.getTime()).toBe(stored);
       pg.types.setTypeParser(
         1184,
         'text',
         (text: string) => new Date(original(text).getTime() + 1),
       );
-      const second = await sessions.getByTokenKeyWithUser?.(TOKEN_KEY);
-      expect(second?.session.created_at.getTime()).toBe(stored + 1);
+      const second = await sessions.getByTokenKey(TOKEN_KEY);
+      expect(second?.created_at.getTime()).toBe(stored + 1);
     } finally {
       pg.types.setTypeParser(1184, 'text', original);
       await db.destroy();
@@ -286,14 +339,14 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
     const original = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
     const { db, sessions } = storesOn();
     try {
-      expect((await sessions.getByTokenKeyWithUser?.(TOKEN_KEY))?.user.id).toBe(userId);
+      expect((await sessions.getByTokenKey(TOKEN_KEY))?.user_id).toBe(userId);
       pg.types.setTypeParser(1184, 'text', () => {
         throw new Error('unreadable');
       });
-      await expect(sessions.getByTokenKeyWithUser?.(TOKEN_KEY)).rejects.toThrow();
+      await expect(sessions.getByTokenKey(TOKEN_KEY)).rejects.toThrow();
       pg.types.setTypeParser(1184, 'text', original);
       // The same (only) connection, still in step with the server.
-      expect((await sessions.getByTokenKeyWithUser?.(TOKEN_KEY))?.user.id).toBe(userId);
+      expect((await sessions.getByTokenKey(TOKEN_KEY))?.user_id).toBe(userId);
       expect(await preparedTexts(db)).toHaveLength(1);
     } finally {
       pg.types.setTypeParser(1184, 'text', original);

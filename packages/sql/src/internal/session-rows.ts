@@ -33,9 +33,12 @@ export const SESSION_TIMESTAMPS = [
   'refreshed_at',
 ] as const;
 
-/** A row as read: the timestamps come back as text on MySQL and SQLite, as Dates on PostgreSQL. */
+/**
+ * A row as read: the timestamps come back as text on MySQL and SQLite, as Dates on PostgreSQL,
+ * and as epoch milliseconds from PostgreSQL's joined reads (`session-with-user.ts`).
+ */
 export type SessionRow = Pick<Selectable<AccessTokenTable>, (typeof SESSION_COLUMNS)[number]> &
-  Record<(typeof SESSION_TIMESTAMPS)[number], string | Date | null>;
+  Record<(typeof SESSION_TIMESTAMPS)[number], string | number | Date | null>;
 
 export const usableKey = (key: unknown): key is string =>
   typeof key === 'string' && key !== '' && !key.startsWith(NO_TOKEN) && !key.includes('\u0000');
