@@ -36,14 +36,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Fixture, type Framework, type Stack, serviceUrls } from '../config';
-import { prepareFixture } from '../fixture';
+import type { Fixture, Framework, Stack } from '../config';
 import { type Counted, dumpedInstructions, renderCounts } from '../report/instructions';
 import { type Load, startLoad, startServer } from '../runner/processes';
-import { catalogue, isLoginStorm, type Scenario } from '../runner/scenarios';
-import { REFRESH_STARTS_PER_LOAD } from '../runner/stacks';
-
-const CONNECTIONS = 10;
+import type { Scenario } from '../runner/scenarios';
+import { requestScenarios } from './request-scenarios';
 
 /** `callgrind_control` on a running callgrind; throws with its output when it fails. */
 function control(pid: number, option: string): void {
@@ -137,16 +134,7 @@ async function main(): Promise<void> {
   if (spawnSync('valgrind', ['--version']).status !== 0) {
     throw new Error('valgrind is not installed (Debian: apt-get install valgrind)');
   }
-  const prepared = await prepareFixture({
-    ...serviceUrls(),
-    // One slice per framework's refresh row (runner/stacks.ts hands them out).
-    refreshSessions: 3 * CONNECTIONS * REFRESH_STARTS_PER_LOAD,
-  });
-  const scenarios = catalogue({
-    connections: CONNECTIONS,
-    ...(values.only ? { only: new RegExp(values.only) } : {}),
-    unavailable: prepared.unavailable,
-  }).filter((s) => !isLoginStorm(s.stack) && s.stack !== 'argon2');
+  const { prepared, scenarios } = await requestScenarios(values.only, 1);
   const load = await startLoad(null);
   const counts: Counted[] = [];
   try {

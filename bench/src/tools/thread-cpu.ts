@@ -15,14 +15,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Framework, type Stack, serviceUrls } from '../config';
-import { prepareFixture } from '../fixture';
+import type { Framework, Stack } from '../config';
 import { spread } from '../report/summary';
 import { startLoad, startServer } from '../runner/processes';
-import { catalogue, isLoginStorm } from '../runner/scenarios';
-import { REFRESH_STARTS_PER_LOAD } from '../runner/stacks';
+import { requestScenarios } from './request-scenarios';
 
-const CONNECTIONS = 10;
 /** The servers' core and the load generator's, as in the bench. */
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
@@ -79,15 +76,7 @@ async function main(): Promise<void> {
       repeat: { type: 'string', default: '3' },
     },
   });
-  const prepared = await prepareFixture({
-    ...serviceUrls(),
-    refreshSessions: 3 * CONNECTIONS * REFRESH_STARTS_PER_LOAD * Number(values.repeat),
-  });
-  const scenarios = catalogue({
-    connections: CONNECTIONS,
-    ...(values.only ? { only: new RegExp(values.only) } : {}),
-    unavailable: prepared.unavailable,
-  }).filter((s) => !isLoginStorm(s.stack) && s.stack !== 'argon2');
+  const { prepared, scenarios } = await requestScenarios(values.only, Number(values.repeat));
   const load = await startLoad(LOAD_CORE);
   const figures = new Map<string, Map<string, number[]>>();
   try {

@@ -1,6 +1,6 @@
 import type { PortcullisRequest } from '../http/request';
 import type { PortcullisResponse } from '../http/response';
-import { nodeSha256 } from '../internal/node-sha256';
+import { nodeSha256, webCryptoSha256 } from '../internal/node-sha256';
 import { pathOf } from '../internal/url-path';
 import { base64url } from '../random';
 import type { User } from '../types';
@@ -44,8 +44,6 @@ export interface LoginThrottleDeps<U extends User> {
   warnUnknownAddress(): void;
 }
 
-const encoder = new TextEncoder();
-
 /** The email part of the throttling keys holds 16 of the digest's 32 bytes (22 characters). */
 const TAG_BYTES = 16;
 
@@ -64,9 +62,8 @@ export function emailTagNow(email: string): string | null {
 
 /** `emailTagNow`'s tag through Web Crypto, for runtimes without `node:crypto` (and the tests). */
 export async function webCryptoEmailTag(email: string): Promise<string> {
-  const text = encoder.encode(email.trim().toLowerCase());
-  const digest = await crypto.subtle.digest('SHA-256', text);
-  return base64url(new Uint8Array(digest, 0, TAG_BYTES));
+  const digest = await webCryptoSha256(email.trim().toLowerCase());
+  return base64url(digest.subarray(0, TAG_BYTES));
 }
 
 /**

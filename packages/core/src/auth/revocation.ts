@@ -3,6 +3,7 @@
  * with a revocation store, `/logout` really ends a JWT session and "log out everywhere" works
  * for JWTs too, at the price of one store lookup per authenticated request.
  */
+import { hex } from '../internal/hex';
 
 /**
  * Where revoked JWTs are remembered. Every entry carries the instant after which it may be
@@ -62,10 +63,14 @@ export function createTokenId(now: number = Date.now()): string {
   }
   bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f);
   bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  const parts = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20)];
-  return [...parts, hex.slice(20)].join('-');
+  const digits = hex(bytes);
+  const parts = [
+    digits.slice(0, 8),
+    digits.slice(8, 12),
+    digits.slice(12, 16),
+    digits.slice(16, 20),
+  ];
+  return [...parts, digits.slice(20)].join('-');
 }
 
 /**

@@ -4,6 +4,8 @@
  * PKCS#8 (RFC 5208 §5) and SPKI (RFC 5280 §4.1) both carry the algorithm's OID, and for EC
  * keys the curve's OID as its parameter (RFC 5480 §2.1.1).
  */
+import { hex } from './hex';
+
 export type KeyKind =
   | 'RSA'
   | 'RSA-PSS'
@@ -51,9 +53,6 @@ function readTlv(der: Uint8Array, offset: number): Tlv | null {
   const end = start + length;
   return end <= der.length ? { tag, start, end } : null;
 }
-
-const hex = (bytes: Uint8Array): string =>
-  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 function pemBody(pem: string): Uint8Array | null {
   const base64 = pem

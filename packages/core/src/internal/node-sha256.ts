@@ -28,6 +28,16 @@ export interface NodeSha256 {
   bytes(text: string): Uint8Array;
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * SHA-256 of a string (its UTF-8 bytes) through Web Crypto: where `nodeSha256` is null, and
+ * where a thread-pool round trip does not matter (PKCE, passkey challenges).
+ */
+export async function webCryptoSha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+}
+
 let found: NodeSha256 | null | undefined;
 
 /** Node's SHA-256, or null where only Web Crypto can hash. */

@@ -1,3 +1,4 @@
+import { hex } from '../internal/hex';
 import { base64url } from '../random';
 
 /**
@@ -102,7 +103,7 @@ export async function deriveMfaKeys(secret: string | Uint8Array): Promise<MfaKey
     },
     async recoveryDigest(code: string): Promise<string> {
       const digest = await crypto.subtle.sign('HMAC', mac, encoder.encode(code));
-      return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+      return hex(new Uint8Array(digest));
     },
   });
 }

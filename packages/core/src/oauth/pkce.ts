@@ -1,3 +1,4 @@
+import { webCryptoSha256 } from '../internal/node-sha256';
 import { base64url } from '../random';
 
 const encoder = new TextEncoder();
@@ -13,8 +14,7 @@ const encoder = new TextEncoder();
  * ```
  */
 export async function pkceChallenge(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(verifier));
-  return base64url(new Uint8Array(digest));
+  return base64url(await webCryptoSha256(verifier));
 }
 
 /**

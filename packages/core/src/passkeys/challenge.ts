@@ -1,19 +1,14 @@
 import { ErrorCode, PortcullisError } from '../errors';
 import { readCookie, serializeCookie } from '../http/cookies';
 import type { PortcullisRequest } from '../http/request';
+import { hex } from '../internal/hex';
+import { webCryptoSha256 } from '../internal/node-sha256';
 import { randomToken } from '../random';
 import type { UserId } from '../types';
 import type { Passkeys } from './ceremonies';
 import type { PasskeyChallenge } from './store';
 
-const encoder = new TextEncoder();
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
-}
+const sha256Hex = async (text: string): Promise<string> => hex(await webCryptoSha256(text));
 
 /** The 400 every failed ceremony answers: one code, whatever the reason (docs/mfa.md#passkeys). */
 export function badResponse(cause?: unknown): PortcullisError {

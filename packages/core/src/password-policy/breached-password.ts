@@ -1,3 +1,5 @@
+import { hex } from '../internal/hex';
+
 /**
  * Options of {@link createBreachedPasswordCheck}.
  *
@@ -24,12 +26,6 @@ export interface BreachedPasswordCheckOptions {
 /** Answers whether a password appears in the breach corpus; false when the API is unreachable. */
 export type BreachedPasswordCheck = (password: string) => Promise<boolean>;
 
-function hex(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
-  return out.toUpperCase();
-}
-
 /**
  * A breached-password check over a k-anonymity range API (Have I Been Pwned's by default): only
  * the first five hex digits of the password's SHA-1 are sent, with `Add-Padding: true` so the
@@ -53,7 +49,7 @@ export function createBreachedPasswordCheck(
     const digest = new Uint8Array(
       await crypto.subtle.digest('SHA-1', new TextEncoder().encode(password)),
     );
-    const hash = hex(digest);
+    const hash = hex(digest).toUpperCase();
     const prefix = hash.slice(0, 5);
     const suffix = hash.slice(5);
     const controller = new AbortController();

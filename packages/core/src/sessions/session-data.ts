@@ -1,5 +1,6 @@
 import type { LoginContext } from '../auth/strategy';
-import { nodeSha256 } from '../internal/node-sha256';
+import { hex } from '../internal/hex';
+import { nodeSha256, webCryptoSha256 } from '../internal/node-sha256';
 import { randomToken } from '../random';
 import type { SessionCreateData, SessionRecord, SessionStore, User } from '../types';
 
@@ -27,8 +28,6 @@ export const TOUCH_INTERVAL_MS = 60_000;
 /** How a database strategy keeps its tokens: SHA-256 hex (default) or as is (FastAPI Users). */
 export type TokenStorage = 'hashed' | 'plain';
 
-const encoder = new TextEncoder();
-
 /**
  * The store key of an opaque access token: its SHA-256 in hex, so a dump of the store holds
  * nothing that authenticates; the token itself with `'plain'` (FastAPI Users' `accesstoken`
@@ -47,10 +46,7 @@ export function tokenKeyNow(token: string, storage: TokenStorage): string | null
 
 /** The same key through Web Crypto, for runtimes without `node:crypto` (and for the tests). */
 export async function webCryptoTokenKey(token: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(token)));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return hex(await webCryptoSha256(token));
 }
 
 /** A session id: 128 random bits, base64url (never contains a `.`). Not a secret. */
