@@ -118,8 +118,9 @@ function sessionFromJson(text: unknown): SessionRow {
 
 /**
  * The live session of a token key, or of a session id, and its user in one statement, each
- * compiled once per store (`compileOnce`): the session's columns under their own names, the
- * user's as `u0`, `u1`, … (no column of either table is named so, and the aliases stay short
+ * compiled once per store (`compileOnce`): the session's columns under their own names (on
+ * PostgreSQL as one array, `sessionAsJson`), the user's as `u0`, `u1`, … (no column of either
+ * table is named so, and the aliases stay short
  * whatever the custom columns are called). Every column is qualified: a custom user column may
  * share a name with a session column. The user is mapped by the user store's own code
  * (docs/sessions-storage.md#one-query-per-session-check).
