@@ -9,7 +9,7 @@ import type {
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import { clipUserAgent, randomToken } from '@portcullis/core/adapter';
 import { adoptedSessionId as adoptedId } from '@portcullis/core/node';
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { detectDialect } from './dialect';
 import { toStoreError } from './errors';
@@ -20,9 +20,12 @@ import {
   MAX_ID,
   NO_TOKEN,
   SESSION_COLUMNS,
+  SESSION_JSON,
   SESSION_TIMESTAMPS,
   type SessionRow,
+  sessionAsJson,
   sessionRecordMapper,
+  sessionRowReader,
   usableId,
   usableKey,
   usableMaxAge,
@@ -143,11 +146,19 @@ export function createSqlSessionStore<DB>(
       ? sql<string | null>`cast(${sql.ref(name)} as char)`.as(name)
       : sql.ref<string | Date | null>(name).as(name),
   );
-  const selectSessions = () =>
-    db
-      .selectFrom(table)
-      .select([...SESSION_COLUMNS])
-      .select(timestamps);
+  // PostgreSQL sends a session as one array (`sessionAsJson`), read back by `rowOf`.
+  const selectSessions = (): SelectQueryBuilder<
+    PortcullisDatabase,
+    'accesstoken',
+    Record<string, unknown>
+  > =>
+    dialect === 'postgres'
+      ? db.selectFrom(table).select(sessionAsJson((name) => sql.ref(name)).as(SESSION_JSON))
+      : db
+          .selectFrom(table)
+          .select([...SESSION_COLUMNS])
+          .select(timestamps);
+  const rowOf = sessionRowReader(dialect);
   /** Live sessions only: expiring after `now` (a value, or a slot of a query compiled once). */
   const liveAt = (now: unknown) => (eb: ExpressionBuilder<PortcullisDatabase, 'accesstoken'>) =>
     eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now as string)]);
@@ -155,17 +166,17 @@ export function createSqlSessionStore<DB>(
     liveAt(stamp(new Date()))(eb);
   // The per-request reads, compiled once (values: 0 the id or key, 1 now, 2 maxAge).
   const asDb = db as Kysely<unknown>;
-  const byId = compileOnce<SessionRow>(asDb, () =>
+  const byId = compileOnce<Record<string, unknown>>(asDb, () =>
     selectSessions()
       .where('id', '=', slot(0))
       .where(liveAt(slot(1))),
   );
-  const byKey = compileOnce<SessionRow>(asDb, () =>
+  const byKey = compileOnce<Record<string, unknown>>(asDb, () =>
     selectSessions()
       .where('token', '=', slot(0))
       .where(liveAt(slot(1))),
   );
-  const byKeySince = compileOnce<SessionRow>(asDb, () =>
+  const byKeySince = compileOnce<Record<string, unknown>>(asDb, () =>
     selectSessions()
       .where('token', '=', slot(0))
       .where(liveAt(slot(1)))
@@ -287,7 +298,7 @@ export function createSqlSessionStore<DB>(
       if (!usableId(id)) return Promise.resolve(null);
       return guard(async () => {
         const [row] = (await byIdRead(id)).rows;
-        return row === undefined ? null : toRecord(row, id);
+        return row === undefined ? null : toRecord(rowOf(row), id);
       });
     },
 
@@ -296,7 +307,7 @@ export function createSqlSessionStore<DB>(
       if (!usableMaxAge(maxAge)) return Promise.resolve(null);
       return guard(async () => {
         const [row] = (await byKeyRead(tokenKey, maxAge)).rows;
-        return row === undefined ? null : record(row);
+        return row === undefined ? null : record(rowOf(row));
       });
     },
 
@@ -310,7 +321,7 @@ export function createSqlSessionStore<DB>(
           .orderBy('created_at', 'desc')
           .orderBy('id', 'desc')
           .execute();
-        return records(rows);
+        return records(rows.map(rowOf));
       });
     },
 

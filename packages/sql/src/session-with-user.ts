@@ -5,8 +5,11 @@ import type { SqlDialectName } from './dialect';
 import { type CompiledRun, compileOnce, slot } from './internal/compiled-query';
 import {
   SESSION_COLUMNS,
+  SESSION_JSON,
   SESSION_TIMESTAMPS,
   type SessionRow,
+  sessionAsJson,
+  sessionRowReader,
   usableId,
   usableKey,
   usableMaxAge,
@@ -66,56 +69,6 @@ export function readById<R>(
   return (id) => byId([id, now(new Date())]);
 }
 
-/** The joined reads' one session column on PostgreSQL (`sessionAsJson`). */
-const SESSION_JSON = 's';
-
-/**
- * On PostgreSQL, the session's columns as one JSON array the server builds, sent as text: the
- * driver then hands over one column instead of thirteen, each decoded, parsed and stored on the
- * row by name (docs/performance.md#the-session-as-one-column-on-postgresql). In the array:
- * `SESSION_COLUMNS` (`user_id` as text, so a `bigint` id keeps its digits), then
- * `SESSION_TIMESTAMPS` as epoch milliseconds, truncated to the millisecond as node-postgres'
- * parser truncates the microseconds (exact whether `extract` gives `numeric`, from PostgreSQL 14,
- * or `double precision`). An infinite timestamp comes as the string `"Infinity"`, which reads as
- * no instant, as the driver's `Infinity` did.
- */
-function sessionAsJson(own: (name: string) => RawBuilder<unknown>): RawBuilder<string> {
-  const values = [
-    ...SESSION_COLUMNS.map((name) => (name === 'user_id' ? sql`${own(name)}::text` : own(name))),
-    ...SESSION_TIMESTAMPS.map(
-      (name) => sql`round(extract(epoch from date_trunc('milliseconds', ${own(name)})) * 1000)`,
-    ),
-  ];
-  return sql<string>`json_build_array(${sql.join(values)})::text`;
-}
-
-/**
- * The session row `sessionAsJson` sent, as the other dialects' rows give it (its timestamps as
- * epoch milliseconds, which `fromSqlTimestamp` reads). Throws on anything else: the store then
- * reports the read as failed.
- */
-function sessionFromJson(text: unknown): SessionRow {
-  const v: unknown = typeof text === 'string' ? JSON.parse(text) : undefined;
-  if (!Array.isArray(v) || v.length !== SESSION_COLUMNS.length + SESSION_TIMESTAMPS.length) {
-    throw new TypeError('the joined session read gave no session array');
-  }
-  return {
-    token: v[0],
-    user_id: v[1],
-    id: v[2],
-    backend: v[3],
-    user_agent: v[4],
-    ip: v[5],
-    mfa: v[6],
-    refresh_generation: v[7],
-    created_at: v[8],
-    last_used_at: v[9],
-    expires_at: v[10],
-    auth_time: v[11],
-    refreshed_at: v[12],
-  };
-}
-
 /**
  * The live session of a token key, or of a session id, and its user in one statement, each
  * compiled once per store (`compileOnce`): the session's columns under their own names (on
@@ -149,10 +102,7 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
       (name, i) => sql`${sql.ref(`${userTable}.${name}`)} as ${sql.ref(aliases[i] as string)}`,
     ),
   ];
-  const sessionOf =
-    dialect === 'postgres'
-      ? (row: Record<string, unknown>) => sessionFromJson(row[SESSION_JSON])
-      : (row: Record<string, unknown>) => row as SessionRow;
+  const sessionOf = sessionRowReader(dialect);
   // Values: 0 the key or id, 1 now, 2 the oldest creation time accepted (maxAge).
   const select = (match: RawBuilder<unknown>) =>
     sql<

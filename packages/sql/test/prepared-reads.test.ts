@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { User } from '@portcullis/core';
 import { ErrorCode } from '@portcullis/core';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -52,21 +53,30 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
       token_key: TOKEN_KEY,
       refresh_generation: null,
     });
+    await sql`alter table "user" add column seen_at timestamptz default '2026-12-05 14:06:10.468123+00'`.execute(
+      setup,
+    );
   });
   afterAll(() => database.drop());
 
-  /** The test session's creation time, read by the setup connection (the driver's parser). */
-  const createdAt = async (): Promise<number> => {
+  /**
+   * The user's `seen_at`, an app's own `timestamptz` column (the session reads send their
+   * timestamps as numbers), read by the setup connection: the driver's parser.
+   */
+  const seenAt = async (): Promise<number> => {
     const { rows } = await sql<{
-      created_at: Date;
-    }>`select created_at from accesstoken where id = 'prepared-session'`.execute(setup);
-    return (rows[0] as { created_at: Date }).created_at.getTime();
+      seen_at: Date;
+    }>`select seen_at from "user" where id = ${userId}`.execute(setup);
+    return (rows[0] as { seen_at: Date }).seen_at.getTime();
   };
+  /** `seen_at` as the user store read it. */
+  const seenBy = async (users: { get(id: string): Promise<User | null> }) =>
+    ((await users.get(userId))?.seen_at as Date | undefined)?.getTime();
 
   /** The stores over a pool of one connection, so the catalog query sees what they prepared. */
   const storesOn = (preparedStatements?: boolean) => {
     const db = openPostgres(database.url, { poolSize: 1, preparedStatements });
-    const users = createSqlUserStore(db);
+    const users = createSqlUserStore(db, { customColumns: ['seen_at'] });
     return { db, users, sessions: createSqlSessionStore(db, { users }) };
   };
 
@@ -158,9 +168,9 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
 
   test('timestamps read fast give the driver’s instants, in any time zone of the session', async () => {
     const driver = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
-    const { db, sessions } = storesOn();
+    const { db, users } = storesOn();
     try {
-      const stored = await createdAt();
+      const stored = await seenAt();
       for (const zone of ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Kiritimati']) {
         await sql`select set_config('TimeZone', ${zone}, false)`.execute(db);
         // What the server sends for instants across the years, as text, read both ways.
@@ -171,15 +181,14 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
           expect(readPostgresTimestamp(text)?.getTime(), text).toBe(driver(text).getTime());
         }
         // And through a prepared read, on the same connection.
-        const found = await sessions.getByTokenKey(TOKEN_KEY);
-        expect(found?.created_at.getTime()).toBe(stored);
+        expect(await seenBy(users)).toBe(stored);
       }
     } finally {
       await db.destroy();
     }
   });
 
-  test('the joined read’s session, sent as one JSON column, is the one getByTokenKey reads', async () => {
+  test('a session, sent as one JSON column, reads the same joined or alone, whatever the parsers', async () => {
     const key = createHash('sha256').update('json-session').digest('hex');
     const now = new Date();
     await createSqlSessionStore(setup).create({
@@ -220,6 +229,35 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
         expect(both?.session.auth_time.getTime()).toBe(-532);
         expect(both?.session.refreshed_at?.getTime()).toBe(Date.UTC(2026, 11, 5, 14, 6, 11));
       }
+      // The session's instants are the stored ones whatever timestamptz parser the app set.
+      const seen = await seenAt();
+      const original = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
+      pg.types.setTypeParser(
+        1184,
+        'text',
+        (text: string) => new Date(original(text).getTime() + 1),
+      );
+      try {
+        const shifted = await sessions.getByTokenKeyWithUser?.(key);
+        expect(shifted?.session.created_at.getTime()).toBe(Date.UTC(2026, 11, 5, 14, 6, 10, 467));
+        expect(shifted?.session).toEqual(await sessions.getByTokenKey(key));
+        expect((await sessions.get('json-session'))?.created_at.getTime()).toBe(
+          Date.UTC(2026, 11, 5, 14, 6, 10, 467),
+        );
+        // The user's own timestamptz column does go through it.
+        expect((shifted?.user.seen_at as Date).getTime()).toBe(seen + 1);
+      } finally {
+        pg.types.setTypeParser(1184, 'text', original);
+      }
+      // An app that keeps timestamptz as the server's text (a common setting) keeps its sessions.
+      pg.types.setTypeParser(1184, 'text', (text: string) => text);
+      try {
+        const asText = await sessions.getByTokenKeyWithUser?.(key);
+        expect(asText?.session.last_used_at.getTime()).toBe(Date.UTC(2026, 11, 5, 14, 6, 10, 468));
+        expect(asText?.user.seen_at).toMatch(/^2026-12-05 /);
+      } finally {
+        pg.types.setTypeParser(1184, 'text', original);
+      }
       // An infinite expiry is no instant: unreadable both ways, as before.
       await sql`update accesstoken set expires_at = 'infinity' where id = 'json-session'`.execute(
         setup,
@@ -233,14 +271,13 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
   });
 
   test('an app’s own timestamptz parser is kept for the prepared reads', async () => {
-    const stored = await createdAt();
+    const stored = await seenAt();
     const original = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
     // Not the driver's instants: the stores must not read past it.
     pg.types.setTypeParser(1184, 'text', (text: string) => new Date(original(text).getTime() + 1));
-    const { db, sessions } = storesOn();
+    const { db, users } = storesOn();
     try {
-      const found = await sessions.getByTokenKey(TOKEN_KEY);
-      expect(found?.created_at.getTime()).toBe(stored + 1);
+      expect(await seenBy(users)).toBe(stored + 1);
       expect(await preparedTexts(db)).toHaveLength(1);
     } finally {
       pg.types.setTypeParser(1184, 'text', original);
@@ -316,19 +353,17 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
   });
 
   test('a type parser registered after the first read is used by the next', async () => {
-    const stored = await createdAt();
+    const stored = await seenAt();
     const original = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
-    const { db, sessions } = storesOn();
+    const { db, users } = storesOn();
     try {
-      const first = await sessions.getByTokenKey(TOKEN_KEY);
-      expect(first?.created_at.getTime()).toBe(stored);
+      expect(await seenBy(users)).toBe(stored);
       pg.types.setTypeParser(
         1184,
         'text',
         (text: string) => new Date(original(text).getTime() + 1),
       );
-      const second = await sessions.getByTokenKey(TOKEN_KEY);
-      expect(second?.created_at.getTime()).toBe(stored + 1);
+      expect(await seenBy(users)).toBe(stored + 1);
     } finally {
       pg.types.setTypeParser(1184, 'text', original);
       await db.destroy();
@@ -337,16 +372,16 @@ describe('openPostgres: the per-request reads are prepared statements', () => {
 
   test('a parser that throws fails its read, and the connection goes on', async () => {
     const original = pg.types.getTypeParser(1184, 'text') as (text: string) => Date;
-    const { db, sessions } = storesOn();
+    const { db, users } = storesOn();
     try {
-      expect((await sessions.getByTokenKey(TOKEN_KEY))?.user_id).toBe(userId);
+      expect((await users.get(userId))?.email).toBe('prepared@example.com');
       pg.types.setTypeParser(1184, 'text', () => {
         throw new Error('unreadable');
       });
-      await expect(sessions.getByTokenKey(TOKEN_KEY)).rejects.toThrow();
+      await expect(users.get(userId)).rejects.toThrow();
       pg.types.setTypeParser(1184, 'text', original);
       // The same (only) connection, still in step with the server.
-      expect((await sessions.getByTokenKey(TOKEN_KEY))?.user_id).toBe(userId);
+      expect((await users.get(userId))?.email).toBe('prepared@example.com');
       expect(await preparedTexts(db)).toHaveLength(1);
     } finally {
       pg.types.setTypeParser(1184, 'text', original);

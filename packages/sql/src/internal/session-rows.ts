@@ -1,5 +1,7 @@
 import type { SessionRecord } from '@portcullis/core';
-import type { Selectable } from 'kysely';
+import type { RawBuilder, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { SqlDialectName } from '../dialect';
 import type { IdCodec } from '../id';
 import type { AccessTokenTable } from '../schema';
 import { decodeId, toBoolean } from './rows';
@@ -34,11 +36,70 @@ export const SESSION_TIMESTAMPS = [
 ] as const;
 
 /**
- * A row as read: the timestamps come back as text on MySQL and SQLite, as Dates on PostgreSQL,
- * and as epoch milliseconds from PostgreSQL's joined reads (`session-with-user.ts`).
+ * A row as read: the timestamps come back as text on MySQL and SQLite, and as epoch milliseconds
+ * on PostgreSQL, in the one array its reads send (`sessionAsJson`).
  */
 export type SessionRow = Pick<Selectable<AccessTokenTable>, (typeof SESSION_COLUMNS)[number]> &
   Record<(typeof SESSION_TIMESTAMPS)[number], string | number | Date | null>;
+
+/** The one session column of the session reads on PostgreSQL (`sessionAsJson`). */
+export const SESSION_JSON = 's';
+
+/**
+ * On PostgreSQL, the session's columns as one JSON array the server builds, sent as text: the
+ * driver then hands over one column instead of thirteen, each decoded, parsed and stored on the
+ * row by name (docs/performance.md#the-session-as-one-column-on-postgresql). In the array:
+ * `SESSION_COLUMNS` (`user_id` as text, so a `bigint` id keeps its digits), then
+ * `SESSION_TIMESTAMPS` as epoch milliseconds, truncated to the millisecond as node-postgres'
+ * parser truncates the microseconds (exact whether `extract` gives `numeric`, from PostgreSQL 14,
+ * or `double precision`). An infinite timestamp comes as the string `"Infinity"`, which reads as
+ * no instant, as the driver's `Infinity` did.
+ */
+export function sessionAsJson(own: (name: string) => RawBuilder<unknown>): RawBuilder<string> {
+  const values = [
+    ...SESSION_COLUMNS.map((name) => (name === 'user_id' ? sql`${own(name)}::text` : own(name))),
+    ...SESSION_TIMESTAMPS.map(
+      (name) => sql`round(extract(epoch from date_trunc('milliseconds', ${own(name)})) * 1000)`,
+    ),
+  ];
+  return sql<string>`json_build_array(${sql.join(values)})::text`;
+}
+
+/**
+ * The session row `sessionAsJson` sent, as the other dialects' rows give it (its timestamps as
+ * epoch milliseconds, which `fromSqlTimestamp` reads). Throws on anything else: the store then
+ * reports the read as failed.
+ */
+function sessionFromJson(text: unknown): SessionRow {
+  const v: unknown = typeof text === 'string' ? JSON.parse(text) : undefined;
+  if (!Array.isArray(v) || v.length !== SESSION_COLUMNS.length + SESSION_TIMESTAMPS.length) {
+    throw new TypeError('a session read gave no session array');
+  }
+  return {
+    token: v[0],
+    user_id: v[1],
+    id: v[2],
+    backend: v[3],
+    user_agent: v[4],
+    ip: v[5],
+    mfa: v[6],
+    refresh_generation: v[7],
+    created_at: v[8],
+    last_used_at: v[9],
+    expires_at: v[10],
+    auth_time: v[11],
+    refreshed_at: v[12],
+  };
+}
+
+/** How a dialect's session reads give their rows: on PostgreSQL as one array (`sessionAsJson`). */
+export function sessionRowReader(
+  dialect: SqlDialectName,
+): (row: Readonly<Record<string, unknown>>) => SessionRow {
+  return dialect === 'postgres'
+    ? (row) => sessionFromJson(row[SESSION_JSON])
+    : (row) => row as unknown as SessionRow;
+}
 
 export const usableKey = (key: unknown): key is string =>
   typeof key === 'string' && key !== '' && !key.startsWith(NO_TOKEN) && !key.includes('\u0000');

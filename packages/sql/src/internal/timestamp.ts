@@ -61,8 +61,10 @@ export function lastStampCache<T>(format: (date: Date) => T): (date: Date) => T 
   };
 }
 
+// The offset as ISO 8601 writes it (`Z`, `+02:00`, `-0500`) or as PostgreSQL's text does
+// (`+00`, `+05:30`, and with seconds for local mean time before time zones: `+00:01:15`).
 const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2})(?::?(\d{2})(?::(\d{2}))?)?)?$/;
 
 /**
  * Reads a timestamp column: our text layout, FastAPI Users' (naive values are UTC, spec
@@ -81,7 +83,7 @@ export function fromSqlTimestamp(value: unknown): Date | null {
   if (own !== undefined) return own;
   const m = TIMESTAMP.exec(value);
   if (m === null) return null;
-  const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = m;
+  const [, year, month, day, hour, minute, second, fraction = '', sign, zh, zm, zs] = m;
   const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
   let time = utcTime(
     Number(year),
@@ -92,11 +94,9 @@ export function fromSqlTimestamp(value: unknown): Date | null {
     Number(second),
     ms,
   );
-  if (zone !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
-    time -= sign * offsetMinutes * 60_000;
+  if (sign !== undefined) {
+    const offsetSeconds = Number(zh) * 3600 + Number(zm ?? 0) * 60 + Number(zs ?? 0);
+    time -= (sign === '-' ? -1 : 1) * offsetSeconds * 1000;
   }
   return Number.isNaN(time) ? null : new Date(time);
 }
