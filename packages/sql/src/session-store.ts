@@ -9,7 +9,7 @@ import type {
 import { ErrorCode, PortcullisError } from '@portcullis/core';
 import { clipUserAgent, randomToken } from '@portcullis/core/adapter';
 import { adoptedSessionId as adoptedId } from '@portcullis/core/node';
-import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { detectDialect } from './dialect';
 import { toStoreError } from './errors';
@@ -19,13 +19,10 @@ import { toSqlValue } from './internal/rows';
 import {
   MAX_ID,
   NO_TOKEN,
-  SESSION_COLUMNS,
-  SESSION_JSON,
-  SESSION_TIMESTAMPS,
   type SessionRow,
-  sessionAsJson,
   sessionRecordMapper,
   sessionRowReader,
+  sessionSelections,
   usableId,
   usableKey,
   usableMaxAge,
@@ -140,24 +137,8 @@ export function createSqlSessionStore<DB>(
   // timestamptz), formatted once per millisecond instead of by the driver on every call.
   const readStamp = (date: Date): string =>
     dialect === 'postgres' ? toIsoTimestamp(date) : toSqlTimestamp(date);
-  // mysql2 reads DATETIME into a Date in the client's time zone; as text it is read as UTC.
-  const timestamps = SESSION_TIMESTAMPS.map((name) =>
-    dialect === 'mysql'
-      ? sql<string | null>`cast(${sql.ref(name)} as char)`.as(name)
-      : sql.ref<string | Date | null>(name).as(name),
-  );
-  // PostgreSQL sends a session as one array (`sessionAsJson`), read back by `rowOf`.
-  const selectSessions = (): SelectQueryBuilder<
-    PortcullisDatabase,
-    'accesstoken',
-    Record<string, unknown>
-  > =>
-    dialect === 'postgres'
-      ? db.selectFrom(table).select(sessionAsJson((name) => sql.ref(name)).as(SESSION_JSON))
-      : db
-          .selectFrom(table)
-          .select([...SESSION_COLUMNS])
-          .select(timestamps);
+  const selections = sessionSelections(dialect, (name) => sql.ref(name));
+  const selectSessions = () => db.selectFrom(table).select(selections);
   const rowOf = sessionRowReader(dialect);
   /** Live sessions only: expiring after `now` (a value, or a slot of a query compiled once). */
   const liveAt = (now: unknown) => (eb: ExpressionBuilder<PortcullisDatabase, 'accesstoken'>) =>

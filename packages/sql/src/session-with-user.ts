@@ -4,12 +4,9 @@ import { sql } from 'kysely';
 import type { SqlDialectName } from './dialect';
 import { type CompiledRun, compileOnce, slot } from './internal/compiled-query';
 import {
-  SESSION_COLUMNS,
-  SESSION_JSON,
-  SESSION_TIMESTAMPS,
   type SessionRow,
-  sessionAsJson,
   sessionRowReader,
+  sessionSelections,
   usableId,
   usableKey,
   usableMaxAge,
@@ -85,19 +82,8 @@ export function joinedReads(users: SqlUserReader, context: JoinedReadContext): J
   // The user's columns under their aliases, named once (not built per request).
   const aliases = userColumns.map((_, i) => `u${i}`);
   const own = (name: string) => sql.ref(`${table}.${name}`);
-  const sessionSelections =
-    dialect === 'postgres'
-      ? [sql`${sessionAsJson(own)} as ${sql.ref(SESSION_JSON)}`]
-      : [
-          ...SESSION_COLUMNS.map((name) => sql`${own(name)} as ${sql.ref(name)}`),
-          ...SESSION_TIMESTAMPS.map((name) =>
-            dialect === 'mysql'
-              ? sql`cast(${own(name)} as char) as ${sql.ref(name)}`
-              : sql`${own(name)} as ${sql.ref(name)}`,
-          ),
-        ];
   const selections = [
-    ...sessionSelections,
+    ...sessionSelections(dialect, own),
     ...userColumns.map(
       (name, i) => sql`${sql.ref(`${userTable}.${name}`)} as ${sql.ref(aliases[i] as string)}`,
     ),

@@ -1,5 +1,5 @@
 import type { SessionRecord } from '@portcullis/core';
-import type { RawBuilder, Selectable } from 'kysely';
+import type { AliasedRawBuilder, RawBuilder, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { SqlDialectName } from '../dialect';
 import type { IdCodec } from '../id';
@@ -40,7 +40,7 @@ export const SESSION_TIMESTAMPS = [
  * on PostgreSQL, in the one array its reads send (`sessionAsJson`).
  */
 export type SessionRow = Pick<Selectable<AccessTokenTable>, (typeof SESSION_COLUMNS)[number]> &
-  Record<(typeof SESSION_TIMESTAMPS)[number], string | number | Date | null>;
+  Record<(typeof SESSION_TIMESTAMPS)[number], string | number | null>;
 
 /** The one session column of the session reads on PostgreSQL (`sessionAsJson`). */
 export const SESSION_JSON = 's';
@@ -90,6 +90,25 @@ function sessionFromJson(text: unknown): SessionRow {
     auth_time: v[11],
     refreshed_at: v[12],
   };
+}
+
+/**
+ * What a dialect's session reads select, `own` naming a column (qualified in a join): on
+ * PostgreSQL the one array (`sessionAsJson`), elsewhere every column under its own name, the
+ * timestamps as text on MySQL (mysql2 would read DATETIME into a Date in the client's time zone;
+ * as text it is read as UTC). `sessionRowReader` reads the rows back.
+ */
+export function sessionSelections(
+  dialect: SqlDialectName,
+  own: (name: string) => RawBuilder<unknown>,
+): AliasedRawBuilder<unknown, string>[] {
+  if (dialect === 'postgres') return [sessionAsJson(own).as(SESSION_JSON)];
+  return [
+    ...SESSION_COLUMNS.map((name) => own(name).as(name)),
+    ...SESSION_TIMESTAMPS.map((name) =>
+      (dialect === 'mysql' ? sql`cast(${own(name)} as char)` : own(name)).as(name),
+    ),
+  ];
 }
 
 /** How a dialect's session reads give their rows: on PostgreSQL as one array (`sessionAsJson`). */
